@@ -1,0 +1,33 @@
+/* Shared by the subcommands: the only code that prints and picks exit codes. */
+#ifndef SCMPKIT_CLI_H
+#define SCMPKIT_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <scmpkit/diag.h>
+
+/* Exit codes (DESIGN.md): 0 ok, 1 findings / the child's failure, 2 bad input. */
+enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+#define CMD(name, fn, summary) int fn(int argc, char **argv);
+#include "commands.def"
+#undef CMD
+
+/* Print every diagnostic to stderr as file:line:col: severity: message [rule];
+ * colour when stderr is a terminal. */
+void cli_print_diags(const struct sk_diags *d);
+
+/* "scmpkit CMD: message" on stderr; returns EXIT_USAGE for `return cli_usage(...)`. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "scmpkit: error: message" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* True when ARG is -h or --help. */
+bool cli_is_help(const char *arg);
+
+/* Write TEXT to PATH atomically ("-" or NULL: stdout). Reports errors itself;
+ * returns 0 or EXIT_USAGE. */
+int cli_write_output(const char *path, const char *text);
+
+#endif

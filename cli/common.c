@@ -1,0 +1,70 @@
+/* Printing helpers shared by the subcommands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <scmpkit/profile.h>
+
+void cli_print_diags(const struct sk_diags *d)
+{
+	bool colour = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
+	static const char *const col[] = {"\033[36m", "\033[35m", "\033[31m"};
+	for (size_t i = 0; i < d->n; i++) {
+		char *s = sk_diag_format(&d->v[i]);
+		if (!s)
+			continue;
+		if (colour) {
+			/* colour the "severity:" word only */
+			const char *sev = sk_severity_name(d->v[i].severity);
+			char *at = strstr(s, sev);
+			if (at) {
+				fprintf(stderr, "%.*s%s%s\033[0m%s\n", (int)(at - s), s,
+					col[d->v[i].severity], sev, at + strlen(sev));
+				free(s);
+				continue;
+			}
+		}
+		fprintf(stderr, "%s\n", s);
+		free(s);
+	}
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "scmpkit %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\nTry 'scmpkit %s --help'.\n", cmd);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "scmpkit: error: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+bool cli_is_help(const char *arg)
+{
+	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
+}
+
+int cli_write_output(const char *path, const char *text)
+{
+	int r = sk_write_file_atomic(path ? path : "-", text, strlen(text));
+	if (r < 0) {
+		cli_error("%s: cannot write: %s", path ? path : "stdout", strerror(-r));
+		return EXIT_USAGE;
+	}
+	return 0;
+}

@@ -1,0 +1,113 @@
+/* scmpkit/arch.h — architectures and syscall tables.
+ *
+ * The 23 SCMP_ARCH_* architectures of the OCI runtime spec, their AUDIT_ARCH_*
+ * values, and every syscall name and number of Linux 7.2 on each of them. The
+ * tables are generated at build time from data/syscalls/ (see its README); the
+ * functions here only look them up. All functions are pure and thread-safe.
+ */
+#ifndef SCMPKIT_ARCH_H
+#define SCMPKIT_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* In the order of data/syscalls/arches.tsv. */
+enum sk_arch {
+	SK_ARCH_INVALID = -1,
+	SK_ARCH_X86 = 0,
+	SK_ARCH_X86_64,
+	SK_ARCH_X32,
+	SK_ARCH_ARM,
+	SK_ARCH_AARCH64,
+	SK_ARCH_MIPS,
+	SK_ARCH_MIPS64,
+	SK_ARCH_MIPS64N32,
+	SK_ARCH_MIPSEL,
+	SK_ARCH_MIPSEL64,
+	SK_ARCH_MIPSEL64N32,
+	SK_ARCH_PPC,
+	SK_ARCH_PPC64,
+	SK_ARCH_PPC64LE,
+	SK_ARCH_S390,
+	SK_ARCH_S390X,
+	SK_ARCH_PARISC,
+	SK_ARCH_PARISC64,
+	SK_ARCH_RISCV64,
+	SK_ARCH_LOONGARCH64,
+	SK_ARCH_M68K,
+	SK_ARCH_SH,
+	SK_ARCH_SHEB,
+	SK_ARCH_COUNT
+};
+
+/* The x32 ABI marks its syscall numbers with this bit (x86_64's audit arch). */
+#define SK_X32_SYSCALL_BIT 0x40000000u
+
+struct sk_arch_info {
+	enum sk_arch arch;
+	const char *oci_name;   /* "SCMP_ARCH_X86_64" */
+	const char *short_name; /* first alias: "x86_64", "aarch64", ... */
+	const char *table;      /* table file the numbers come from: "x86_64", "arm64" */
+	const char *aliases;    /* comma-separated other spellings */
+	uint32_t audit_arch;    /* AUDIT_ARCH_* as seccomp_data.arch reports it */
+	unsigned bits;          /* 32 or 64: width of syscall arguments */
+	bool big_endian;
+};
+
+/* Metadata of one architecture; NULL for an invalid value. */
+const struct sk_arch_info *sk_arch_info(enum sk_arch arch);
+
+/* Any spelling users meet, case-insensitively: SCMP_ARCH_X86_64, x86_64, amd64,
+ * 386, i686, arm64, ppc64le, loong64, ... Returns SK_ARCH_INVALID when unknown. */
+enum sk_arch sk_arch_parse(const char *name);
+
+/* The closest known spelling to an unknown arch name, for "did you mean"; NULL if
+ * nothing is close. */
+const char *sk_arch_suggest(const char *name);
+
+/* The architecture this library was built for (the host's native ABI). */
+enum sk_arch sk_arch_native(void);
+
+/* The architecture that made a syscall, from seccomp_data/audit's arch and nr
+ * (x86_64's audit arch with the x32 bit in nr is x32). SK_ARCH_INVALID when the
+ * audit arch is none of the 23. Where two OCI arches share an audit value, the
+ * first in table order is returned. */
+enum sk_arch sk_arch_from_audit(uint32_t audit_arch, uint32_t nr);
+
+/* Syscall number of NAME on ARCH, or -1 when the call does not exist there
+ * (whether or not it exists elsewhere). x32 numbers include the x32 bit. */
+int64_t sk_syscall_nr(enum sk_arch arch, const char *name);
+
+/* Name of syscall NR on ARCH, or NULL. */
+const char *sk_syscall_name(enum sk_arch arch, int64_t nr);
+
+/* True when NAME is a syscall on at least one architecture. */
+bool sk_syscall_known(const char *name);
+
+/* Closest syscall name known anywhere, for "did you mean"; NULL if none close. */
+const char *sk_syscall_suggest(const char *name);
+
+/* Iteration over every syscall of ARCH, in ascending number order.
+ * Returns false past the end. */
+size_t sk_syscall_count(enum sk_arch arch);
+bool sk_syscall_at(enum sk_arch arch, size_t i, const char **name, int64_t *nr);
+
+/* Every name known on any architecture (sorted), for tools that list them. */
+size_t sk_syscall_name_count(void);
+const char *sk_syscall_name_at(size_t i);
+
+/* Highest syscall number that exists on ARCH (x32: with the x32 bit). */
+int64_t sk_syscall_max(enum sk_arch arch);
+
+/* Levenshtein distance, shared by every "did you mean". */
+size_t sk_edit_distance(const char *a, const char *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
