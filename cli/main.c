@@ -1,4 +1,5 @@
 /* scmpkit: dispatch to one subcommand per file (cli/cmd_*.c). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,25 @@ static const struct command commands[] = {
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
+/* Table names are C identifiers; users type dashes (audit_profile = audit-profile). */
+static bool same_name(const char *table, const char *typed)
+{
+	for (; *table && *typed; table++, typed++) {
+		char t = *table == '_' ? '-' : *table;
+		if (t != *typed)
+			return false;
+	}
+	return !*table && !*typed;
+}
+
+static void print_name(FILE *f, const char *name)
+{
+	int n = 0;
+	for (const char *p = name; *p; p++, n++)
+		fputc(*p == '_' ? '-' : *p, f);
+	fprintf(f, "%*s", 15 - n, "");
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: scmpkit COMMAND [OPTIONS] [ARGS]\n"
@@ -24,7 +44,11 @@ static void usage(FILE *f)
 		   "Least-privilege seccomp profiles for containers and Kubernetes.\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
-		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+	{
+		fputs("  ", f);
+		print_name(f, commands[i].name);
+		fprintf(f, "%s\n", commands[i].summary);
+	}
 	fprintf(f, "\nEvery command takes --help; each has a man page, scmpkit-COMMAND(1).\n"
 		   "Exit status: 0 ok, 1 findings or the command's failure, 2 bad input or usage.\n");
 }
@@ -32,7 +56,7 @@ static void usage(FILE *f)
 static const struct command *find(const char *name)
 {
 	for (size_t i = 0; i < N_COMMANDS; i++)
-		if (!strcmp(commands[i].name, name))
+		if (same_name(commands[i].name, name))
 			return &commands[i];
 	return NULL;
 }
