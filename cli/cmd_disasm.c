@@ -1,0 +1,95 @@
+/* scmpkit disasm: list a raw seccomp program (scmpkit compile's or libseccomp's
+ * seccomp_export_bpf output) one instruction a line. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <scmpkit/bpf.h>
+
+#include "cli.h"
+
+static const char help[] =
+	"Usage: scmpkit disasm [--arch ARCH] [--format asm|c] FILE\n\n"
+	"List a classic-BPF seccomp program, one instruction a line, with syscall\n"
+	"names (\"if (A != openat) goto 12\"), argument names (\"A = args[0].lo\") and\n"
+	"actions (\"return ERRNO(1)\"). FILE holds the bytes seccomp(2) takes: what\n"
+	"'scmpkit compile --format raw' writes, and what libseccomp's\n"
+	"seccomp_export_bpf writes. \"-\" reads standard input.\n\n"
+	"Options:\n"
+	"  -a, --arch ARCH     name syscalls for ARCH everywhere (default: follow the\n"
+	"                      program's own arch checks)\n"
+	"  -f, --format FMT    asm (default) or c: a C array for seccomp(2)\n"
+	"  -h, --help          this help\n\n"
+	"Exit status: 0 listed; 2 unreadable input, or a program the kernel would\n"
+	"refuse (it is still listed, with the reason).\n";
+
+int cmd_disasm(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"arch", required_argument, NULL, 'a'},
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	enum sk_arch arch = SK_ARCH_INVALID;
+	bool c_array = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+a:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			arch = sk_arch_parse(optarg);
+			if (arch == SK_ARCH_INVALID)
+				return cli_usage("disasm", "unknown architecture '%s'", optarg);
+			break;
+		case 'f':
+			if (!strcmp(optarg, "c"))
+				c_array = true;
+			else if (strcmp(optarg, "asm"))
+				return cli_usage("disasm", "unknown format '%s' (asm or c)", optarg);
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage("disasm", "unknown option");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage("disasm", "expected one program file");
+	const char *file = argv[optind];
+	char *data;
+	size_t len;
+	int r = sk_read_file(file, &data, &len);
+	if (r < 0) {
+		cli_error("%s: %s", file, strerror(-r));
+		return EXIT_USAGE;
+	}
+	struct sk_diags diags = {0};
+	struct sk_bpf_prog prog;
+	r = sk_bpf_from_bytes(data, len, &prog, &diags, file);
+	free(data);
+	if (r < 0) {
+		cli_print_diags(&diags);
+		sk_diags_free(&diags);
+		return EXIT_USAGE;
+	}
+	bool valid = sk_bpf_validate(&prog, &diags) == 0;
+	for (size_t i = 0; i < diags.n; i++) /* the validator does not know the file */
+		if (!diags.v[i].file)
+			diags.v[i].file = strdup(file);
+	char *text;
+	if (c_array) {
+		struct sk_filter_set set = {.progs = &prog, .n = 1};
+		text = sk_bpf_to_c(&set, "filter");
+	} else {
+		text = sk_bpf_disasm(&prog, arch);
+	}
+	int rc = text ? cli_write_output(NULL, text) : EXIT_USAGE;
+	free(text);
+	cli_print_diags(&diags);
+	sk_diags_free(&diags);
+	sk_bpf_prog_free(&prog);
+	return rc ? rc : valid ? EXIT_OK : EXIT_USAGE;
+}

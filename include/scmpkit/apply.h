@@ -1,0 +1,125 @@
+/* scmpkit/apply.h — enforce a compiled filter set: no_new_privs, seccomp(2),
+ * execve; and supervise the calls it hands to user space (SCMP_ACT_NOTIFY).
+ *
+ * Nothing here prints: problems go to an sk_diags list, events to a callback.
+ */
+#ifndef SCMPKIT_APPLY_H
+#define SCMPKIT_APPLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <scmpkit/arch.h>
+#include <scmpkit/bpf.h>
+#include <scmpkit/diag.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* SECCOMP_FILTER_FLAG_* beyond the four a profile may name (enum sk_flag). */
+#define SK_KFLAG_NEW_LISTENER (1u << 3)
+#define SK_KFLAG_TSYNC_ESRCH (1u << 4)
+
+struct sk_apply_opts {
+	bool no_new_privs; /* set PR_SET_NO_NEW_PRIVS first (P1); default true */
+	unsigned flags;    /* SK_FLAG_* added to the set's own */
+	bool listener;     /* install the program with NOTIFY returns with NEW_LISTENER */
+};
+void sk_apply_opts_init(struct sk_apply_opts *o);
+
+/* SECCOMP_FILTER_FLAG_* bits the running kernel knows (probed without
+ * installing anything). */
+unsigned sk_apply_kernel_flags(void);
+
+/* Index of the one program of SET that can return SECCOMP_RET_USER_NOTIF, -1
+ * when none does, -EINVAL when several do (a filter chain has one listener). */
+int sk_filter_set_notify_prog(const struct sk_filter_set *set);
+
+/* Install SET in the calling thread (every thread with TSYNC), listener program
+ * last. *LISTENER gets the notification fd, or -1. Returns 0, or a negative
+ * errno with an error in DIAGS that says why the kernel refused: then the
+ * caller must not run the command (fail closed). With a stacked set, programs
+ * before the failing one stay installed. */
+int sk_apply_install(const struct sk_filter_set *set, const struct sk_apply_opts *opts,
+		     int *listener, struct sk_diags *diags);
+
+/* Install, then execvp(ARGV[0], ARGV). Returns only on failure: a negative
+ * errno from the install (DIAGS says why; nothing ran), or the positive errno
+ * of execvp (the filter is in place then). */
+int sk_apply_exec(const struct sk_filter_set *set, const struct sk_apply_opts *opts,
+		  char *const argv[], struct sk_diags *diags);
+
+/* Turn every return of ERRNO, LOG and TRACE in SET into USER_NOTIF, so that a
+ * supervisor sees each call the profile denies or logs; it then answers with
+ * what the unchanged set decides (sk_filter_set_run), so the program sees no
+ * difference. Kills and traps stay: the program's death by SIGSYS shows them.
+ * Returns the number of returns rewritten, or -EINVAL (with DIAGS) when that
+ * would put NOTIFY into more than one stacked program. */
+int sk_filter_set_notify_denials(struct sk_filter_set *set, struct sk_diags *diags);
+
+/* ---- supervised run -------------------------------------------------------- */
+
+/* One call the supervisor answered. */
+struct sk_notify_event {
+	pid_t pid;
+	enum sk_arch arch;
+	int64_t nr;
+	const char *name;   /* NULL when no table knows the number */
+	const char *exe;    /* /proc/PID/exe at the time, "" when unreadable */
+	uint64_t args[6];
+	uint32_t decided;   /* what the profile's own filter returns (SECCOMP_RET_*) */
+	bool notify_rule;   /* the profile itself said NOTIFY */
+	bool answered_continue;
+	int answered_errno; /* when not continued: the errno returned (0: value 0) */
+};
+
+/* How to answer calls the profile itself sends to NOTIFY. */
+struct sk_notify_answer {
+	bool cont;     /* SECCOMP_USER_NOTIF_FLAG_CONTINUE */
+	int err;       /* otherwise this errno */
+};
+
+/* One line of the report: calls the filter denied or logged, counted per
+ * (process, arch, number). */
+struct sk_denial {
+	pid_t pid;
+	enum sk_arch arch;
+	int64_t nr;
+	const char *name;
+	char *exe;
+	uint32_t decided;
+	bool notify_rule;
+	size_t count;
+};
+
+struct sk_supervised {
+	int status;             /* waitpid status of the command */
+	int exec_errno;         /* execvp failed in the child: its errno (status then 126/127) */
+	struct sk_denial *v;    /* in order of first appearance */
+	size_t n;
+	size_t events;          /* notifications answered for the command */
+};
+void sk_supervised_free(struct sk_supervised *s);
+
+typedef void (*sk_notify_cb)(const struct sk_notify_event *ev, void *ctx);
+
+/* Fork; the child installs INSTALLED (with NEW_LISTENER on its notifying
+ * program) and execs ARGV; the parent takes the listener (pidfd_getfd: no
+ * call of the child needs to pass the filter for it) and answers every
+ * notification with what DECIDE (the unchanged set; NULL = INSTALLED) returns:
+ * ERRNO -> that errno, LOG/ALLOW -> continue, TRACE without a tracer -> ENOSYS,
+ * NOTIFY -> ANSWER. CB (may be NULL) sees each answered call. Returns when the
+ * command has exited: 0 with OUT filled, or a negative errno with DIAGS when
+ * the filter could not be installed (the command did not run). */
+int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_filter_set *decide,
+		       const struct sk_apply_opts *opts, const struct sk_notify_answer *answer,
+		       char *const argv[], sk_notify_cb cb, void *ctx,
+		       struct sk_supervised *out, struct sk_diags *diags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,69 @@
+/* scmpkit/lint.h — check profiles and manifests against practices P1–P7.
+ *
+ * Every finding is an sk_diag with a stable rule id, a severity, the position
+ * of the offending node, the practice it enforces and a one-line fix. Inputs
+ * are detected: a seccomp profile in any format (OCI, Docker, SeccompProfile,
+ * JSON or YAML), Kubernetes manifests, or a runc config.json. A line carrying
+ * "# scmpkit:ignore RULE[,RULE...]" (on the node's line, or a comment line just
+ * above it) silences those rules for that node.
+ */
+#ifndef SCMPKIT_LINT_H
+#define SCMPKIT_LINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <scmpkit/diag.h>
+#include <scmpkit/k8s.h>
+#include <scmpkit/profile.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sk_lint_rule {
+	const char *id;       /* "P4-unconfined" */
+	enum sk_severity severity;
+	const char *practice; /* "P1".."P7", or NULL for correctness rules */
+	const char *summary;  /* one sentence, for --list-rules and SARIF */
+};
+
+size_t sk_lint_rule_count(void);
+const struct sk_lint_rule *sk_lint_rule_at(size_t i);
+const struct sk_lint_rule *sk_lint_rule_find(const char *id);
+
+struct sk_lint_opts {
+	const char *const *disabled; /* rule ids not to report */
+	size_t n_disabled;
+	const char *profiles_dir;    /* the kubelet's seccomp root, or NULL */
+};
+
+/* Rules on one profile. Findings point into P->file at the nodes' positions. */
+int sk_lint_profile(const struct sk_profile *p, const struct sk_lint_opts *opts,
+		    struct sk_diags *out);
+
+/* Rules on the workloads of a manifest; with opts->profiles_dir, the Localhost
+ * profiles it names are read and linted too (findings point into them). */
+int sk_lint_manifest(const struct sk_k8s_manifest *m, const struct sk_lint_opts *opts,
+		     struct sk_diags *out);
+
+/* Detect what TEXT is and lint it; applies --disable and inline ignores.
+ * Returns 0; -EINVAL when the input is broken (errors in OUT, the caller exits
+ * 2); -ENOTSUP when it is none of the inputs lint knows (nothing added). */
+int sk_lint_text(const char *text, size_t len, const char *file,
+		 const struct sk_lint_opts *opts, struct sk_diags *out);
+
+/* Read FILE ("-": stdin) and sk_lint_text() it; -errno when unreadable. */
+int sk_lint_file(const char *file, const struct sk_lint_opts *opts, struct sk_diags *out);
+
+enum sk_lint_format { SK_LINT_TEXT, SK_LINT_JSON, SK_LINT_SARIF };
+
+/* Render findings (caller frees). TEXT: "file:line:col: severity: message
+ * [rule]" plus an indented "fix:" line, ANSI colours when COLOUR; JSON: an
+ * array of objects; SARIF: a SARIF 2.1.0 log for GitHub code scanning. */
+char *sk_lint_render(const struct sk_diags *d, enum sk_lint_format fmt, bool colour);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,426 @@
+/* Decision ranges -> classic BPF.
+ *
+ * Layout: load arch, one JEQ per audit arch (the host's first), then per arch:
+ * load nr, an optimal binary search over the ranges (JGE K only), whose leaves
+ * are return instructions or argument-check blocks. A syscall that needs no
+ * argument therefore reaches its RET through loads of arch and nr and JEQ/JGE
+ * only: the kernel's action cache can prove it (seccomp_cache_prepare).
+ *
+ * The program is emitted backwards (last instruction first), so every jump
+ * target already has its place: an instruction's id is the number of
+ * instructions emitted before it, and a jump from id A to id T skips A-T-1.
+ * Jumps farther than 255 go through a JA trampoline, shared while in reach;
+ * return instructions are shared while in reach and repeated otherwise (a
+ * repeated RET costs length, a trampoline costs time).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/seccomp.h>
+
+#include "compile_internal.h"
+
+#define MAX_JUMP 255u
+
+struct emitter {
+	struct sock_filter *insn; /* in emission order: insn[0] is the last */
+	int32_t *origin;
+	size_t n, cap;
+	bool oom;
+	/* sharing: last RET per (ret, origin), last JA per target */
+	struct {
+		uint32_t ret;
+		int32_t origin;
+		size_t id;
+	} *rets;
+	size_t n_rets, cap_rets;
+	size_t *tramp; /* tramp[target] = id of a JA to target, or SIZE_MAX */
+};
+
+static size_t put(struct emitter *e, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k,
+		  int32_t origin)
+{
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? 2 * e->cap : 512;
+		struct sock_filter *v = realloc(e->insn, cap * sizeof *v);
+		int32_t *o = realloc(e->origin, cap * sizeof *o);
+		size_t *t = realloc(e->tramp, cap * sizeof *t);
+		if (v)
+			e->insn = v;
+		if (o)
+			e->origin = o;
+		if (t)
+			e->tramp = t;
+		if (!v || !o || !t) {
+			e->oom = true;
+			return e->n ? e->n - 1 : 0;
+		}
+		e->cap = cap;
+	}
+	e->insn[e->n] = (struct sock_filter){code, jt, jf, k};
+	e->origin[e->n] = origin;
+	e->tramp[e->n] = SIZE_MAX;
+	return e->n++;
+}
+
+/* Distance a jump emitted now would need to reach T. */
+static size_t dist(const struct emitter *e, size_t t)
+{
+	return e->n - t - 1;
+}
+
+/* Jump threading: a jump to an unconditional JA goes to its target instead
+ * when that is in reach. */
+static size_t thread(const struct emitter *e, size_t t)
+{
+	while (t < e->n && e->insn[t].code == (BPF_JMP | BPF_JA)) {
+		size_t to = t - e->insn[t].k - 1;
+		if (dist(e, to) > MAX_JUMP)
+			break;
+		t = to;
+	}
+	return t;
+}
+
+/* An instruction id from which a jump emitted next reaches T. */
+static size_t reach(struct emitter *e, size_t t)
+{
+	if (dist(e, t) <= MAX_JUMP)
+		return t;
+	if (e->tramp[t] != SIZE_MAX && dist(e, e->tramp[t]) <= MAX_JUMP)
+		return e->tramp[t];
+	size_t id = put(e, BPF_JMP | BPF_JA, 0, 0, (uint32_t)dist(e, t), SK_ORIGIN_NONE);
+	e->tramp[t] = id;
+	return id;
+}
+
+static size_t ja(struct emitter *e, size_t t)
+{
+	return put(e, BPF_JMP | BPF_JA, 0, 0, (uint32_t)dist(e, t), SK_ORIGIN_NONE);
+}
+
+/* Conditional jump; no instruction when both targets agree. */
+static size_t jcond(struct emitter *e, uint16_t op, uint32_t k, size_t tt, size_t tf)
+{
+	tt = thread(e, tt);
+	tf = thread(e, tf);
+	if (tt == tf)
+		return tt;
+	/* each trampoline moves the other target one further: repeat until both
+	 * are in reach (at most three rounds) */
+	while (dist(e, tt) > MAX_JUMP || dist(e, tf) > MAX_JUMP) {
+		if (dist(e, tt) > MAX_JUMP)
+			tt = reach(e, tt);
+		if (dist(e, tf) > MAX_JUMP)
+			tf = reach(e, tf);
+	}
+	return put(e, BPF_JMP | op | BPF_K, (uint8_t)dist(e, tt), (uint8_t)dist(e, tf), k,
+		   SK_ORIGIN_NONE);
+}
+
+/* A straight-line instruction falling through to NEXT. */
+static size_t seq(struct emitter *e, uint16_t code, uint32_t k, size_t next)
+{
+	if (e->n == 0 || next != e->n - 1)
+		ja(e, next);
+	return put(e, code, 0, 0, k, SK_ORIGIN_NONE);
+}
+
+static size_t ret(struct emitter *e, uint32_t r, int32_t origin)
+{
+	for (size_t i = e->n_rets; i-- > 0;)
+		if (e->rets[i].ret == r && e->rets[i].origin == origin &&
+		    dist(e, e->rets[i].id) <= MAX_JUMP)
+			return e->rets[i].id;
+	size_t id = put(e, BPF_RET | BPF_K, 0, 0, r, origin);
+	if (e->n_rets == e->cap_rets) {
+		size_t cap = e->cap_rets ? 2 * e->cap_rets : 32;
+		void *v = realloc(e->rets, cap * sizeof *e->rets);
+		if (!v) {
+			e->oom = true;
+			return id;
+		}
+		e->rets = v;
+		e->cap_rets = cap;
+	}
+	e->rets[e->n_rets].ret = r;
+	e->rets[e->n_rets].origin = origin;
+	e->rets[e->n_rets].id = id;
+	e->n_rets++;
+	return id;
+}
+
+/* ---- argument checks ----------------------------------------------------- */
+
+static uint32_t word_off(const struct ck_group *g, unsigned index, bool hi)
+{
+	return 16 + 8 * index + ((hi != g->big_endian) ? 4 : 0);
+}
+
+static size_t load(struct emitter *e, uint32_t off, size_t next)
+{
+	return seq(e, BPF_LD | BPF_W | BPF_ABS, off, next);
+}
+
+/* One 32-bit word: PASS/FAIL as the op says; MASK applies to MASKED_EQ. */
+static size_t word_cmp(struct emitter *e, uint32_t off, enum sk_op op, uint32_t v, uint32_t mask,
+		       size_t pass, size_t fail)
+{
+	size_t j;
+	switch (op) {
+	case SK_OP_EQ: j = jcond(e, BPF_JEQ, v, pass, fail); break;
+	case SK_OP_NE: j = jcond(e, BPF_JEQ, v, fail, pass); break;
+	case SK_OP_GT: j = jcond(e, BPF_JGT, v, pass, fail); break;
+	case SK_OP_GE: j = jcond(e, BPF_JGE, v, pass, fail); break;
+	case SK_OP_LT: j = jcond(e, BPF_JGE, v, fail, pass); break;
+	case SK_OP_LE: j = jcond(e, BPF_JGT, v, fail, pass); break;
+	case SK_OP_MASKED_EQ:
+		if (mask == 0)
+			return v == 0 ? pass : fail;
+		j = jcond(e, BPF_JEQ, v, pass, fail);
+		if (mask != UINT32_MAX)
+			j = seq(e, BPF_ALU | BPF_AND | BPF_K, mask, j);
+		break;
+	default:
+		return fail;
+	}
+	return load(e, off, j);
+}
+
+static size_t emit_cmp(struct emitter *e, const struct ck_group *g, const struct ck_cmp *c,
+		       size_t pass, size_t fail)
+{
+	uint32_t lo = (uint32_t)c->value, hi = (uint32_t)(c->value >> 32);
+	uint32_t lo2 = (uint32_t)c->value_two, hi2 = (uint32_t)(c->value_two >> 32);
+	uint32_t olo = word_off(g, c->index, false), ohi = word_off(g, c->index, true);
+	if (c->lo_only) {
+		if (c->op == SK_OP_MASKED_EQ)
+			return word_cmp(e, olo, c->op, lo2, lo, pass, fail);
+		return word_cmp(e, olo, c->op, lo, 0, pass, fail);
+	}
+	size_t l, m;
+	switch (c->op) {
+	case SK_OP_EQ:
+		l = word_cmp(e, olo, SK_OP_EQ, lo, 0, pass, fail);
+		return word_cmp(e, ohi, SK_OP_EQ, hi, 0, l, fail);
+	case SK_OP_NE:
+		l = word_cmp(e, olo, SK_OP_NE, lo, 0, pass, fail);
+		return word_cmp(e, ohi, SK_OP_NE, hi, 0, pass, l);
+	case SK_OP_GT:
+	case SK_OP_GE:
+	case SK_OP_LT:
+	case SK_OP_LE: {
+		/* LT = !GE and LE = !GT, as in libseccomp */
+		bool inv = c->op == SK_OP_LT || c->op == SK_OP_LE;
+		bool ge = c->op == SK_OP_GE || c->op == SK_OP_LT;
+		size_t t = inv ? fail : pass, f = inv ? pass : fail;
+		l = word_cmp(e, olo, ge ? SK_OP_GE : SK_OP_GT, lo, 0, t, f);
+		m = jcond(e, BPF_JEQ, hi, l, f);          /* hi == v.hi: decide on lo */
+		m = jcond(e, BPF_JGT, hi, t, m);          /* hi > v.hi: holds */
+		return load(e, ohi, m);
+	}
+	case SK_OP_MASKED_EQ:
+		l = word_cmp(e, olo, SK_OP_MASKED_EQ, lo2, lo, pass, fail);
+		return word_cmp(e, ohi, SK_OP_MASKED_EQ, hi2, hi, l, fail);
+	default:
+		return fail;
+	}
+}
+
+/* The block of a decision with argument checks: chains in order, then the
+ * fallback. Returns its entry. */
+static size_t emit_decision(struct emitter *e, const struct ck_group *g, const struct ck_decision *d)
+{
+	size_t next = ret(e, d->ret, d->origin);
+	for (size_t c = d->n_chains; c-- > 0;) {
+		const struct ck_chain *ch = &d->chains[c];
+		size_t at = ret(e, ch->ret, ch->origin);
+		for (size_t j = ch->n; j-- > 0;)
+			at = emit_cmp(e, g, &ch->cmps[j], at, next);
+		next = at;
+	}
+	return next;
+}
+
+/* ---- the search tree ------------------------------------------------------ */
+
+/* Expected-call weight of numbers LO..HI: the numbers programs use are the
+ * ones near the table (every syscall table starts at its arch's base, x32 at
+ * the x32 bit); far numbers get a token weight so they stay reachable. */
+static double weight(uint32_t lo, uint32_t hi, const uint32_t *wlo, const uint32_t *whi, size_t nw)
+{
+	double w = 0.001;
+	for (size_t i = 0; i < nw; i++) {
+		uint32_t a = lo > wlo[i] ? lo : wlo[i], b = hi < whi[i] ? hi : whi[i];
+		if (a <= b)
+			w += (double)(b - a) + 1;
+	}
+	return w;
+}
+
+struct tree {
+	size_t n;
+	double *w;     /* prefix sums of weights: w[i] = sum of ranges < i */
+	double *cost;  /* cost[i*n+j] for ranges i..j */
+	size_t *root;  /* root[i*n+j]: the left part is i..root */
+};
+
+/* Optimal alphabetic tree by dynamic programming with Knuth's bound on the
+ * split (root[i][j-1] <= root[i][j] <= root[i+1][j]): O(n^2). */
+static int tree_build(struct tree *t, const struct ck_range *r, size_t n, const uint32_t *wlo,
+		      const uint32_t *whi, size_t nw)
+{
+	t->n = n;
+	t->w = malloc((n + 1) * sizeof *t->w);
+	t->cost = malloc(n * n * sizeof *t->cost);
+	t->root = malloc(n * n * sizeof *t->root);
+	if (!t->w || !t->cost || !t->root)
+		return -ENOMEM;
+	t->w[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		t->w[i + 1] = t->w[i] + weight(r[i].lo, r[i].hi, wlo, whi, nw);
+	for (size_t i = 0; i < n; i++) {
+		t->cost[i * n + i] = 0;
+		t->root[i * n + i] = i;
+	}
+	for (size_t len = 2; len <= n; len++) {
+		for (size_t i = 0; i + len <= n; i++) {
+			size_t j = i + len - 1;
+			size_t lo = len == 2 ? i : t->root[i * n + j - 1];
+			size_t hi = len == 2 ? i : t->root[(i + 1) * n + j];
+			if (hi > j - 1)
+				hi = j - 1;
+			if (lo < i)
+				lo = i;
+			double best = -1;
+			size_t bk = lo;
+			for (size_t k = lo; k <= hi; k++) {
+				double c = t->cost[i * n + k] + t->cost[(k + 1) * n + j];
+				if (best < 0 || c < best) {
+					best = c;
+					bk = k;
+				}
+			}
+			t->cost[i * n + j] = best + (t->w[j + 1] - t->w[i]);
+			t->root[i * n + j] = bk;
+		}
+	}
+	return 0;
+}
+
+static void tree_free(struct tree *t)
+{
+	free(t->w);
+	free(t->cost);
+	free(t->root);
+}
+
+struct gen {
+	struct emitter *e;
+	const struct ck_model *m;
+	const struct ck_group *g;
+	size_t *block;  /* per decision: entry id of its argument block, or SIZE_MAX */
+	struct tree t;
+	bool big;       /* too many ranges for the quadratic table: halve by count */
+};
+
+static size_t leaf(struct gen *G, size_t d)
+{
+	const struct ck_decision *dec = &G->m->decisions[d];
+	if (!dec->owned)
+		return ret(G->e, sk_action_to_ret(SK_ACT_ALLOW, 0), SK_ORIGIN_PASS);
+	if (!dec->n_chains)
+		return ret(G->e, dec->ret, dec->origin);
+	return G->block[d];
+}
+
+static size_t emit_tree(struct gen *G, size_t i, size_t j)
+{
+	const struct ck_range *r = G->g->ranges;
+	if (i == j)
+		return leaf(G, r[i].decision);
+	size_t k = G->big ? i + (j - i) / 2 : G->t.root[i * G->t.n + j];
+	size_t right = emit_tree(G, k + 1, j);
+	size_t left = emit_tree(G, i, k);
+	return jcond(G->e, BPF_JGE, r[k + 1].lo, right, left);
+}
+
+#define BIG_TREE 3000 /* ranges; beyond, the DP table would be too large */
+
+static int emit_group(struct emitter *e, const struct ck_model *m, const struct ck_group *g,
+		      size_t *entry)
+{
+	struct gen G = {.e = e, .m = m, .g = g};
+	G.block = malloc((m->n_decisions ? m->n_decisions : 1) * sizeof *G.block);
+	if (!G.block)
+		return -ENOMEM;
+	for (size_t d = 0; d < m->n_decisions; d++)
+		G.block[d] = SIZE_MAX;
+	/* argument blocks first (they end up after the tree) */
+	for (size_t i = 0; i < g->n_ranges; i++) {
+		size_t d = g->ranges[i].decision;
+		const struct ck_decision *dec = &m->decisions[d];
+		if (dec->owned && dec->n_chains && G.block[d] == SIZE_MAX)
+			G.block[d] = emit_decision(e, g, dec);
+	}
+	uint32_t base = 0;
+	const char *name;
+	int64_t first;
+	if (sk_syscall_at(g->arch, 0, &name, &first) && first > 0)
+		base = (uint32_t)first;
+	uint32_t wlo[2] = {base, SK_X32_SYSCALL_BIT}, whi[2] = {base + 511, SK_X32_SYSCALL_BIT + 1023};
+	size_t nw = g->audit_arch == sk_arch_info(SK_ARCH_X86_64)->audit_arch ? 2 : 1;
+	G.big = g->n_ranges > BIG_TREE;
+	if (!G.big && tree_build(&G.t, g->ranges, g->n_ranges, wlo, whi, nw) < 0) {
+		tree_free(&G.t);
+		free(G.block);
+		return -ENOMEM;
+	}
+	size_t root = emit_tree(&G, 0, g->n_ranges - 1);
+	*entry = load(e, offsetof(struct seccomp_data, nr), root);
+	tree_free(&G.t);
+	free(G.block);
+	return e->oom ? -ENOMEM : 0;
+}
+
+int ck_generate(const struct ck_model *m, struct sk_bpf_prog *out)
+{
+	struct emitter e = {0};
+	size_t *entry = calloc(m->n_groups ? m->n_groups : 1, sizeof *entry);
+	int rc = entry ? 0 : -ENOMEM;
+	/* groups in reverse so that the first (the host's) comes right after
+	 * the dispatch */
+	for (size_t i = m->n_groups; i-- > 0 && !rc;)
+		rc = emit_group(&e, m, &m->groups[i], &entry[i]);
+	if (!rc) {
+		size_t at = ret(&e, m->bad_arch_ret, SK_ORIGIN_BADARCH);
+		for (size_t i = m->n_groups; i-- > 0;)
+			at = jcond(&e, BPF_JEQ, m->groups[i].audit_arch, entry[i], at);
+		load(&e, offsetof(struct seccomp_data, arch), at);
+		if (e.oom)
+			rc = -ENOMEM;
+	}
+	free(entry);
+	free(e.rets);
+	free(e.tramp);
+	if (rc) {
+		free(e.insn);
+		free(e.origin);
+		return rc;
+	}
+	/* reverse into program order; offsets are relative, so they hold */
+	for (size_t i = 0, j = e.n - 1; i < j; i++, j--) {
+		struct sock_filter t = e.insn[i];
+		e.insn[i] = e.insn[j];
+		e.insn[j] = t;
+		int32_t o = e.origin[i];
+		e.origin[i] = e.origin[j];
+		e.origin[j] = o;
+	}
+	out->insns = e.insn;
+	out->origin = e.origin;
+	out->len = e.n;
+	return 0;
+}

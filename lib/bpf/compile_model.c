@@ -1,0 +1,602 @@
+/* Profile -> per-arch decision ranges, with runc 1.1.5 + libseccomp 2.5.4
+ * semantics (libcontainer/seccomp/seccomp_linux.go, patchbpf/enosys_linux.go,
+ * libseccomp src/db.c, src/syscalls.c, src/gen_bpf.c):
+ *
+ * - a rule whose return value equals the default's is skipped (runc);
+ * - ERRNO and TRACE without errnoRet return EPERM (runc), defaultErrnoRet only
+ *   applies to the default action;
+ * - args: one rule; but when two args share an index, each arg is a rule of its
+ *   own (runc's "old behaviour"), so they are ORed;
+ * - names are resolved per arch, unknown ones skipped there (libseccomp);
+ * - on x86, s390(x), ppc(64) and mips o32 the socket and SysV IPC calls are
+ *   also matched through socketcall(2)/ipc(2) with args[0] == the call's
+ *   number; the rule's own arg0 check is replaced (libseccomp abi_rule_add);
+ * - 32-bit arches (x32 included) compare only the low 32 bits of arguments;
+ * - an unconditional rule for a syscall overrides conditional ones
+ *   (libseccomp prunes the more specific tree);
+ * - the native arch is always in the filter (seccomp_init), x86_64 numbers
+ *   >= 0x40000000 other than -1 hit the bad-arch action unless x32 is present;
+ * - runc's ENOSYS stub: per arch, numbers above the highest the profile names
+ *   return ENOSYS (s390: nr 0 too); off for permissive defaults.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile_internal.h"
+
+#define RET_ALLOW 0x7fff0000u
+#define RET_ERRNO 0x00050000u
+#define ERRNO_EPERM 1u
+#define ERRNO_ENOSYS 38u
+#define X32_BIT SK_X32_SYSCALL_BIT
+
+uint32_t ck_rule_ret(enum sk_action a, bool has_errno, uint32_t errno_ret)
+{
+	uint32_t data = has_errno ? errno_ret : ERRNO_EPERM;
+	return sk_action_to_ret(a, data);
+}
+
+/* ---- socketcall(2) / ipc(2) multiplexing (libseccomp's abi_rule_add) ---- */
+
+static const struct {
+	const char *name;
+	bool ipc;
+	unsigned call; /* SYS_SOCKET.. or SEMOP.. (linux/net.h, linux/ipc.h) */
+} muxed[] = {
+	{"socket", 0, 1}, {"bind", 0, 2}, {"connect", 0, 3}, {"listen", 0, 4},
+	{"accept", 0, 5}, {"getsockname", 0, 6}, {"getpeername", 0, 7},
+	{"socketpair", 0, 8}, {"send", 0, 9}, {"recv", 0, 10}, {"sendto", 0, 11},
+	{"recvfrom", 0, 12}, {"shutdown", 0, 13}, {"setsockopt", 0, 14},
+	{"getsockopt", 0, 15}, {"sendmsg", 0, 16}, {"recvmsg", 0, 17},
+	{"accept4", 0, 18}, {"recvmmsg", 0, 19}, {"sendmmsg", 0, 20},
+	{"semop", 1, 1}, {"semget", 1, 2}, {"semctl", 1, 3}, {"semtimedop", 1, 4},
+	{"msgsnd", 1, 11}, {"msgrcv", 1, 12}, {"msgget", 1, 13}, {"msgctl", 1, 14},
+	{"shmat", 1, 21}, {"shmdt", 1, 22}, {"shmget", 1, 23}, {"shmctl", 1, 24},
+};
+
+static bool arch_muxes(enum sk_arch a)
+{
+	switch (a) {
+	case SK_ARCH_X86: case SK_ARCH_S390: case SK_ARCH_S390X: case SK_ARCH_PPC:
+	case SK_ARCH_PPC64: case SK_ARCH_PPC64LE: case SK_ARCH_MIPS: case SK_ARCH_MIPSEL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int mux_index(const char *name)
+{
+	for (size_t i = 0; i < sizeof muxed / sizeof muxed[0]; i++)
+		if (!strcmp(muxed[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* ---- building ----------------------------------------------------------- */
+
+struct entry {
+	uint32_t nr;
+	size_t seq;       /* rule order, kept by the sort */
+	bool uncond;
+	struct ck_chain chain;
+};
+
+struct builder {
+	struct ck_model *m;
+	struct entry *e;
+	size_t n, cap;
+	size_t seq;
+};
+
+static int push_entry(struct builder *b, uint32_t nr, bool uncond, const struct ck_chain *c)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 256;
+		struct entry *v = realloc(b->e, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		b->e = v;
+		b->cap = cap;
+	}
+	struct entry *e = &b->e[b->n];
+	e->nr = nr;
+	e->seq = b->seq++;
+	e->uncond = uncond;
+	e->chain = *c;
+	e->chain.cmps = NULL;
+	if (c->n) {
+		e->chain.cmps = malloc(c->n * sizeof *c->cmps);
+		if (!e->chain.cmps)
+			return -ENOMEM;
+		memcpy(e->chain.cmps, c->cmps, c->n * sizeof *c->cmps);
+	}
+	b->n++;
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static bool chains_equal(const struct ck_chain *a, size_t na, const struct ck_chain *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++) {
+		if (a[i].n != b[i].n || a[i].ret != b[i].ret || a[i].origin != b[i].origin)
+			return false;
+		for (size_t j = 0; j < a[i].n; j++) {
+			const struct ck_cmp *x = &a[i].cmps[j], *y = &b[i].cmps[j];
+			if (x->index != y->index || x->op != y->op || x->value != y->value ||
+			    x->value_two != y->value_two || x->lo_only != y->lo_only)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Index of a decision equal to D, adding D (taking its chains) when new.
+ * Returns the index or -ENOMEM; on a match D's chains are freed. */
+static long intern(struct ck_model *m, struct ck_decision *d)
+{
+	for (size_t i = 0; i < m->n_decisions; i++) {
+		struct ck_decision *x = &m->decisions[i];
+		if (x->ret == d->ret && x->origin == d->origin &&
+		    chains_equal(x->chains, x->n_chains, d->chains, d->n_chains)) {
+			for (size_t c = 0; c < d->n_chains; c++)
+				free(d->chains[c].cmps);
+			free(d->chains);
+			return (long)i;
+		}
+	}
+	struct ck_decision *v = realloc(m->decisions, (m->n_decisions + 1) * sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	m->decisions = v;
+	d->owned = true;
+	v[m->n_decisions] = *d;
+	return (long)m->n_decisions++;
+}
+
+static long simple(struct ck_model *m, uint32_t ret, int32_t origin)
+{
+	struct ck_decision d = {.ret = ret, .origin = origin};
+	return intern(m, &d);
+}
+
+/* Chains of rule R as runc hands them to libseccomp. */
+static int rule_chains(const struct sk_rule *r, bool bits64, struct ck_chain **out, size_t *n_out)
+{
+	*out = NULL;
+	*n_out = 0;
+	if (!r->n_args)
+		return 0;
+	unsigned count[6] = {0};
+	bool split = false;
+	for (size_t i = 0; i < r->n_args; i++)
+		if (r->args[i].index < 6 && ++count[r->args[i].index] > 1)
+			split = true;
+	size_t n = split ? r->n_args : 1;
+	struct ck_chain *c = calloc(n, sizeof *c);
+	if (!c)
+		return -ENOMEM;
+	for (size_t k = 0; k < n; k++) {
+		size_t first = split ? k : 0, cnt = split ? 1 : r->n_args;
+		c[k].cmps = calloc(cnt, sizeof *c[k].cmps);
+		if (!c[k].cmps) {
+			for (size_t j = 0; j < k; j++)
+				free(c[j].cmps);
+			free(c);
+			return -ENOMEM;
+		}
+		c[k].n = cnt;
+		for (size_t j = 0; j < cnt; j++) {
+			const struct sk_arg *a = &r->args[first + j];
+			uint64_t mask = bits64 ? UINT64_MAX : 0xffffffffu;
+			struct ck_cmp *cm = &c[k].cmps[j];
+			cm->index = a->index;
+			cm->op = a->op;
+			cm->value = a->value & mask;
+			cm->value_two = a->value_two & mask;
+			if (a->op == SK_OP_MASKED_EQ) /* libseccomp: datum &= mask */
+				cm->value_two &= cm->value;
+			cm->lo_only = !bits64;
+		}
+	}
+	*out = c;
+	*n_out = n;
+	return 0;
+}
+
+static void free_chains(struct ck_chain *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(c[i].cmps);
+	free(c);
+}
+
+/* The muxed form of chain C: args[0] == CALL replaces any arg0 check. */
+static int push_muxed(struct builder *b, uint32_t nr, unsigned call, const struct ck_chain *c,
+		      uint32_t ret, int32_t origin, bool bits64)
+{
+	struct ck_cmp cm[8];
+	size_t n = 0;
+	cm[n++] = (struct ck_cmp){.index = 0, .op = SK_OP_EQ, .value = call, .lo_only = !bits64};
+	for (size_t i = 0; c && i < c->n && n < 8; i++)
+		if (c->cmps[i].index != 0)
+			cm[n++] = c->cmps[i];
+	struct ck_chain mc = {.cmps = cm, .n = n, .ret = ret, .origin = origin};
+	return push_entry(b, nr, false, &mc);
+}
+
+/* Entries of arch A for every rule; *MAX gets the highest number named
+ * (runc's findLastSyscalls: every rule, skipped ones too). */
+static int collect(struct builder *b, const struct sk_profile *p, enum sk_arch a,
+		   uint32_t default_ret, int64_t *max, struct sk_diags *diags)
+{
+	const struct sk_arch_info *ai = sk_arch_info(a);
+	bool bits64 = ai->bits == 64;
+	bool mux = arch_muxes(a);
+	int64_t socketcall = mux ? sk_syscall_nr(a, "socketcall") : -1;
+	int64_t ipc = mux ? sk_syscall_nr(a, "ipc") : -1;
+	*max = -1;
+	for (size_t ri = 0; ri < p->n_rules; ri++) {
+		const struct sk_rule *r = &p->rules[ri];
+		uint32_t ret = ck_rule_ret(r->action, r->has_errno_ret, r->errno_ret);
+		bool skipped = ret == default_ret;
+		struct ck_chain *ch = NULL;
+		size_t nch = 0;
+		if (!skipped) {
+			int rc = rule_chains(r, bits64, &ch, &nch);
+			if (rc < 0)
+				return rc;
+			for (size_t k = 0; k < nch; k++) {
+				ch[k].ret = ret;
+				ch[k].origin = (int32_t)ri;
+			}
+		}
+		for (size_t ni = 0; ni < r->n_names; ni++) {
+			const char *name = r->names[ni];
+			int64_t nr = sk_syscall_nr(a, name);
+			int mi = mux ? mux_index(name) : -1;
+			/* libseccomp resolves muxed names to pseudo numbers there: they
+			 * do not count for runc's highest number. */
+			if (nr >= 0 && mi < 0 && nr > *max)
+				*max = nr;
+			if (skipped)
+				continue;
+			int rc = 0;
+			if (mi >= 0) {
+				int64_t via = muxed[mi].ipc ? ipc : socketcall;
+				if (via >= 0) {
+					if (!nch)
+						rc = push_muxed(b, (uint32_t)via, muxed[mi].call, NULL, ret, (int32_t)ri, bits64);
+					for (size_t k = 0; k < nch && !rc; k++)
+						rc = push_muxed(b, (uint32_t)via, muxed[mi].call, &ch[k], ret, (int32_t)ri,
+								bits64);
+				}
+			}
+			if (nr >= 0) {
+				if (!nch) {
+					struct ck_chain u = {.ret = ret, .origin = (int32_t)ri};
+					rc = rc ? rc : push_entry(b, (uint32_t)nr, true, &u);
+				}
+				for (size_t k = 0; k < nch && !rc; k++)
+					rc = push_entry(b, (uint32_t)nr, false, &ch[k]);
+			} else if (mi < 0 && diags) {
+				const struct sk_pos *pos = r->name_pos ? &r->name_pos[ni] : &r->pos;
+				sk_diags_add(diags, SK_SEV_NOTE, p->file, pos->line, pos->col,
+					     "compile-unknown-on-arch",
+					     "'%s' does not exist on %s: no rule there", name,
+					     ai->short_name);
+			}
+			if (rc < 0) {
+				free_chains(ch, nch);
+				return rc;
+			}
+		}
+		free_chains(ch, nch);
+	}
+	return 0;
+}
+
+/* ---- ranges --------------------------------------------------------------- */
+
+struct rangevec {
+	struct ck_range *v;
+	size_t n, cap;
+};
+
+static int put(struct rangevec *rv, uint32_t lo, uint32_t hi, size_t dec)
+{
+	if (rv->n && rv->v[rv->n - 1].decision == dec && rv->v[rv->n - 1].hi + 1 == lo) {
+		rv->v[rv->n - 1].hi = hi;
+		return 0;
+	}
+	if (rv->n == rv->cap) {
+		size_t cap = rv->cap ? 2 * rv->cap : 64;
+		struct ck_range *v = realloc(rv->v, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		rv->v = v;
+		rv->cap = cap;
+	}
+	rv->v[rv->n++] = (struct ck_range){lo, hi, dec};
+	return 0;
+}
+
+struct point {
+	uint32_t nr;
+	size_t decision;
+};
+
+/* Background: what a number no rule names gets, as segments. */
+struct seg {
+	uint32_t lo, hi;
+	size_t decision;
+};
+
+static int overlay(struct rangevec *rv, const struct seg *bg, size_t n_bg, const struct point *pt,
+		   size_t n_pt)
+{
+	size_t j = 0;
+	for (size_t s = 0; s < n_bg; s++) {
+		uint64_t at = bg[s].lo;
+		while (j < n_pt && pt[j].nr < bg[s].lo)
+			j++; /* a rule under the ENOSYS stub: the stub runs first */
+		for (; j < n_pt && pt[j].nr <= bg[s].hi; j++) {
+			if (pt[j].nr > at && put(rv, (uint32_t)at, pt[j].nr - 1, bg[s].decision))
+				return -ENOMEM;
+			if (put(rv, pt[j].nr, pt[j].nr, pt[j].decision))
+				return -ENOMEM;
+			at = (uint64_t)pt[j].nr + 1;
+		}
+		if (at <= bg[s].hi && put(rv, (uint32_t)at, bg[s].hi, bg[s].decision))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Turn sorted entries into one decision per number. */
+static int decide(struct ck_model *m, struct builder *b, size_t def, struct point **out,
+		  size_t *n_out)
+{
+	qsort(b->e, b->n, sizeof *b->e, cmp_entry);
+	struct point *pt = malloc((b->n ? b->n : 1) * sizeof *pt);
+	if (!pt)
+		return -ENOMEM;
+	size_t np = 0;
+	const struct ck_decision *dd = &m->decisions[def];
+	for (size_t i = 0; i < b->n;) {
+		size_t j = i;
+		while (j < b->n && b->e[j].nr == b->e[i].nr)
+			j++;
+		struct ck_decision d = {.ret = dd->ret, .origin = dd->origin};
+		const struct entry *u = NULL;
+		for (size_t k = i; k < j && !u; k++)
+			if (b->e[k].uncond)
+				u = &b->e[k];
+		if (u) {
+			d.ret = u->chain.ret;
+			d.origin = u->chain.origin;
+		} else {
+			d.chains = calloc(j - i, sizeof *d.chains);
+			if (!d.chains) {
+				free(pt);
+				return -ENOMEM;
+			}
+			for (size_t k = i; k < j; k++) {
+				d.chains[d.n_chains++] = b->e[k].chain;
+				b->e[k].chain.cmps = NULL; /* moved */
+			}
+		}
+		long idx = intern(m, &d);
+		if (idx < 0) {
+			free(pt);
+			return (int)idx;
+		}
+		pt[np++] = (struct point){b->e[i].nr, (size_t)idx};
+		i = j;
+	}
+	*out = pt;
+	*n_out = np;
+	return 0;
+}
+
+static void builder_reset(struct builder *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->e[i].chain.cmps);
+	b->n = 0;
+}
+
+/* One audit arch: ARCHES[0] the main arch, ARCHES[1] x32 when grouped. */
+static int build_group(struct ck_model *m, const struct sk_profile *p, const enum sk_arch *arches,
+		       size_t n_arches, bool enosys, uint32_t default_ret, size_t def, size_t nosys,
+		       size_t bad, struct ck_group *g, struct sk_diags *diags)
+{
+	struct builder b = {.m = m};
+	struct point *pt[2] = {NULL, NULL};
+	size_t npt[2] = {0, 0};
+	int64_t max[2] = {-1, -1};
+	int rc = 0;
+	for (size_t i = 0; i < n_arches && !rc; i++) {
+		rc = collect(&b, p, arches[i], default_ret, &max[i], diags);
+		if (!rc)
+			rc = decide(m, &b, def, &pt[i], &npt[i]);
+		builder_reset(&b);
+	}
+	free(b.e);
+	if (rc)
+		goto out;
+
+	struct seg bg[8];
+	size_t nbg = 0;
+	enum sk_arch a0 = arches[0];
+	bool has64 = a0 == SK_ARCH_X86_64, has32 = false;
+	for (size_t i = 0; i < n_arches; i++)
+		has32 |= arches[i] == SK_ARCH_X32;
+	if (has64 || has32) {
+		/* x86_64's audit arch: x86_64 numbers below the x32 bit, x32 above. */
+		int64_t m64 = enosys && has64 ? max[0] : -1;
+		int64_t m32 = enosys && has32 ? max[n_arches - 1] : -1;
+		if (!has64) {
+			bg[nbg++] = (struct seg){0, X32_BIT - 1, bad};
+		} else if (m64 >= 0) {
+			bg[nbg++] = (struct seg){0, (uint32_t)m64, def};
+			bg[nbg++] = (struct seg){(uint32_t)m64 + 1, X32_BIT - 1, nosys};
+		} else {
+			bg[nbg++] = (struct seg){0, X32_BIT - 1, def};
+		}
+		if (has32) {
+			if (m32 >= 0 && m32 < UINT32_MAX) {
+				bg[nbg++] = (struct seg){X32_BIT, (uint32_t)m32, def};
+				bg[nbg++] = (struct seg){(uint32_t)m32 + 1, UINT32_MAX, nosys};
+			} else {
+				bg[nbg++] = (struct seg){X32_BIT, UINT32_MAX, def};
+			}
+		} else {
+			/* libseccomp: nr >= 0x40000000 && nr != -1 is a foreign ABI.
+			 * runc's stub only tests x86_64 numbers without the x32 bit. */
+			bg[nbg++] = (struct seg){X32_BIT, 0x7fffffffu, bad};
+			bg[nbg++] = (struct seg){0x80000000u, 0xbfffffffu, m64 >= 0 ? nosys : bad};
+			bg[nbg++] = (struct seg){0xc0000000u, 0xfffffffeu, bad};
+			/* -1 has the x32 bit: past runc's stub, libseccomp's default */
+			bg[nbg++] = (struct seg){0xffffffffu, 0xffffffffu, def};
+		}
+	} else {
+		int64_t mx = enosys ? max[0] : -1;
+		bool s390 = a0 == SK_ARCH_S390 || a0 == SK_ARCH_S390X;
+		uint32_t lo = 0;
+		if (mx >= 0 && s390) {
+			/* setup(2), the multiplexer for unknown large numbers there */
+			bg[nbg++] = (struct seg){0, 0, nosys};
+			lo = 1;
+		}
+		if (mx >= 0 && mx < UINT32_MAX) {
+			if ((uint32_t)mx >= lo)
+				bg[nbg++] = (struct seg){lo, (uint32_t)mx, def};
+			bg[nbg++] = (struct seg){(uint32_t)mx + 1, UINT32_MAX, nosys};
+		} else {
+			bg[nbg++] = (struct seg){lo, UINT32_MAX, def};
+		}
+	}
+
+	/* Both arches' points, in order (x32 numbers all carry the x32 bit). */
+	size_t n_all = npt[0] + npt[1];
+	struct point *all = malloc((n_all ? n_all : 1) * sizeof *all);
+	if (!all) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	memcpy(all, pt[0], npt[0] * sizeof *all);
+	if (npt[1])
+		memcpy(all + npt[0], pt[1], npt[1] * sizeof *all);
+	struct rangevec rv = {0};
+	rc = overlay(&rv, bg, nbg, all, n_all);
+	free(all);
+	if (rc) {
+		free(rv.v);
+		goto out;
+	}
+	const struct sk_arch_info *ai = sk_arch_info(a0);
+	g->audit_arch = ai->audit_arch;
+	g->arch = a0;
+	g->bits64 = ai->bits == 64;
+	g->big_endian = ai->big_endian;
+	g->ranges = rv.v;
+	g->n_ranges = rv.n;
+out:
+	free(pt[0]);
+	free(pt[1]);
+	return rc;
+}
+
+int ck_model_build(const struct sk_profile *p, const struct sk_compile_opts *opts,
+		   enum sk_arch host, struct ck_model *m, struct sk_diags *diags)
+{
+	memset(m, 0, sizeof *m);
+	uint32_t default_ret = ck_rule_ret(p->default_action, p->has_default_errno_ret,
+					   p->default_errno_ret);
+	enum sk_action bad = opts->bad_arch == SK_ACT_INVALID ? SK_ACT_KILL_THREAD : opts->bad_arch;
+	m->bad_arch_ret = sk_action_to_ret(bad, ERRNO_EPERM);
+	bool permissive = p->default_action == SK_ACT_ALLOW || p->default_action == SK_ACT_LOG ||
+			  p->default_action == SK_ACT_TRACE;
+	/* runc compares defaultErrnoRet with SCMP_ACT_ERRNO(ENOSYS), which never
+	 * holds; a default of ERRNO(ENOSYS) makes the stub a no-op anyway. */
+	bool enosys = !opts->no_enosys && !permissive &&
+		      default_ret != (RET_ERRNO | ERRNO_ENOSYS);
+
+	long def = simple(m, default_ret, SK_ORIGIN_DEFAULT);
+	long nosys = simple(m, RET_ERRNO | ERRNO_ENOSYS, SK_ORIGIN_ENOSYS);
+	long badd = simple(m, m->bad_arch_ret, SK_ORIGIN_BADARCH);
+	if (def < 0 || nosys < 0 || badd < 0)
+		goto nomem;
+
+	/* The filter's arches: the native one first (seccomp_init), then the
+	 * profile's in order; x32 joins x86_64's audit arch. */
+	bool in[SK_ARCH_COUNT] = {0};
+	enum sk_arch order[SK_ARCH_COUNT];
+	size_t n = 0;
+	in[host] = true;
+	order[n++] = host;
+	for (size_t i = 0; i < p->n_arches; i++) {
+		enum sk_arch a = p->arches[i];
+		if (sk_arch_info(a) && !in[a]) {
+			in[a] = true;
+			order[n++] = a;
+		}
+	}
+	m->groups = calloc(n, sizeof *m->groups);
+	if (!m->groups)
+		goto nomem;
+	for (size_t i = 0; i < n; i++) {
+		enum sk_arch a = order[i];
+		enum sk_arch grp[2] = {a, SK_ARCH_INVALID};
+		size_t ng = 1;
+		if (a == SK_ARCH_X32 && in[SK_ARCH_X86_64])
+			continue; /* handled with x86_64 */
+		if (a == SK_ARCH_X86_64 && in[SK_ARCH_X32])
+			grp[ng++] = SK_ARCH_X32;
+		if (a == SK_ARCH_X32) /* x32 alone: x86_64's layout, x32 numbers */
+			grp[0] = SK_ARCH_X32;
+		struct ck_group *g = &m->groups[m->n_groups];
+		int rc = build_group(m, p, grp, ng, enosys, default_ret, (size_t)def, (size_t)nosys,
+				     (size_t)badd, g, diags);
+		if (rc < 0)
+			goto fail;
+		if (a == SK_ARCH_X32) {
+			g->audit_arch = sk_arch_info(SK_ARCH_X86_64)->audit_arch;
+			g->arch = SK_ARCH_X86_64;
+		}
+		g->weight = a == host ? 2.0 : 1.0;
+		m->n_groups++;
+	}
+	return 0;
+nomem:
+	ck_model_free(m);
+	return -ENOMEM;
+fail:
+	ck_model_free(m);
+	return -ENOMEM;
+}
+
+void ck_model_free(struct ck_model *m)
+{
+	for (size_t i = 0; i < m->n_groups; i++)
+		free(m->groups[i].ranges);
+	free(m->groups);
+	for (size_t i = 0; i < m->n_decisions; i++) {
+		for (size_t c = 0; c < m->decisions[i].n_chains; c++)
+			free(m->decisions[i].chains[c].cmps);
+		free(m->decisions[i].chains);
+	}
+	free(m->decisions);
+	memset(m, 0, sizeof *m);
+}

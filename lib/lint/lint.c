@@ -1,0 +1,210 @@
+/* Lint driver: detect the input, run the rules, honour --disable and inline
+ * "# scmpkit:ignore RULE" comments. */
+#include <scmpkit/lint.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "k8s/internal.h"
+#include "lint/internal.h"
+
+enum input_kind { IN_UNKNOWN, IN_EMPTY, IN_MANIFEST, IN_PROFILE, IN_RUNC_CONFIG };
+
+static enum input_kind detect(const struct sk_ystream *s)
+{
+	bool any = false;
+	for (size_t d = 0; d < s->n_docs; d++) {
+		const struct sk_ynode *r = s->docs[d].root;
+		if (!r || (r->type == SK_Y_SCALAR && sk_ynull(r)))
+			continue;
+		any = true;
+		if (r->type != SK_Y_MAP)
+			continue;
+		if (sk_ymap_get(r, "apiVersion") && sk_ymap_get(r, "kind"))
+			return sk_yis(sk_ymap_get(r, "kind"), "SeccompProfile") ? IN_PROFILE
+										  : IN_MANIFEST;
+		if (sk_ymap_get(r, "ociVersion") || sk_ymap_get(r, "process"))
+			return IN_RUNC_CONFIG;
+		if (sk_ymap_get(r, "defaultAction") || sk_ymap_get(r, "syscalls"))
+			return IN_PROFILE;
+	}
+	return any ? IN_UNKNOWN : IN_EMPTY;
+}
+
+/* A runc config.json: no_new_privs (P1) and a seccomp section (P4), then the
+ * profile inside it. */
+static int lint_runc_config(const char *text, size_t len, const char *file,
+			    const struct sk_ynode *root, const struct sk_lint_opts *opts,
+			    struct sk_diags *out)
+{
+	const struct sk_ynode *process = sk_ymap_get(root, "process");
+	const struct sk_ynode *nnp = sk_ymap_get(process, "noNewPrivileges");
+	if (!sk_ytrue(nnp))
+		sk_lint_report(out, "P1-no-new-privs", file,
+			       sk_k8s_pos(nnp ? nnp : sk_ymap_key(root, "process")),
+			       "set process.noNewPrivileges: true",
+			       "process.noNewPrivileges is %s: the filter must then allow the "
+			       "runtime's privilege-dropping calls, and setuid binaries gain "
+			       "privileges",
+			       nnp ? "false" : "not set");
+	const struct sk_ynode *linux_ = sk_ymap_get(root, "linux");
+	if (sk_ynull(sk_ymap_get(linux_, "seccomp"))) {
+		sk_lint_report(out, "P4-no-seccomp", file,
+			       sk_k8s_pos(linux_ ? sk_ymap_key(root, "linux") : root),
+			       "add linux.seccomp (scmpkit record writes one)",
+			       "config.json has no linux.seccomp: the container runs unconfined");
+		return 0;
+	}
+	struct sk_profile *p = sk_profile_parse(text, len, file, out);
+	if (!p)
+		return -EINVAL;
+	sk_lint_profile(p, opts, out);
+	sk_profile_free(p);
+	return 0;
+}
+
+/* The rules a "scmpkit:ignore" comment on LINE of TEXT names (or on a
+ * comment-only line just above it) include RULE. */
+static const char *line_at(const char *text, size_t len, unsigned line, size_t *ll)
+{
+	const char *p = text, *end = text + len;
+	for (unsigned l = 1; l < line && p < end; l++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return NULL;
+		p = nl + 1;
+	}
+	if (p >= end)
+		return NULL;
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	*ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+	return p;
+}
+
+static bool names_rule(const char *l, size_t ll, const char *rule)
+{
+	static const char tag[] = "scmpkit:ignore";
+	const char *e = l + ll;
+	const char *hash = memchr(l, '#', ll);
+	if (!hash)
+		return false;
+	for (const char *p = hash; p + sizeof tag - 1 <= e; p++) {
+		if (memcmp(p, tag, sizeof tag - 1))
+			continue;
+		p += sizeof tag - 1;
+		size_t rl = strlen(rule);
+		while (p < e) {
+			p += strspn(p, " \t,");
+			size_t wl = strcspn(p, " \t,\r\n");
+			if (p + wl > e)
+				wl = (size_t)(e - p);
+			if (!wl)
+				break;
+			if (wl == rl && !memcmp(p, rule, rl))
+				return true;
+			p += wl;
+		}
+		return false;
+	}
+	return false;
+}
+
+static bool ignored(const char *text, size_t len, unsigned line, const char *rule)
+{
+	size_t ll;
+	const char *l = line_at(text, len, line, &ll);
+	if (l && names_rule(l, ll, rule))
+		return true;
+	if (line < 2 || !(l = line_at(text, len, line - 1, &ll)))
+		return false;
+	size_t ws = strspn(l, " \t");
+	return ws < ll && l[ws] == '#' && names_rule(l, ll, rule);
+}
+
+static bool disabled(const struct sk_lint_opts *o, const char *rule)
+{
+	for (size_t i = 0; o && rule && i < o->n_disabled; i++)
+		if (!strcmp(o->disabled[i], rule))
+			return true;
+	return false;
+}
+
+/* Drop the findings from FIRST on that are disabled or ignored in FILE. */
+static void filter(struct sk_diags *out, size_t first, const char *text, size_t len,
+		   const char *file, const struct sk_lint_opts *opts)
+{
+	size_t w = first;
+	for (size_t i = first; i < out->n; i++) {
+		struct sk_diag *g = &out->v[i];
+		bool here = g->file && file && !strcmp(g->file, file);
+		bool lint_rule = g->rule && sk_lint_rule_find(g->rule);
+		if (lint_rule && (disabled(opts, g->rule) ||
+				  (here && g->line && ignored(text, len, g->line, g->rule)))) {
+			free(g->file);
+			free(g->rule);
+			free(g->message);
+			free(g->fix);
+			free(g->practice);
+			continue;
+		}
+		out->v[w++] = *g;
+	}
+	out->n = w;
+}
+
+int sk_lint_text(const char *text, size_t len, const char *file,
+		 const struct sk_lint_opts *opts, struct sk_diags *out)
+{
+	size_t first = out->n;
+	struct sk_k8s_manifest *m = sk_k8s_parse(text, len, file, out);
+	if (!m)
+		return -EINVAL;
+	const struct sk_ystream *s = sk_k8s_stream(m);
+	int r = 0;
+	switch (detect(s)) {
+	case IN_EMPTY:
+		break;
+	case IN_UNKNOWN:
+		r = -ENOTSUP;
+		break;
+	case IN_MANIFEST:
+		r = sk_lint_manifest(m, opts, out);
+		break;
+	case IN_RUNC_CONFIG:
+		for (size_t d = 0; d < s->n_docs; d++)
+			if (s->docs[d].root && s->docs[d].root->type == SK_Y_MAP) {
+				r = lint_runc_config(text, len, file, s->docs[d].root, opts, out);
+				break;
+			}
+		break;
+	case IN_PROFILE: {
+		struct sk_profile *p = sk_profile_parse(text, len, file, out);
+		if (!p) {
+			r = -EINVAL;
+			break;
+		}
+		r = sk_lint_profile(p, opts, out);
+		sk_profile_free(p);
+		break;
+	}
+	}
+	filter(out, first, text, len, file, opts);
+	sk_k8s_free(m);
+	return r;
+}
+
+int sk_lint_file(const char *file, const struct sk_lint_opts *opts, struct sk_diags *out)
+{
+	char *text;
+	size_t len;
+	int r = sk_read_file(file, &text, &len);
+	if (r < 0) {
+		sk_diags_add(out, SK_SEV_ERROR, file, 0, 0, "read-error", "cannot read: %s",
+			     strerror(-r));
+		return r;
+	}
+	r = sk_lint_text(text, len, file, opts, out);
+	free(text);
+	return r;
+}

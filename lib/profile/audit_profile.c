@@ -1,0 +1,127 @@
+/* Audit mode (P5): allow the known, block the known-dangerous, log the rest.
+ *
+ * The result is an ordinary profile (defaultAction SCMP_ACT_LOG) that any
+ * runtime loads; runc skips its ENOSYS rule for a permissive default, so
+ * nothing new is denied. Docker's conditions (includes/excludes) are resolved
+ * for this host first: a conditional ALLOW next to an unconditional ERRNO for
+ * the same call is a conflict libseccomp refuses.
+ */
+#include <scmpkit/audit.h>
+#include <scmpkit/dangerous.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static bool is_deny(enum sk_action a)
+{
+	return a == SK_ACT_KILL_THREAD || a == SK_ACT_KILL_PROCESS || a == SK_ACT_TRAP ||
+	       a == SK_ACT_ERRNO;
+}
+
+static bool has_conditions(const struct sk_profile *p)
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		if ((p->rules[i].has_includes && !sk_cond_empty(&p->rules[i].includes)) ||
+		    (p->rules[i].has_excludes && !sk_cond_empty(&p->rules[i].excludes)))
+			return true;
+	return false;
+}
+
+/* Keep only the dangerous names of a deny rule; false when none is left. */
+static bool keep_dangerous(struct sk_rule *r)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < r->n_names; i++) {
+		if (sk_dangerous_reason(r->names[i])) {
+			if (r->name_pos)
+				r->name_pos[k] = r->name_pos[i];
+			r->names[k++] = r->names[i];
+		} else {
+			free(r->names[i]);
+		}
+	}
+	r->n_names = k;
+	return k > 0;
+}
+
+static bool named(const struct sk_profile *p, const char *name)
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		for (size_t j = 0; j < p->rules[i].n_names; j++)
+			if (!strcmp(p->rules[i].names[j], name))
+				return true;
+	return false;
+}
+
+struct sk_profile *sk_profile_audit_mode(const struct sk_profile *p, struct sk_diags *diags)
+{
+	struct sk_profile *q;
+	if (has_conditions(p)) {
+		struct sk_resolve_opts ro = {.arch = SK_ARCH_INVALID, .kernel_major = -1,
+					     .kernel_minor = -1};
+		q = sk_profile_resolve(p, &ro, diags);
+		if (!q)
+			return NULL;
+		sk_diags_add(diags, SK_SEV_NOTE, p->file, 0, 0, "audit-resolved",
+			     "Docker's includes/excludes were resolved for this host (native "
+			     "architecture, Docker's default capabilities) before the conversion");
+	} else {
+		q = sk_profile_clone(p);
+		if (!q)
+			return NULL;
+	}
+
+	/* the errno a blocked call gets: the profile's own, else EPERM as Docker */
+	uint32_t err = 1;
+	if (p->default_action == SK_ACT_ERRNO && p->has_default_errno_ret)
+		err = p->default_errno_ret;
+
+	for (size_t i = 0; i < q->n_rules;) {
+		struct sk_rule *r = &q->rules[i];
+		if (is_deny(r->action) && !keep_dangerous(r)) {
+			sk_rule_clear(r);
+			memmove(r, r + 1, (q->n_rules - i - 1) * sizeof *r);
+			q->n_rules--;
+			continue;
+		}
+		i++;
+	}
+	if (is_deny(q->default_action)) {
+		q->default_action = SK_ACT_LOG;
+		q->has_default_errno_ret = false;
+		q->default_errno_ret = 0;
+		free(q->default_errno_name);
+		q->default_errno_name = NULL;
+	}
+
+	/* Docker's blocked list, minus what the profile decides itself and the
+	 * calls dangerous only with some arguments (blocking clone outright would
+	 * break fork and threads). */
+	struct sk_rule *block = NULL;
+	const char *name, *reason;
+	for (size_t i = 0; sk_dangerous_at(i, &name, &reason); i++) {
+		if (sk_dangerous_args_only(name) || named(q, name) || !sk_syscall_known(name))
+			continue;
+		if (!block) {
+			block = sk_profile_add_rule(q, &name, 1, SK_ACT_ERRNO);
+			if (!block)
+				goto nomem;
+			block->has_errno_ret = true;
+			block->errno_ret = err;
+			block->comment = strdup("audit mode: Docker's blocked syscalls stay "
+						"blocked (scmpkit: data/dangerous-syscalls.tsv)");
+			if (!block->comment)
+				goto nomem;
+		} else if (sk_rule_add_name(block, name) < 0) {
+			goto nomem;
+		}
+	}
+	return q;
+nomem:
+	sk_profile_free(q);
+	sk_diags_add(diags, SK_SEV_ERROR, p->file, 0, 0, NULL, "out of memory");
+	return NULL;
+}

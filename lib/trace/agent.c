@@ -1,0 +1,289 @@
+/* runc seccomp-agent backend: record what a container calls under its real
+ * runtime. A copy of the bundle's config.json gets a linux.seccomp that sends
+ * every syscall known on the arch to us (SCMP_ACT_NOTIFY, listenerPath = our
+ * unix socket); runc connects after loading the filter and passes the notify
+ * fd with SCM_RIGHTS (plus an OCI state JSON); we answer every notification
+ * with SECCOMP_USER_NOTIF_FLAG_CONTINUE and note its arch and nr.
+ * runc refuses NOTIFY as the default action and for `write`: the default is
+ * ALLOW (only calls runc's libseccomp cannot name fall through unseen) and
+ * write is allowed and always recorded. */
+#include "trace_backend.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libfyaml.h>
+#include <limits.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct agent {
+	struct sk_recorder base;
+	char dir[64];     /* private temporary bundle directory */
+	char sock[96];    /* listenerPath (fits sun_path) */
+	char id[64];      /* container id */
+	int listen_fd;
+	pid_t runtime_pid;
+};
+
+/* The NOTIFY-everything profile as OCI JSON (caller frees). */
+static char *notify_profile(const char *listener, struct sk_diags *d)
+{
+	struct sk_profile *p = sk_profile_new();
+	if (!p)
+		return NULL;
+	enum sk_arch native = sk_arch_native();
+	enum sk_arch arches[3] = {native, SK_ARCH_INVALID, SK_ARCH_INVALID};
+	if (native == SK_ARCH_X86_64) {
+		arches[1] = SK_ARCH_X86;
+		arches[2] = SK_ARCH_X32;
+	}
+	p->default_action = SK_ACT_ALLOW;
+	p->listener_path = strdup(listener);
+	struct sk_rule *r = sk_profile_add_rule(p, NULL, 0, SK_ACT_NOTIFY);
+	char *text = NULL;
+	if (!p->listener_path || !r)
+		goto out;
+	for (size_t i = 0; i < sk_syscall_name_count(); i++) {
+		const char *name = sk_syscall_name_at(i);
+		bool here = false;
+		for (int a = 0; a < 3; a++)
+			here |= arches[a] != SK_ARCH_INVALID && sk_syscall_nr(arches[a], name) >= 0;
+		if (here && strcmp(name, "write") && sk_rule_add_name(r, name) < 0)
+			goto out;
+	}
+	for (int a = 0; a < 3; a++)
+		if (arches[a] != SK_ARCH_INVALID && sk_profile_add_arch(p, arches[a]) < 0)
+			goto out;
+	text = sk_profile_emit(p, SK_FORMAT_OCI, d);
+out:
+	sk_profile_free(p);
+	return text;
+}
+
+static int set_key(struct fy_document *doc, struct fy_node *map, const char *key,
+		   struct fy_node *val)
+{
+	if (!map || !val)
+		return -1;
+	struct fy_node_pair *pair = fy_node_mapping_lookup_pair_by_string(map, key, FY_NT);
+	if (pair)
+		return fy_node_pair_set_value(pair, val);
+	return fy_node_mapping_append(map, fy_node_create_scalar_copy(doc, key, FY_NT), val);
+}
+
+/* DIR/config.json: the bundle's, with an absolute root.path and our seccomp. */
+static int write_config(struct agent *ag, const char *bundle, struct sk_diags *d)
+{
+	char cfg_path[PATH_MAX + 16], abs_bundle[PATH_MAX];
+	if (!realpath(bundle, abs_bundle)) {
+		sk_diags_add(d, SK_SEV_ERROR, bundle, 0, 0, "record-bundle", "cannot open bundle: %s",
+			     strerror(errno));
+		return -errno;
+	}
+	snprintf(cfg_path, sizeof cfg_path, "%s/config.json", abs_bundle);
+	struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET};
+	struct fy_document *doc = fy_document_build_from_file(&pcfg, cfg_path);
+	if (!doc) {
+		sk_diags_add(d, SK_SEV_ERROR, cfg_path, 0, 0, "record-bundle",
+			     "cannot read the bundle's config.json");
+		return -EINVAL;
+	}
+	int rc = -EINVAL;
+	char *prof = NULL, *out = NULL;
+	struct fy_node *root = fy_document_root(doc);
+	struct fy_node *rootfs = fy_node_by_path(root, "/root/path", FY_NT, FYNWF_DONT_FOLLOW);
+	struct fy_node *linux_ = fy_node_by_path(root, "/linux", FY_NT, FYNWF_DONT_FOLLOW);
+	const char *rp = rootfs ? fy_node_get_scalar0(rootfs) : NULL;
+	if (!rp || !linux_) {
+		sk_diags_add(d, SK_SEV_ERROR, cfg_path, 0, 0, "record-bundle",
+			     "config.json has no root.path or no linux object");
+		goto out;
+	}
+	char abs_root[PATH_MAX * 2];
+	snprintf(abs_root, sizeof abs_root, "%s%s%s", rp[0] == '/' ? "" : abs_bundle,
+		 rp[0] == '/' ? "" : "/", rp);
+	if (!(prof = notify_profile(ag->sock, d)))
+		goto out;
+	struct fy_node *seccomp = fy_node_build_from_string(doc, prof, FY_NT);
+	struct fy_node *rootmap = fy_node_by_path(root, "/root", FY_NT, FYNWF_DONT_FOLLOW);
+	if (set_key(doc, rootmap, "path", fy_node_create_scalar_copy(doc, abs_root, FY_NT)) ||
+	    set_key(doc, linux_, "seccomp", seccomp)) {
+		sk_diags_add(d, SK_SEV_ERROR, cfg_path, 0, 0, "record-bundle",
+			     "cannot rewrite config.json");
+		goto out;
+	}
+	out = fy_emit_document_to_string(doc, FYECF_MODE_JSON);
+	snprintf(cfg_path, sizeof cfg_path, "%s/config.json", ag->dir);
+	rc = out ? sk_write_file_atomic(cfg_path, out, strlen(out)) : -ENOMEM;
+out:
+	free(prof);
+	free(out);
+	fy_document_destroy(doc);
+	return rc;
+}
+
+static int ag_start(struct sk_recorder *r, struct sk_diags *d)
+{
+	struct agent *ag = (struct agent *)r;
+	ag->listen_fd = -1;
+	if (!r->opts.bundle)
+		return -EINVAL;
+	snprintf(ag->dir, sizeof ag->dir, "/tmp/scmpkit-agent-XXXXXX");
+	if (!mkdtemp(ag->dir)) {
+		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-bundle", "mkdtemp: %s", strerror(errno));
+		return -errno;
+	}
+	snprintf(ag->sock, sizeof ag->sock, "%s/agent.sock", ag->dir);
+	snprintf(ag->id, sizeof ag->id, "scmpkit-record-%d", (int)getpid());
+	int rc = write_config(ag, r->opts.bundle, d);
+	if (rc < 0)
+		return rc;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", ag->sock);
+	ag->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (ag->listen_fd < 0 || bind(ag->listen_fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+	    listen(ag->listen_fd, 4) < 0) {
+		sk_diags_add(d, SK_SEV_ERROR, ag->sock, 0, 0, "record-bundle", "listen: %s",
+			     strerror(errno));
+		return -errno;
+	}
+	const char *runtime = r->opts.runtime ? r->opts.runtime : "runc";
+	ag->runtime_pid = fork();
+	if (ag->runtime_pid < 0)
+		return -errno;
+	if (ag->runtime_pid == 0) {
+		execlp(runtime, runtime, "run", "--bundle", ag->dir, ag->id, (char *)NULL);
+		_exit(127);
+	}
+	return 0;
+}
+
+/* Accept runc's connection and take the notify fd it passes; -1 when the
+ * runtime exits first (it failed: its status is the result). */
+static int receive_fd(struct agent *ag, int *status, bool *exited)
+{
+	for (;;) {
+		struct pollfd pfd = {.fd = ag->listen_fd, .events = POLLIN};
+		int n = poll(&pfd, 1, 200);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n > 0)
+			break;
+		if (waitpid(ag->runtime_pid, status, WNOHANG) == ag->runtime_pid) {
+			*exited = true;
+			return -1;
+		}
+	}
+	int c = accept4(ag->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (c < 0)
+		return -1;
+	char buf[8192];
+	union {
+		struct cmsghdr h;
+		char space[CMSG_SPACE(sizeof(int) * 4)];
+	} cm;
+	struct iovec iov = {.iov_base = buf, .iov_len = sizeof buf};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.space,
+			     .msg_controllen = sizeof cm.space};
+	ssize_t got = recvmsg(c, &msg, MSG_CMSG_CLOEXEC);
+	close(c);
+	if (got < 0)
+		return -1;
+	for (struct cmsghdr *h = CMSG_FIRSTHDR(&msg); h; h = CMSG_NXTHDR(&msg, h))
+		if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(h), sizeof fd); /* the state JSON names it "seccompFd" */
+			return fd;
+		}
+	return -1;
+}
+
+static int ag_run(struct sk_recorder *r, struct sk_diags *d)
+{
+	struct agent *ag = (struct agent *)r;
+	int status = 0;
+	bool exited = false;
+	int nfd = receive_fd(ag, &status, &exited);
+	if (nfd >= 0) {
+		/* Answer until the last filtered task is gone (POLLHUP). */
+		struct seccomp_notif req;
+		struct seccomp_notif_resp resp;
+		for (;;) {
+			struct pollfd pfd = {.fd = nfd, .events = POLLIN};
+			if (poll(&pfd, 1, -1) < 0) {
+				if (errno == EINTR)
+					continue;
+				break;
+			}
+			if (!(pfd.revents & POLLIN))
+				break;
+			memset(&req, 0, sizeof req);
+			if (ioctl(nfd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+				if (errno == EINTR || errno == ENOENT)
+					continue; /* the task went away meanwhile */
+				break;
+			}
+			enum sk_arch arch = sk_arch_from_audit(req.data.arch, (uint32_t)req.data.nr);
+			sk_recorder_note(r, arch, req.data.nr, (const uint64_t *)req.data.args);
+			resp = (struct seccomp_notif_resp){.id = req.id,
+							   .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
+			ioctl(nfd, SECCOMP_IOCTL_NOTIF_SEND, &resp); /* ENOENT: task gone */
+		}
+		close(nfd);
+	}
+	if (!exited)
+		while (waitpid(ag->runtime_pid, &status, 0) < 0 && errno == EINTR)
+			;
+	ag->runtime_pid = 0;
+	if (nfd < 0) {
+		sk_diags_add(d, SK_SEV_ERROR, r->opts.bundle, 0, 0, "record-bundle",
+			     "runc exited (status %d) without passing a seccomp notify fd",
+			     WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		sk_recorder_set_exit(r, status);
+		return -EPROTO;
+	}
+	/* runc run exits with the container's status */
+	sk_recorder_set_exit(r, status);
+	/* write stays ALLOW (runc refuses NOTIFY for it): always in the set */
+	for (int a = 0; a < SK_ARCH_COUNT; a++)
+		if (r->result->arch[a].seen)
+			sk_recorder_note(r, a, sk_syscall_nr(a, "write"), NULL);
+	return 0;
+}
+
+static void ag_destroy(struct sk_recorder *r)
+{
+	struct agent *ag = (struct agent *)r;
+	if (ag->runtime_pid > 0) {
+		kill(ag->runtime_pid, SIGTERM);
+		waitpid(ag->runtime_pid, NULL, 0);
+	}
+	if (ag->listen_fd >= 0)
+		close(ag->listen_fd);
+	if (ag->dir[0]) {
+		char p[PATH_MAX];
+		unlink(ag->sock);
+		snprintf(p, sizeof p, "%s/config.json", ag->dir);
+		unlink(p);
+		rmdir(ag->dir);
+	}
+}
+
+const struct sk_recorder_ops sk_agent_ops = {
+	.name = "runc-agent",
+	.size = sizeof(struct agent),
+	.start = ag_start,
+	.run = ag_run,
+	.destroy = ag_destroy,
+};

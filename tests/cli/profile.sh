@@ -1,0 +1,59 @@
+#!/bin/sh
+# scmpkit fmt and convert on real profiles: formats, resolution, errors.
+. "$(dirname "$0")/tap.sh"
+DATA=$SK_SOURCE_ROOT/tests/data/profiles
+DD=$SK_SHARED_DATA/profiles/docker-default.json
+CC=/usr/share/containers/seccomp.json
+
+# fmt: stable, idempotent, keeps the format
+"$SCMPKIT" fmt "$DD" >"$T_TMP/dd.json" 2>/dev/null
+ok "fmt docker-default exits 0" test -s "$T_TMP/dd.json"
+expect_rc "fmt output is formatted (--check)" 0 "$SCMPKIT" fmt --check "$T_TMP/dd.json"
+expect_rc "the original is not (--check exits 1)" 1 "$SCMPKIT" fmt --check "$DD"
+"$SCMPKIT" fmt "$T_TMP/dd.json" >"$T_TMP/dd2.json" 2>/dev/null
+ok "fmt is idempotent" cmp "$T_TMP/dd.json" "$T_TMP/dd2.json"
+ok "fmt keeps Docker's archMap" grep -q '"archMap"' "$T_TMP/dd.json"
+ok "fmt output is JSON jq reads" jq -e '.syscalls | length > 0' "$T_TMP/dd.json"
+expect_out "fmt sorts and dedups names (SeccompProfile stays YAML)" \
+	"$(printf '    - "exit_group"\n    - "read"\n    - "write"')" \
+	sh -c '"$SCMPKIT" fmt "$1" | grep "^    - \"" | head -3' _ "$DATA/web.yaml"
+ok "fmt -o writes the file" "$SCMPKIT" fmt -o "$T_TMP/small.json" "$DATA/small-oci.json"
+expect_out "fmt merges rules with the same action" 2 jq '.syscalls | length' "$T_TMP/small.json"
+ok "fmt reads stdin" sh -c '"$SCMPKIT" fmt - <"$1" | cmp - "$2"' _ "$DATA/small-oci.json" "$T_TMP/small.json"
+
+# convert
+"$SCMPKIT" convert --to oci "$DD" >"$T_TMP/oci.json" 2>/dev/null
+expect_out "convert --to oci: native archMap entry" "$(jq -c '[.archMap[] | select(.architecture == "SCMP_ARCH_X86_64") | .architecture, .subArchitectures[]]' "$DD")" \
+	jq -c .architectures "$T_TMP/oci.json"
+ok "convert --to oci: no Docker-only keys left" sh -c '! grep -Eq "archMap|includes|excludes|comment" "$1"' _ "$T_TMP/oci.json"
+ok "convert --to oci: arch_prctl (includes amd64) kept" sh -c 'jq -r ".syscalls[].names[]" "$1" | grep -qx arch_prctl' _ "$T_TMP/oci.json"
+ok "convert --to oci: mount (CAP_SYS_ADMIN) dropped by default" sh -c '! jq -r ".syscalls[].names[]" "$1" | grep -qx mount' _ "$T_TMP/oci.json"
+ok "convert --caps SYS_ADMIN: mount kept" sh -c '"$SCMPKIT" convert --to oci --caps SYS_ADMIN "$1" 2>/dev/null | jq -r ".syscalls[].names[]" | grep -qx mount' _ "$DD"
+ok "convert --arch arm64: ARM subarch, no arch_prctl" sh -c '
+	out=$("$SCMPKIT" convert --to oci --arch arm64 "$1" 2>/dev/null) &&
+	[ "$(echo "$out" | jq -c .architectures)" = "[\"SCMP_ARCH_AARCH64\",\"SCMP_ARCH_ARM\"]" ] &&
+	! echo "$out" | jq -r ".syscalls[].names[]" | grep -qx arch_prctl' _ "$DD"
+ok "convert --kernel 4.7 drops the minKernel 4.8 rule" sh -c '
+	a=$("$SCMPKIT" convert --to oci --kernel 4.7 "$1" 2>/dev/null | jq "[.syscalls[].names[]] | index(\"ptrace\")")
+	b=$("$SCMPKIT" convert --to oci --kernel 6.1 "$1" 2>/dev/null | jq "[.syscalls[].names[]] | index(\"ptrace\")")
+	[ "$a" = null ] && [ "$b" != null ]' _ "$DD"
+ok "convert --to spo writes a SeccompProfile" sh -c '"$SCMPKIT" convert --to spo "$1" 2>/dev/null | grep -q "^kind: SeccompProfile$"' _ "$DD"
+ok "convert spo -> oci -> spo keeps the profile" sh -c '
+	"$SCMPKIT" convert --to oci "$1" >"$2/w.json" && "$SCMPKIT" convert --to spo "$2/w.json" >"$2/w2.yaml" &&
+	"$SCMPKIT" convert --to oci "$2/w2.yaml" | cmp - "$2/w.json"' _ "$DATA/web.yaml" "$T_TMP"
+ok "containers-common converts to oci" sh -c '"$SCMPKIT" convert --to oci "$1" 2>/dev/null | jq -e ".defaultErrnoRet == 38"' _ "$CC"
+ok "convert --to docker keeps conditions" sh -c '"$SCMPKIT" convert --to docker "$1" 2>/dev/null | jq -e "[.syscalls[] | select(.includes)] | length == 3"' _ "$DATA/docker-conditions.json"
+
+# errors
+expect_msg "bad action: file:line:col and did you mean" 2 'typo.json:6:17: error: unknown action "SCMP_ACT_ALOW"; did you mean "SCMP_ACT_ALLOW"\?' "$SCMPKIT" fmt "$DATA/typo.json"
+expect_msg "unknown syscall is a warning with a suggestion" 2 'typo.json:5:25: warning: unknown syscall "opne".*did you mean "open"' "$SCMPKIT" fmt "$DATA/typo.json"
+expect_msg "missing file" 2 "cannot read" "$SCMPKIT" fmt /nonexistent.json
+expect_msg "--to is required" 2 "--to" "$SCMPKIT" convert "$DD"
+expect_msg "bad --to" 2 "oci, docker or spo" "$SCMPKIT" convert --to xml "$DD"
+expect_msg "bad --arch suggests" 2 "did you mean" "$SCMPKIT" convert --to oci --arch amd46 "$DD"
+expect_msg "bad --kernel" 2 "MAJOR.MINOR" "$SCMPKIT" convert --to oci --kernel five "$DD"
+expect_msg "fmt refuses config.json" 2 "convert --to oci" sh -c 'printf "{\"ociVersion\":\"1.0.2\",\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_LOG\"}}}" >"$1/config.json"; "$SCMPKIT" fmt "$1/config.json"' _ "$T_TMP"
+ok "config.json converts to oci" sh -c '"$SCMPKIT" convert --to oci "$1/config.json" | jq -e ".defaultAction == \"SCMP_ACT_LOG\""' _ "$T_TMP"
+expect_rc "fmt --help" 0 "$SCMPKIT" fmt --help
+expect_rc "convert --help" 0 "$SCMPKIT" convert --help
+done_testing

@@ -1,0 +1,192 @@
+/* Proof of equivalence with runc + libseccomp: for Docker's default profile,
+ * containers-common's, and random profiles (SK_EQUIV_COUNT, default 200; the
+ * long run in bench/ uses 2000), scmpkit's filter set (ENOSYS rule off) and
+ * the program libseccomp builds the way runc 1.1.5 drives it return the same
+ * value under the emulator for every input tests/oracle/equiv.c generates.
+ * Where runc refuses a profile, scmpkit must refuse it too or say why not. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <scmpkit/bpf.h>
+
+#include "../oracle/oracle.h"
+
+static void compile_opts(struct sk_compile_opts *o)
+{
+	sk_compile_opts_init(o);
+	o->host = SK_ARCH_X86_64;
+	o->no_enosys = true;
+}
+
+static void print_diags(const char *what, const struct sk_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		char *s = sk_diag_format(&d->v[i]);
+		cr_log_info("%s: %s", what, s ? s : "?");
+		free(s);
+	}
+}
+
+/* A real profile file, resolved for an amd64 host with Docker's default caps. */
+static void check_file(const char *path)
+{
+	struct sk_diags d = {0};
+	struct sk_profile *p = sk_profile_load(path, &d);
+	if (!p)
+		print_diags(path, &d);
+	cr_assert_not_null(p, "%s does not load", path);
+	struct sk_resolve_opts ro = {.arch = SK_ARCH_X86_64, .kernel_major = -1, .kernel_minor = -1};
+	struct sk_profile *r = sk_profile_resolve(p, &ro, &d);
+	cr_assert_not_null(r);
+	struct sk_compile_opts o;
+	compile_opts(&o);
+	struct sk_filter_set set;
+	int rc = sk_compile(p, &o, &set, &d);
+	if (rc)
+		print_diags(path, &d);
+	cr_assert_eq(rc, 0, "%s does not compile", path);
+	for (size_t i = 0; i < set.n; i++)
+		cr_expect_eq(sk_bpf_validate(&set.progs[i], NULL), 0);
+	struct sk_bpf_prog theirs;
+	char err[256];
+	cr_assert_eq(oracle_runc_filter(r, false, &theirs, NULL, err, sizeof err), 0, "%s", err);
+	struct equiv_report rep;
+	cr_assert_eq(equiv_compare(r, &set, &theirs, &rep), 0);
+	cr_log_info("%s: %zu inputs compared, %zu numbers excluded (unknown to libseccomp 2.5.4), "
+		    "%zu differ", path, rep.points, rep.excluded, rep.mismatches);
+	cr_expect_gt(rep.points, 3000);
+	cr_expect_eq(rep.mismatches, 0, "%s: %zu of %zu inputs differ; first: %s", path,
+		     rep.mismatches, rep.points, rep.first);
+	/* and libseccomp's tree layout is the same function */
+	struct sk_bpf_prog tree;
+	cr_assert_eq(oracle_runc_filter(r, true, &tree, NULL, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(equiv_compare(r, &set, &tree, &rep), 0);
+	cr_expect_eq(rep.mismatches, 0, "%s (tree): first: %s", path, rep.first);
+	sk_bpf_prog_free(&tree);
+	sk_bpf_prog_free(&theirs);
+	sk_filter_set_free(&set);
+	sk_profile_free(r);
+	sk_profile_free(p);
+	sk_diags_free(&d);
+}
+
+Test(equiv, docker_default)
+{
+	const char *dir = getenv("SK_SHARED_DATA");
+	cr_assert_not_null(dir, "run through meson test");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/profiles/docker-default.json", dir);
+	check_file(path);
+}
+
+Test(equiv, containers_common)
+{
+	check_file("/usr/share/containers/seccomp.json");
+}
+
+Test(equiv, random_profiles, .timeout = 3000)
+{
+	const char *env = getenv("SK_EQUIV_COUNT");
+	const char *first_env = getenv("SK_EQUIV_SEED");
+	unsigned long count = env ? strtoul(env, NULL, 0) : 200;
+	unsigned long first = first_env ? strtoul(first_env, NULL, 0) : 1;
+	size_t compared = 0, points = 0, differ = 0, both_refuse = 0, only_runc_refuses = 0,
+	       only_scmpkit_refuses = 0, invalid = 0;
+	for (unsigned long seed = first; seed < first + count; seed++) {
+		struct sk_profile *p = randprof_make(seed);
+		cr_assert_not_null(p);
+		struct sk_diags d = {0};
+		struct sk_compile_opts o;
+		compile_opts(&o);
+		struct sk_filter_set set;
+		int mine = sk_compile(p, &o, &set, &d);
+		struct sk_bpf_prog theirs;
+		char err[256] = "";
+		int rc = oracle_runc_filter(p, false, &theirs, NULL, err, sizeof err);
+		if (rc && mine) {
+			both_refuse++;
+		} else if (rc) {
+			/* runc refuses; scmpkit may apply a documented skip but must say so */
+			only_runc_refuses++;
+			cr_expect_gt(sk_diags_count(&d, SK_SEV_WARNING), 0,
+				     "seed %lu: runc refuses (%s), scmpkit compiles silently", seed, err);
+		} else if (mine) {
+			only_scmpkit_refuses++;
+			print_diags("scmpkit", &d);
+			cr_expect(0, "seed %lu: scmpkit refuses a profile runc accepts", seed);
+		} else {
+			for (size_t i = 0; i < set.n; i++)
+				if (sk_bpf_validate(&set.progs[i], NULL)) {
+					invalid++;
+					cr_expect(0, "seed %lu: program %zu fails the kernel's checks", seed, i);
+				}
+			struct equiv_report rep;
+			cr_assert_eq(equiv_compare(p, &set, &theirs, &rep), 0);
+			compared++;
+			points += rep.points;
+			if (rep.mismatches) {
+				differ++;
+				if (getenv("SK_EQUIV_DUMP")) { /* the profile, to reproduce by hand */
+					char *json = sk_profile_emit(p, SK_FORMAT_OCI, &d);
+					fprintf(stderr, "seed %lu:\n%s\n", seed, json ? json : "?");
+					free(json);
+				}
+				cr_expect(0, "seed %lu: %zu of %zu inputs differ; first: %s", seed,
+					  rep.mismatches, rep.points, rep.first);
+			}
+		}
+		if (!rc)
+			sk_bpf_prog_free(&theirs);
+		if (!mine)
+			sk_filter_set_free(&set);
+		sk_diags_free(&d);
+		sk_profile_free(p);
+	}
+	fprintf(stderr, "random profiles (seeds %lu..%lu): %zu compared on %zu inputs, %zu differ; "
+			"both refuse %zu, only runc refuses %zu, only scmpkit refuses %zu, "
+			"invalid programs %zu\n",
+		first, first + count - 1, compared, points, differ, both_refuse, only_runc_refuses,
+		only_scmpkit_refuses, invalid);
+	cr_expect_gt(compared, count / 2, "most random profiles must be comparable");
+}
+
+/* Calls newer than libseccomp 2.5.4: scmpkit applies the rule; runc on that
+ * libseccomp drops the name ("unknown seccomp syscall ignored") so the call
+ * gets the default action. The documented difference, checked both ways. */
+Test(equiv, newer_syscalls_scmpkit_applies_runc_drops)
+{
+	struct sk_profile *p = sk_profile_new();
+	p->default_action = SK_ACT_ERRNO;
+	sk_profile_add_arch(p, SK_ARCH_X86_64);
+	const char *names[] = {"mseal", "getpid"};
+	sk_profile_add_rule(p, names, 2, SK_ACT_ALLOW);
+	cr_assert_lt(oracle_syscall_nr(SK_ARCH_X86_64, "mseal"), 0,
+		     "this libseccomp knows mseal: the test needs an older one");
+	struct sk_compile_opts o;
+	compile_opts(&o);
+	struct sk_filter_set set;
+	struct sk_diags d = {0};
+	cr_assert_eq(sk_compile(p, &o, &set, &d), 0);
+	struct sk_bpf_prog theirs;
+	char err[128];
+	size_t skipped;
+	cr_assert_eq(oracle_runc_filter(p, false, &theirs, &skipped, err, sizeof err), 0);
+	cr_expect_eq(skipped, 1);
+	struct sk_seccomp_data dm = {.nr = (int)sk_syscall_nr(SK_ARCH_X86_64, "mseal"),
+				     .arch = sk_arch_info(SK_ARCH_X86_64)->audit_arch};
+	struct sk_run_result a, b;
+	cr_assert_eq(sk_filter_set_run(&set, &dm, &a), 0);
+	cr_assert_eq(sk_bpf_run(&theirs, &dm, &b), 0);
+	cr_expect_eq(a.ret, 0x7fff0000u, "scmpkit allows mseal");
+	cr_expect_eq(b.ret, 0x00050000u | 1, "runc+libseccomp 2.5.4 gives it the default (EPERM)");
+	dm.nr = (int)sk_syscall_nr(SK_ARCH_X86_64, "getpid");
+	cr_assert_eq(sk_filter_set_run(&set, &dm, &a), 0);
+	cr_assert_eq(sk_bpf_run(&theirs, &dm, &b), 0);
+	cr_expect_eq(a.ret, b.ret);
+	sk_bpf_prog_free(&theirs);
+	sk_filter_set_free(&set);
+	sk_profile_free(p);
+	sk_diags_free(&d);
+}

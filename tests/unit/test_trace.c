@@ -1,0 +1,154 @@
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <scmpkit/trace.h>
+
+static struct sk_trace_result *fresh(bool args)
+{
+	struct sk_trace_result *r = malloc(sizeof *r);
+	cr_assert_not_null(r);
+	sk_trace_result_init(r, args);
+	return r;
+}
+
+Test(trace, set_counts_distinct_per_arch)
+{
+	struct sk_trace_result *r = fresh(false);
+	cr_expect(sk_trace_result_add(r, SK_ARCH_X86_64, 39, NULL));
+	cr_expect_not(sk_trace_result_add(r, SK_ARCH_X86_64, 39, NULL));
+	cr_expect(sk_trace_result_add(r, SK_ARCH_X86, 39, NULL)); /* same nr, other arch */
+	cr_expect(sk_trace_result_add(r, SK_ARCH_X32, 0x40000000 + 39, NULL));
+	cr_expect_eq(r->distinct, 3);
+	cr_expect_eq(r->stops, 4);
+	cr_expect(sk_trace_result_has(r, SK_ARCH_X32, 0x40000027));
+	cr_expect_not(sk_trace_result_has(r, SK_ARCH_X32, 39));
+	cr_expect_not(r->arch[SK_ARCH_AARCH64].seen);
+	free(r);
+}
+
+Test(trace, iteration_in_order_with_out_of_span_numbers)
+{
+	struct sk_trace_result *r = fresh(false);
+	int64_t want[] = {0, 63, 64, 1023, 5000};
+	for (int i = 4; i >= 0; i--)
+		sk_trace_result_add(r, SK_ARCH_X86_64, want[i], NULL);
+	size_t cur = 0;
+	int64_t nr;
+	for (int i = 0; i < 5; i++) {
+		cr_assert(sk_trace_result_next(r, SK_ARCH_X86_64, &cur, &nr));
+		cr_expect_eq(nr, want[i]);
+	}
+	cr_expect_not(sk_trace_result_next(r, SK_ARCH_X86_64, &cur, &nr));
+	free(r);
+}
+
+Test(trace, args_values_and_overflow)
+{
+	struct sk_trace_result *r = fresh(true);
+	int64_t ioctl_nr = sk_syscall_nr(SK_ARCH_X86_64, "ioctl");
+	for (uint64_t v = 0; v < SK_TRACE_MAX_VALUES + 2; v++) {
+		uint64_t a[6] = {3, 0x5400 + v};
+		sk_trace_result_add(r, SK_ARCH_X86_64, ioctl_nr, a);
+		sk_trace_result_add(r, SK_ARCH_X86_64, ioctl_nr, a); /* duplicates kept once */
+	}
+	const struct sk_trace_values *v = &r->arch[SK_ARCH_X86_64].values[SK_TARG_IOCTL];
+	cr_expect_eq(v->n, SK_TRACE_MAX_VALUES);
+	cr_expect(v->overflow);
+	cr_expect_eq(v->v[1], 0x5401);
+	free(r);
+}
+
+Test(trace, merge_is_union)
+{
+	struct sk_trace_result *a = fresh(false), *b = fresh(false);
+	sk_trace_result_add(a, SK_ARCH_X86_64, 1, NULL);
+	sk_trace_result_add(b, SK_ARCH_X86_64, 2, NULL);
+	sk_trace_result_add(b, SK_ARCH_X86, 3, NULL);
+	sk_trace_result_merge(a, b);
+	cr_expect(sk_trace_result_has(a, SK_ARCH_X86_64, 1));
+	cr_expect(sk_trace_result_has(a, SK_ARCH_X86_64, 2));
+	cr_expect(sk_trace_result_has(a, SK_ARCH_X86, 3));
+	cr_expect_eq(a->distinct, 3);
+	free(a);
+	free(b);
+}
+
+static bool rule_has(const struct sk_profile *p, const char *name, const char *comment_part)
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		for (size_t k = 0; k < p->rules[i].n_names; k++)
+			if (!strcmp(p->rules[i].names[k], name))
+				return !comment_part ||
+				       (p->rules[i].comment && strstr(p->rules[i].comment, comment_part));
+	return false;
+}
+
+Test(trace, profile_has_recorded_essentials_vdso_and_arches)
+{
+	struct sk_trace_result *r = fresh(false);
+	sk_trace_result_add(r, SK_ARCH_X86_64, sk_syscall_nr(SK_ARCH_X86_64, "getppid"), NULL);
+	sk_trace_result_add(r, SK_ARCH_X86, sk_syscall_nr(SK_ARCH_X86, "socketcall"), NULL);
+	struct sk_trace_profile_opts o = {.default_action = SK_ACT_ERRNO, .essentials = true,
+					  .runtime = "runc"};
+	struct sk_diags d = {0};
+	struct sk_profile *p = sk_trace_to_profile(r, &o, &d);
+	cr_assert_not_null(p);
+	cr_expect_eq(p->default_errno_ret, 1);
+	cr_expect_eq(p->n_arches, 2);
+	cr_expect_eq(p->arches[0], sk_arch_native());
+	cr_expect(rule_has(p, "getppid", "recorded"));
+	cr_expect(rule_has(p, "socketcall", "recorded"));
+	cr_expect(rule_has(p, "exit_group", "P7"));
+	cr_expect(rule_has(p, "sigreturn", "P7")); /* exists on i386, which is listed */
+	cr_expect(rule_has(p, "clock_gettime64", "vDSO"));
+	cr_expect(rule_has(p, "capset", "noNewPrivileges false"));
+	cr_expect(rule_has(p, "fstatfs", "runc"));
+	sk_profile_free(p);
+	sk_diags_free(&d);
+	free(r);
+}
+
+Test(trace, runtime_table_is_compiled_in)
+{
+	const struct sk_runtime_call *c;
+	int n = sk_runtime_calls("runc", &c);
+	cr_assert_gt(n, 0);
+	bool execve_nnp = false;
+	for (int i = 0; i < n; i++)
+		execve_nnp |= !strcmp(c[i].name, "execve") && c[i].nnp && c[i].no_nnp;
+	cr_expect(execve_nnp);
+	cr_expect_eq(sk_runtime_calls("crun-not-measured", &c), -ENOENT);
+}
+
+Test(trace, ptrace_records_a_real_command)
+{
+	char *argv[] = {"/bin/sh", "-c", "exit 7", NULL};
+	struct sk_record_opts o = {.argv = argv};
+	struct sk_recorder *rec = sk_recorder_new(SK_RECORDER_PTRACE, &o);
+	struct sk_diags d = {0};
+	cr_assert_eq(sk_recorder_start(rec, &d), 0);
+	cr_assert_eq(sk_recorder_run(rec, &d), 0);
+	const struct sk_trace_result *r = sk_recorder_result(rec);
+	cr_expect(r->exit.known && !r->exit.signaled);
+	cr_expect_eq(r->exit.code, 7);
+	cr_expect(sk_trace_result_has(r, sk_arch_native(), sk_syscall_nr(sk_arch_native(), "exit_group")));
+	cr_expect(sk_trace_result_has(r, sk_arch_native(), sk_syscall_nr(sk_arch_native(), "execve")));
+	sk_recorder_free(rec);
+	sk_diags_free(&d);
+}
+
+Test(trace, ptrace_reports_a_missing_command)
+{
+	char *argv[] = {"/nonexistent/cmd", NULL};
+	struct sk_record_opts o = {.argv = argv};
+	struct sk_recorder *rec = sk_recorder_new(SK_RECORDER_PTRACE, &o);
+	struct sk_diags d = {0};
+	cr_assert_eq(sk_recorder_start(rec, &d), 0);
+	cr_expect_eq(sk_recorder_run(rec, &d), -ENOENT);
+	cr_expect_eq(d.n, 1);
+	sk_recorder_free(rec);
+	sk_diags_free(&d);
+}
