@@ -144,6 +144,18 @@ static void print_skipped(const struct sk_learn_result *res, bool allow_dangerou
 	}
 }
 
+/* cli_print_diags shows messages only: the loss warnings' advice matters. */
+static void print_fixes(const struct sk_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		bool dup = !d->v[i].fix;
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = d->v[j].fix && !strcmp(d->v[j].fix, d->v[i].fix);
+		if (!dup)
+			fprintf(stderr, "  what to do: %s\n", d->v[i].fix);
+	}
+}
+
 int cmd_learn(int argc, char **argv)
 {
 	enum { OPT_ALLOW_DANGEROUS = 256 };
@@ -253,6 +265,7 @@ int cmd_learn(int argc, char **argv)
 	}
 	if (r < 0) {
 		cli_print_diags(&d);
+		print_fixes(&d);
 		sk_diags_free(&d);
 		sk_audit_log_free(&log);
 		sk_profile_free(base);
@@ -281,6 +294,7 @@ int cmd_learn(int argc, char **argv)
 		text = sk_profile_emit(res.profile, (enum sk_format)format, &d);
 	}
 	cli_print_diags(&d);
+	print_fixes(&d);
 	if (text) {
 		print_diff(base_file, out, &res);
 		print_skipped(&res, allow_dangerous);

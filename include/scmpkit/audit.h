@@ -106,7 +106,8 @@ struct sk_audit_log {
 	size_t malformed;      /* counted and skipped */
 	unsigned first_malformed; /* line of the first one, 0 when none */
 	size_t other_audit;    /* other audit records (their serials count for gaps) */
-	uint64_t suppressed;   /* sum of "N callbacks suppressed" from the audit code */
+	uint64_t suppressed;   /* sum of "N callbacks suppressed" from the audit code
+	                          (with --since: those inside the window) */
 	size_t suppressed_lines;
 	size_t lost_lines;     /* the kernel's "audit_lost=" / "limit exceeded" lines */
 	uint64_t serial_missing; /* serial numbers missing between records read (in the --since window) */
@@ -116,6 +117,9 @@ struct sk_audit_log {
 	/* state of the gap detector */
 	bool have_serial;
 	uint64_t last_serial;
+	bool in_window;              /* a record inside --since was seen */
+	uint64_t pending_suppressed; /* suppressed count waiting for its record */
+	size_t pending_lines;
 };
 
 /* Feed one line. Returns 0 or -ENOMEM. */

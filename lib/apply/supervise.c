@@ -39,7 +39,8 @@ struct msg {
 	int kind;
 	int err;    /* errno */
 	int fd;     /* MSG_INSTALLING: the listener's fd number to be */
-	char text[400]; /* MSG_FAILED: the first error, formatted */
+	char text[400]; /* MSG_FAILED: the first error's message */
+	char rule[40];  /* ... and its rule id */
 };
 
 /* The child's end of the "go" pipe sits high, out of the way of the fds a
@@ -107,11 +108,12 @@ static _Noreturn void child(const struct sk_filter_set *set, const struct sk_app
 		memset(&m, 0, sizeof m);
 		m.kind = MSG_FAILED;
 		m.err = -r;
-		char *s = NULL;
-		for (size_t i = 0; i < d.n && !s; i++)
+		const struct sk_diag *e = NULL;
+		for (size_t i = 0; i < d.n && !e; i++)
 			if (d.v[i].severity == SK_SEV_ERROR)
-				s = sk_diag_format(&d.v[i]);
-		snprintf(m.text, sizeof m.text, "%s", s ? s : strerror(-r));
+				e = &d.v[i];
+		snprintf(m.text, sizeof m.text, "%s", e ? e->message : strerror(-r));
+		snprintf(m.rule, sizeof m.rule, "%s", e && e->rule ? e->rule : "apply-refused");
 		write_all(ctl, &m, sizeof m);
 		_exit(125);
 	}
@@ -317,7 +319,7 @@ int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_fi
 
 	int r = 0, listener = -1, status = 0;
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	struct msg m;
+	struct msg m = {0};
 	if (pidfd < 0) {
 		r = -errno;
 		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-pidfd", "pidfd_open: %s",
@@ -327,8 +329,10 @@ int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_fi
 	}
 	if (read_msg(ctl[0], &m) != (ssize_t)sizeof m || m.kind != MSG_INSTALLING) {
 		r = -EPROTO;
-		if (m.kind == MSG_FAILED)
+		if (m.kind == MSG_FAILED) {
+			m.text[sizeof m.text - 1] = 0;
 			sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-child", "%s", m.text);
+		}
 		goto reap;
 	}
 	listener = take_listener(pid, pidfd, ctl[0], m.fd, &m);
@@ -336,10 +340,8 @@ int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_fi
 		r = listener;
 		listener = -1;
 		if (r == -ECANCELED) {
-			/* the child's formatted diagnostic, without its "error: " prefix */
-			const char *t = strstr(m.text, "error: ");
-			sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-refused", "%s",
-				     t ? t + 7 : m.text);
+			m.text[sizeof m.text - 1] = m.rule[sizeof m.rule - 1] = 0;
+			sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, m.rule, "%s", m.text);
 		} else {
 			sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-listener",
 				     "cannot take the listener from the child: %s", strerror(-r));

@@ -66,7 +66,20 @@ static void track_serial(struct sk_audit_log *log, const struct sk_audit_record 
 	if (!r->has_stamp)
 		return;
 	uint64_t s = r->serial;
-	if (before_since(r, f) || !log->have_serial) {
+	if (before_since(r, f)) {
+		/* a gap across the start of the window may lie before it: the
+		 * first record in the window starts the count afresh */
+		log->have_serial = false;
+		log->pending_suppressed = log->pending_lines = 0;
+		return;
+	}
+	/* a "callbacks suppressed" line comes just before the first record that
+	 * passes after the loss: count it with the window that record is in */
+	log->suppressed += log->pending_suppressed;
+	log->suppressed_lines += log->pending_lines;
+	log->pending_suppressed = log->pending_lines = 0;
+	log->in_window = true;
+	if (!log->have_serial) {
 		log->have_serial = true;
 		log->last_serial = s;
 		return;
@@ -103,8 +116,13 @@ int sk_audit_log_feed(struct sk_audit_log *log, const char *line, size_t len,
 		sk_audit_record_clear(&rec);
 		return 0;
 	case SK_AUDIT_LINE_SUPPRESSED:
-		log->suppressed += count;
-		log->suppressed_lines++;
+		if (filter && filter->has_since) {
+			log->pending_suppressed += count;
+			log->pending_lines++;
+		} else {
+			log->suppressed += count;
+			log->suppressed_lines++;
+		}
 		return 0;
 	case SK_AUDIT_LINE_LOST:
 		log->lost_lines++;
@@ -293,6 +311,9 @@ int sk_audit_ratelimit(int *interval, int *burst)
 
 size_t sk_audit_log_explain_loss(const struct sk_audit_log *log, struct sk_diags *diags)
 {
+	/* the end of the log may have no record after its last suppression */
+	uint64_t suppressed = log->suppressed + (log->in_window ? log->pending_suppressed : 0);
+	size_t suppressed_lines = log->suppressed_lines + (log->in_window ? log->pending_lines : 0);
 	static const char fix[] =
 		"for the learning run, set 'sysctl -w kernel.printk_ratelimit=0' (and restore it "
 		"after), or run auditd and learn from /var/log/audit/audit.log";
@@ -316,11 +337,11 @@ size_t sk_audit_log_explain_loss(const struct sk_audit_log *log, struct sk_diags
 		sk_diags_set_fix(diags, fix);
 		added++;
 	}
-	if (log->suppressed || log->suppressed_lines) {
+	if (suppressed) {
 		sk_diags_add(diags, SK_SEV_WARNING, NULL, 0, 0, "audit-suppressed",
 			     "the kernel suppressed %llu audit message(s) (%zu \"callbacks "
 			     "suppressed\" line(s))%s",
-			     (unsigned long long)log->suppressed, log->suppressed_lines, limit);
+			     (unsigned long long)suppressed, suppressed_lines, limit);
 		sk_diags_set_fix(diags, fix);
 		added++;
 	}
@@ -345,7 +366,7 @@ size_t sk_audit_log_explain_loss(const struct sk_audit_log *log, struct sk_diags
 		const struct sk_audit_record *last = &log->v[log->n - 1];
 		const struct sk_audit_record *first = &log->v[log->n - (size_t)burst];
 		if (last->time && first->time && last->time - first->time <= interval &&
-		    !log->serial_missing && !log->suppressed) {
+		    !log->serial_missing && !suppressed) {
 			sk_diags_add(diags, SK_SEV_WARNING, NULL, 0, 0, "audit-maybe-lost",
 				     "the last %d records came within %d s, a whole printk burst: "
 				     "records after them may have been dropped without a trace (the "

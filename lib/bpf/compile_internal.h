@@ -62,7 +62,7 @@ struct ck_model {
 	struct ck_group *groups;
 	size_t n_groups;
 	struct ck_decision *decisions;
-	size_t n_decisions;
+	size_t n_decisions, cap_decisions;
 	uint32_t bad_arch_ret;
 };
 

@@ -33,26 +33,32 @@
 
 uint32_t ck_rule_ret(enum sk_action a, bool has_errno, uint32_t errno_ret)
 {
-	uint32_t data = has_errno ? errno_ret : ERRNO_EPERM;
+	/* runc sets a return code on ERRNO and TRACE only (getAction) */
+	uint32_t data = 0;
+	if (a == SK_ACT_ERRNO || a == SK_ACT_TRACE)
+		data = has_errno ? errno_ret : ERRNO_EPERM;
 	return sk_action_to_ret(a, data);
 }
 
 /* ---- socketcall(2) / ipc(2) multiplexing (libseccomp's abi_rule_add) ---- */
 
-static const struct {
+/* Sorted by name (bsearch). */
+static const struct mux {
 	const char *name;
 	bool ipc;
 	unsigned call; /* SYS_SOCKET.. or SEMOP.. (linux/net.h, linux/ipc.h) */
 } muxed[] = {
-	{"socket", 0, 1}, {"bind", 0, 2}, {"connect", 0, 3}, {"listen", 0, 4},
-	{"accept", 0, 5}, {"getsockname", 0, 6}, {"getpeername", 0, 7},
-	{"socketpair", 0, 8}, {"send", 0, 9}, {"recv", 0, 10}, {"sendto", 0, 11},
-	{"recvfrom", 0, 12}, {"shutdown", 0, 13}, {"setsockopt", 0, 14},
-	{"getsockopt", 0, 15}, {"sendmsg", 0, 16}, {"recvmsg", 0, 17},
-	{"accept4", 0, 18}, {"recvmmsg", 0, 19}, {"sendmmsg", 0, 20},
-	{"semop", 1, 1}, {"semget", 1, 2}, {"semctl", 1, 3}, {"semtimedop", 1, 4},
-	{"msgsnd", 1, 11}, {"msgrcv", 1, 12}, {"msgget", 1, 13}, {"msgctl", 1, 14},
-	{"shmat", 1, 21}, {"shmdt", 1, 22}, {"shmget", 1, 23}, {"shmctl", 1, 24},
+	{"accept", 0, 5}, {"accept4", 0, 18}, {"bind", 0, 2},
+	{"connect", 0, 3}, {"getpeername", 0, 7}, {"getsockname", 0, 6},
+	{"getsockopt", 0, 15}, {"listen", 0, 4}, {"msgctl", 1, 14},
+	{"msgget", 1, 13}, {"msgrcv", 1, 12}, {"msgsnd", 1, 11},
+	{"recv", 0, 10}, {"recvfrom", 0, 12}, {"recvmmsg", 0, 19},
+	{"recvmsg", 0, 17}, {"semctl", 1, 3}, {"semget", 1, 2},
+	{"semop", 1, 1}, {"semtimedop", 1, 4}, {"send", 0, 9},
+	{"sendmmsg", 0, 20}, {"sendmsg", 0, 16}, {"sendto", 0, 11},
+	{"setsockopt", 0, 14}, {"shmat", 1, 21}, {"shmctl", 1, 24},
+	{"shmdt", 1, 22}, {"shmget", 1, 23}, {"shutdown", 0, 13},
+	{"socket", 0, 1}, {"socketpair", 0, 8},
 };
 
 static bool arch_muxes(enum sk_arch a)
@@ -66,12 +72,16 @@ static bool arch_muxes(enum sk_arch a)
 	}
 }
 
+static int cmp_mux(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct mux *)elem)->name);
+}
+
 static int mux_index(const char *name)
 {
-	for (size_t i = 0; i < sizeof muxed / sizeof muxed[0]; i++)
-		if (!strcmp(muxed[i].name, name))
-			return (int)i;
-	return -1;
+	const struct mux *m = bsearch(name, muxed, sizeof muxed / sizeof muxed[0], sizeof *muxed,
+				      cmp_mux);
+	return m ? (int)(m - muxed) : -1;
 }
 
 /* ---- building ----------------------------------------------------------- */
@@ -155,12 +165,16 @@ static long intern(struct ck_model *m, struct ck_decision *d)
 			return (long)i;
 		}
 	}
-	struct ck_decision *v = realloc(m->decisions, (m->n_decisions + 1) * sizeof *v);
-	if (!v)
-		return -ENOMEM;
-	m->decisions = v;
+	if (m->n_decisions == m->cap_decisions) {
+		size_t cap = m->cap_decisions ? 2 * m->cap_decisions : 64;
+		struct ck_decision *v = realloc(m->decisions, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		m->decisions = v;
+		m->cap_decisions = cap;
+	}
 	d->owned = true;
-	v[m->n_decisions] = *d;
+	m->decisions[m->n_decisions] = *d;
 	return (long)m->n_decisions++;
 }
 
@@ -372,12 +386,14 @@ static int decide(struct ck_model *m, struct builder *b, size_t def, struct poin
 	if (!pt)
 		return -ENOMEM;
 	size_t np = 0;
-	const struct ck_decision *dd = &m->decisions[def];
+	/* copies: interning below may move m->decisions */
+	const uint32_t def_ret = m->decisions[def].ret;
+	const int32_t def_origin = m->decisions[def].origin;
 	for (size_t i = 0; i < b->n;) {
 		size_t j = i;
 		while (j < b->n && b->e[j].nr == b->e[i].nr)
 			j++;
-		struct ck_decision d = {.ret = dd->ret, .origin = dd->origin};
+		struct ck_decision d = {.ret = def_ret, .origin = def_origin};
 		const struct entry *u = NULL;
 		for (size_t k = i; k < j && !u; k++)
 			if (b->e[k].uncond)

@@ -81,6 +81,20 @@ int sk_write_file_atomic(const char *path, const char *data, size_t len)
 {
 	if (!strcmp(path, "-"))
 		return write_all(STDOUT_FILENO, data, len);
+	/* A device or FIFO (-o /dev/null, a pipe) is written in place: renaming a
+	 * temporary file over it would replace the device node itself. */
+	struct stat target;
+	if (stat(path, &target) == 0 && !S_ISREG(target.st_mode)) {
+		if (S_ISDIR(target.st_mode))
+			return -EISDIR;
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		int r = write_all(fd, data, len);
+		if (close(fd) < 0 && !r)
+			r = -errno;
+		return r;
+	}
 	/* POSIX dirname/basename may modify their argument: give each a copy */
 	char *d = strdup(path), *b = strdup(path);
 	char *tmp = NULL;

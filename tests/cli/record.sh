@@ -66,15 +66,23 @@ check_workload() {
 		echo "missing: $missing" >diag
 		t_report fail "$name: recorded set contains strace's" diag
 	fi
-	rm -rf work && mkdir work
-	(cd work && "$H/sk_enforce" ../prof.json "$@") >enf.out 2>enf.err </dev/null
-	enf_rc=$?
-	if [ "$enf_rc" = "$native_rc" ] && cmp -s native.out enf.out; then
-		t_report ok "$name: runs under its recorded profile (enforcing, default errno)"
-	else
-		{ echo "native rc $native_rc, enforced rc $enf_rc"; diff native.out enf.out | head; cat enf.err; } >diag
-		t_report fail "$name: runs under its recorded profile" diag
-	fi
+	for enforcer in sk_enforce run; do
+		case $enforcer in
+		sk_enforce) set -- "$H/sk_enforce" ../prof.json "$@" ;;
+		run) "$SCMPKIT" run --help >/dev/null 2>&1 || continue
+		     set -- "$SCMPKIT" run -p ../prof.json -- "$@" ;;
+		esac
+		rm -rf work && mkdir work
+		(cd work && "$@") >enf.out 2>enf.err </dev/null
+		enf_rc=$?
+		if [ "$enf_rc" = "$native_rc" ] && cmp -s native.out enf.out; then
+			t_report ok "$name: runs under its recorded profile ($enforcer, enforcing, default errno)"
+		else
+			{ echo "native rc $native_rc, enforced rc $enf_rc"; diff native.out enf.out | head; cat enf.err; } >diag
+			t_report fail "$name: runs under its recorded profile ($enforcer)" diag
+		fi
+		case $enforcer in sk_enforce) shift 2 ;; run) shift 4 ;; esac
+	done
 }
 
 mkdir -p data/sub && echo hello >data/a.txt && seq 1 500 >data/sub/n.txt

@@ -1,0 +1,46 @@
+#!/bin/sh
+# scmpkit compile: formats, options, stacked output, the error paths.
+. "$(dirname "$0")/tap.sh"
+DD="$SK_SHARED_DATA/profiles/docker-default.json"
+cat >"$T_TMP/p.json" <<'J'
+{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"],
+ "syscalls": [{"names": ["getppid", "openat"], "action": "SCMP_ACT_ALLOW"},
+              {"names": ["getpid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}
+J
+ok "raw to a file" "$SCMPKIT" compile --arch x86_64 -o "$T_TMP/p.bpf" "$T_TMP/p.json"
+expect_out "raw is whole struct sock_filter records" 0 sh -c "echo \$((\$(stat -c %s '$T_TMP/p.bpf') % 8))"
+expect_out "raw has one record per asm line" \
+	"$("$SCMPKIT" compile --arch x86_64 -f asm "$T_TMP/p.json" | wc -l)" \
+	sh -c "echo \$((\$(stat -c %s '$T_TMP/p.bpf') / 8))"
+expect_msg "asm names syscalls and the ENOSYS rule" 0 "getppid.*|ERRNO\\(38\\)" \
+	"$SCMPKIT" compile --arch x86_64 -f asm "$T_TMP/p.json"
+expect_msg "asm shows errnoRet" 0 "ERRNO\\(13\\)" "$SCMPKIT" compile --arch x86_64 -f asm "$T_TMP/p.json"
+ok "--no-enosys drops ENOSYS" sh -c "! '$SCMPKIT' compile --arch x86_64 --no-enosys -f asm '$T_TMP/p.json' | grep -q 'ERRNO(38)'"
+expect_msg "c format is an array" 0 "struct sock_filter" "$SCMPKIT" compile --arch x86_64 -f c "$T_TMP/p.json"
+ok "c format compiles" sh -c "'$SCMPKIT' compile --arch x86_64 -f c -o '$T_TMP/f.c' '$T_TMP/p.json' && cc -c -o '$T_TMP/f.o' '$T_TMP/f.c'"
+expect_msg "docker default for amd64 stays small" 0 "^scmpkit compile: [1-4][0-9][0-9] instructions" \
+	"$SCMPKIT" compile --arch x86_64 -s -o "$T_TMP/dd.bpf" "$DD"
+ok "docker default for arm64" "$SCMPKIT" compile --arch arm64 -o "$T_TMP/dd64.bpf" "$DD"
+ok "stdin" sh -c "'$SCMPKIT' compile --arch x86_64 -f asm - < '$T_TMP/p.json' >/dev/null"
+expect_msg "-v prints notes" 0 "note: 'socketcall' does not exist on x86_64" \
+	sh -c "printf '%s' '{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"socketcall\"],\"action\":\"SCMP_ACT_ALLOW\"}]}' | '$SCMPKIT' compile --arch x86_64 -v -f asm -"
+expect_msg "NOTIFY as default is refused like runc" 2 "cannot be the default action" \
+	sh -c "printf '%s' '{\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"syscalls\":[]}' | '$SCMPKIT' compile -f asm -"
+expect_msg "unknown format" 2 "unknown format 'elf'" "$SCMPKIT" compile -f elf "$T_TMP/p.json"
+expect_msg "unknown arch suggests" 2 "did you mean" "$SCMPKIT" compile --arch amd46 "$T_TMP/p.json"
+expect_rc "missing file" 2 "$SCMPKIT" compile -f asm "$T_TMP/nope.json"
+expect_rc "--help exits 0" 0 "$SCMPKIT" compile --help
+expect_rc "help compile exits 0" 0 "$SCMPKIT" help compile
+
+# A profile past 4096 instructions: stacked parts, FILE, FILE.1, ...
+"$SCMPKIT" syscalls --arch x86_64 --list | cut -f1 | python3 -c '
+import json, sys
+rules = [{"names": [n.strip()], "action": "SCMP_ACT_ALLOW",
+          "args": [{"index": a, "value": 4294967296 + 7 * i + a, "op": "SCMP_CMP_EQ"} for a in range(3)]}
+         for i, n in enumerate(sys.stdin)]
+json.dump({"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"], "syscalls": rules}, open(sys.argv[1], "w"))
+' "$T_TMP/big.json"
+expect_msg "big profile splits" 0 "in [2-8] stacked filters" "$SCMPKIT" compile --arch x86_64 -s -o "$T_TMP/big.bpf" "$T_TMP/big.json"
+ok "stacked parts written as FILE.1" test -s "$T_TMP/big.bpf.1"
+expect_msg "stacked raw to stdout is refused" 2 "needs -o FILE" sh -c "'$SCMPKIT' compile --arch x86_64 '$T_TMP/big.json' >'$T_TMP/out.bin'"
+done_testing

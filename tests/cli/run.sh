@@ -1,0 +1,98 @@
+#!/bin/sh
+# scmpkit run: exit status and signals pass through, denials are reported,
+# NOTIFY is answered, profile flags reach the kernel, and it fails closed.
+. "$(dirname "$0")/tap.sh"
+[ -x /bin/busybox ] || skip_all "busybox-static is not installed"
+BB=/bin/busybox
+P="$T_TMP"
+cat >"$P/allow.json" <<'J'
+{"defaultAction": "SCMP_ACT_ALLOW"}
+J
+cat >"$P/deny.json" <<'J'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13},
+              {"names": ["rmdir"], "action": "SCMP_ACT_KILL_PROCESS"},
+              {"names": ["getcwd"], "action": "SCMP_ACT_LOG"}]}
+J
+cat >"$P/notify.json" <<'J'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "flags": ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"],
+ "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}
+J
+cat >"$P/flags.json" <<'J'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "flags": ["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"],
+ "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"}]}
+J
+
+expect_rc "exit status passes through" 7 "$SCMPKIT" run -p "$P/allow.json" -- $BB sh -c 'exit 7'
+expect_out "death by a signal passes through as a shell reports it" 143 \
+	sh -c "'$SCMPKIT' run -p '$P/allow.json' -- $BB sh -c 'kill -TERM \$\$'; echo \$?"
+expect_out "a call the profile kills: SIGSYS, 159" 159 \
+	sh -c "mkdir '$P/k'; '$SCMPKIT' run -p '$P/deny.json' -- $BB rmdir '$P/k' 2>/dev/null; echo \$?"
+expect_out "... also when supervised" 159 \
+	sh -c "'$SCMPKIT' run -p '$P/deny.json' --report-denials -- $BB rmdir '$P/k' 2>/dev/null; echo \$?"
+expect_msg "errnoRet reaches the program" 1 "Permission denied" \
+	"$SCMPKIT" run -p "$P/deny.json" -- $BB mkdir "$P/d"
+expect_out "no_new_privs is set by default (P1)" "NoNewPrivs:	1" \
+	"$SCMPKIT" run -p "$P/allow.json" -- $BB grep NoNewPrivs /proc/self/status
+expect_out "the filter is installed" "Seccomp:	2" \
+	"$SCMPKIT" run -p "$P/allow.json" -- $BB grep '^Seccomp:' /proc/self/status
+expect_rc "a command that is not there: 127" 127 "$SCMPKIT" run -p "$P/allow.json" -- "$P/nonexistent"
+expect_rc "a command that cannot be executed: 126" 126 "$SCMPKIT" run -p "$P/allow.json" -- "$P"
+
+# --report-denials / --fail-on-denial: the program sees the same results
+expect_msg "--report-denials names the denied call, its errno and the executable" 1 \
+	"mkdir +x86_64 +[0-9]+ +/usr/bin/busybox +1  ERRNO\\(13\\)" \
+	"$SCMPKIT" run -p "$P/deny.json" --report-denials -- $BB mkdir "$P/d"
+expect_msg "... and the program still got EACCES" 1 "Permission denied" \
+	"$SCMPKIT" run -p "$P/deny.json" --report-denials -- $BB mkdir "$P/d"
+expect_msg "--report-denials counts logged calls too" 0 "getcwd .* LOG" \
+	"$SCMPKIT" run -p "$P/deny.json" --report-denials -- $BB pwd
+expect_rc "--fail-on-denial: a logged call is exit 1" 1 \
+	"$SCMPKIT" run -p "$P/deny.json" --fail-on-denial -- $BB pwd
+expect_rc "--fail-on-denial: nothing denied is exit 0" 0 \
+	"$SCMPKIT" run -p "$P/deny.json" --fail-on-denial -- $BB true
+echo '{"defaultAction": "SCMP_ACT_ERRNO"}' >"$P/nothing.json"
+expect_msg "--audit: an allow-list of nothing logs every call, and the program works" 0 \
+	"mkdir .* LOG" "$SCMPKIT" run -p "$P/nothing.json" --audit --report-denials -- $BB mkdir "$P/audited"
+
+# NOTIFY: scmpkit is the listener
+expect_msg "NOTIFY: each call is reported and continued" 0 "notify: pid [0-9]+ /usr/bin/busybox: mkdir.*-> continue" \
+	"$SCMPKIT" run -p "$P/notify.json" -- $BB mkdir "$P/n1"
+ok "... and the call really happened" test -d "$P/n1"
+expect_msg "NOTIFY: --notify=errno:EACCES fails it" 1 "Permission denied" \
+	"$SCMPKIT" run -p "$P/notify.json" --notify=errno:EACCES -- $BB mkdir "$P/n2"
+ok "... and the call did not happen" test ! -e "$P/n2"
+expect_msg "--notify takes only continue or errno:N" 2 "continue or errno" \
+	"$SCMPKIT" run -p "$P/notify.json" --notify=maybe -- $BB true
+
+# profile flags
+expect_rc "TSYNC, LOG and SPEC_ALLOW are accepted by this kernel" 1 \
+	"$SCMPKIT" run -p "$P/flags.json" -- $BB mkdir "$P/f"
+
+# fail closed: the command must not run
+expect_rc "an invalid profile: exit 2" 2 "$SCMPKIT" run -p "$P/nonexistent.json" -- $BB touch "$P/m0"
+ok "... and the command did not run" test ! -e "$P/m0"
+expect_msg "a supervisor inside a supervisor: the kernel refuses a second listener" 125 \
+	"already has a seccomp listener" \
+	"$SCMPKIT" run -p "$P/notify.json" -- "$SCMPKIT" run -p "$P/notify.json" -- $BB touch "$P/m1"
+ok "... and the command did not run" test ! -e "$P/m1"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$P"
+	expect_msg "--no-new-privs=no without CAP_SYS_ADMIN: refused, says why" 125 \
+		"needs CAP_SYS_ADMIN" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$SCMPKIT" run -p "$P/allow.json" --no-new-privs=no -- $BB touch "$P/m2"
+	ok "... and the command did not run" test ! -e "$P/m2"
+	expect_out "--no-new-privs=no as root" "NoNewPrivs:	0" \
+		"$SCMPKIT" run -p "$P/allow.json" --no-new-privs=no -- $BB grep NoNewPrivs /proc/self/status
+elif [ "$(id -u)" != 0 ]; then
+	expect_msg "--no-new-privs=no without CAP_SYS_ADMIN: refused, says why" 125 \
+		"needs CAP_SYS_ADMIN" \
+		"$SCMPKIT" run -p "$P/allow.json" --no-new-privs=no -- $BB touch "$P/m2"
+	ok "... and the command did not run" test ! -e "$P/m2"
+fi
+expect_msg "-p is required" 2 "PROFILE is required" "$SCMPKIT" run -- $BB true
+expect_rc "--help exits 0" 0 "$SCMPKIT" run --help
+done_testing
