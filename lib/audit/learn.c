@@ -54,7 +54,8 @@ static int collect(const struct sk_audit_log *log, struct sk_learn_result *out)
 		e->comm = sk_strdup0(r->comm);
 		e->pid = r->pid;
 	}
-	qsort(out->v, out->n, sizeof *out->v, cmp_learned);
+	if (out->n)
+		qsort(out->v, out->n, sizeof *out->v, cmp_learned);
 	return 0;
 }
 

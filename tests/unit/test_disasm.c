@@ -20,7 +20,7 @@ static struct sk_bpf_prog libseccomp_prog(void)
 	cr_assert_eq(seccomp_arch_add(ctx, SCMP_ARCH_X86), 0);
 	cr_assert_eq(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 0), 0);
 	cr_assert_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(13), SCMP_SYS(socket), 1,
-				      SCMP_A0(SCMP_CMP_EQ, 16)), 0);
+				      (struct scmp_arg_cmp){.arg = 0, .op = SCMP_CMP_EQ, .datum_a = 16, .datum_b = 0}), 0);
 	int fd = memfd_create("bpf", 0);
 	cr_assert_eq(seccomp_export_bpf(ctx, fd), 0);
 	off_t len = lseek(fd, 0, SEEK_END);

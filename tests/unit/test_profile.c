@@ -65,7 +65,7 @@ Test(names, actions)
 Test(names, ops_flags_formats_errnos)
 {
 	for (int op = SK_OP_NE; op < SK_OP_COUNT; op++)
-		cr_expect_eq(sk_op_parse(sk_op_name(op)), op);
+		cr_expect_eq((int)sk_op_parse(sk_op_name(op)), op);
 	cr_expect_eq(sk_op_parse("SCMP_CMP_MASKED_EQ"), SK_OP_MASKED_EQ);
 	cr_expect_eq(sk_op_parse("EQ"), SK_OP_INVALID);
 	cr_expect_eq(sk_flag_parse("SECCOMP_FILTER_FLAG_SPEC_ALLOW"), 4);

@@ -1,0 +1,16 @@
+#!/bin/sh
+# TAP wrapper around run.sh for `meson test --suite fuzz`:
+#   tap.sh NAME BUILD_DIR     (seconds from $FUZZ_SECONDS, default 60)
+name=$1
+build=$2
+secs=${FUZZ_SECONDS:-60}
+log=$(mktemp)
+if sh "$(dirname "$0")/run.sh" "$name" "$secs" "$build" >"$log" 2>&1; then
+	runs=$(grep -o 'Done [0-9]* runs' "$log" | tail -1)
+	echo "ok 1 - $name: ${secs}s under ASan+UBSan, no crash ($runs)"
+else
+	echo "not ok 1 - $name: libFuzzer found a problem (artifacts in $build/fuzz-artifacts/$name)"
+	grep -E 'ERROR|SUMMARY|runtime error|Test unit written' "$log" | head -20 | sed 's/^/# /'
+fi
+rm -f "$log"
+echo "1..1"
