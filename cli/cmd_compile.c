@@ -148,7 +148,7 @@ int cmd_compile(int argc, char **argv)
 	bool stats = false, verbose = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+a:o:f:svh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:o:f:svh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			co.host = sk_arch_parse(optarg);

@@ -36,7 +36,7 @@ int cmd_disasm(int argc, char **argv)
 	bool c_array = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+a:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			arch = sk_arch_parse(optarg);

@@ -96,7 +96,7 @@ int cmd_syscalls(int argc, char **argv)
 	bool list = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+a:lAh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:lAh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			arch = sk_arch_parse(optarg);

@@ -46,6 +46,28 @@ def read_table(path):
     return nrs
 
 
+def read_obsolete(path, tables):
+    """Merge obsolete.tsv (table, name, number): calls Linux 7.2 no longer lists
+    that libseccomp still resolves. A number that already has a current name
+    keeps it for reverse lookups (by_nr); the old name resolves forwards only."""
+    aliases = set()
+    with open(path) as f:
+        for ln, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if len(cols) != 3 or cols[0] not in tables:
+                sys.exit(f"{path}:{ln}: expected table<TAB>name<TAB>number")
+            t, name, nr = cols[0], cols[1], int(cols[2], 0)
+            if tables[t].get(name) is not None:
+                sys.exit(f"{path}:{ln}: {name} is already in {t}.tbl")
+            if nr in tables[t].values():
+                aliases.add((t, name))
+            tables[t][name] = nr
+    return aliases
+
+
 def main():
     data, out = sys.argv[1], sys.argv[2]
     arches = read_arches(os.path.join(data, "arches.tsv"))
@@ -53,6 +75,7 @@ def main():
     for a in arches:
         if a["table"] not in tables:
             tables[a["table"]] = read_table(os.path.join(data, a["table"] + ".tbl"))
+    aliases = read_obsolete(os.path.join(data, "obsolete.tsv"), tables)
     names = sorted({n for t in tables.values() for n in t})
     index = {n: i for i, n in enumerate(names)}
     tnames = list(tables)
@@ -68,7 +91,8 @@ def main():
         o.append(f"static const int64_t nr_{ti}[] = {{")
         o += [f"\t{nrs.get(n) if nrs.get(n) is not None else -1}," for n in names]
         o.append("};")
-        by_nr = sorted((v, index[n]) for n, v in nrs.items() if v is not None)
+        by_nr = sorted((v, index[n]) for n, v in nrs.items()
+                       if v is not None and (t, n) not in aliases)
         o.append(f"static const struct sk_gen_entry bynr_{ti}[] = {{")
         o += [f"\t{{{v}, {i}}}," for v, i in by_nr]
         o.append("};")

@@ -377,9 +377,10 @@ static void add_name(struct ctx *c, struct sk_rule *r, const struct jnode *n)
 		ERR(c, n->pos, "parse-name", "empty syscall name");
 		return;
 	}
-	/* A warning, not an error: real profiles name calls that Linux removed
-	 * (uselib, bdflush) or libseccomp-only aliases (arm_sync_file_range), and
-	 * runc skips names its libseccomp cannot resolve. The name is kept. */
+	/* A warning, not an error: runc skips names its libseccomp cannot
+	 * resolve, so such a profile still runs; the name is kept. (Calls Linux
+	 * removed, like uselib, and libseccomp's aliases are known: see
+	 * data/syscalls/obsolete.tsv.) */
 	if (!sk_syscall_known(s)) {
 		const char *sugg = sk_syscall_suggest(s);
 		char b[160];
