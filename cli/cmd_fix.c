@@ -79,7 +79,7 @@ int cmd_fix(int argc, char **argv)
 	bool in_place = false, rd = false;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:rih", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:rih", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			o.localhost_profile = optarg;

@@ -144,7 +144,7 @@ int cmd_lint(int argc, char **argv)
 	const char *profiles_dir = NULL;
 	int c, rc;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+f:d:p:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:d:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (!strcmp(optarg, "text"))

@@ -22,6 +22,8 @@ step "setup: Debian packages"
 if [ -f tests/sarif/package.json ] && [ ! -d tests/sarif/node_modules ]; then
 	(cd tests/sarif && npm ci --no-audit --no-fund --loglevel=error) || fail_step "npm ci (tests/sarif)"
 fi
+# the package's postinstall (chmod of the .NET binary) does not run as root under npm 11
+[ -d tests/sarif/node_modules ] && find tests/sarif/node_modules -name Sarif.Multitool -type f -exec chmod u+x {} +
 
 # build DIR [meson options...]: configure (fresh) and compile
 build() {

@@ -164,69 +164,26 @@ static size_t load(struct emitter *e, uint32_t off, size_t next)
 	return seq(e, BPF_LD | BPF_W | BPF_ABS, off, next);
 }
 
-/* One 32-bit word: PASS/FAIL as the op says; MASK applies to MASKED_EQ. */
-static size_t word_cmp(struct emitter *e, uint32_t off, enum sk_op op, uint32_t v, uint32_t mask,
-		       size_t pass, size_t fail)
-{
-	size_t j;
-	switch (op) {
-	case SK_OP_EQ: j = jcond(e, BPF_JEQ, v, pass, fail); break;
-	case SK_OP_NE: j = jcond(e, BPF_JEQ, v, fail, pass); break;
-	case SK_OP_GT: j = jcond(e, BPF_JGT, v, pass, fail); break;
-	case SK_OP_GE: j = jcond(e, BPF_JGE, v, pass, fail); break;
-	case SK_OP_LT: j = jcond(e, BPF_JGE, v, fail, pass); break;
-	case SK_OP_LE: j = jcond(e, BPF_JGT, v, fail, pass); break;
-	case SK_OP_MASKED_EQ:
-		if (mask == 0)
-			return v == 0 ? pass : fail;
-		j = jcond(e, BPF_JEQ, v, pass, fail);
-		if (mask != UINT32_MAX)
-			j = seq(e, BPF_ALU | BPF_AND | BPF_K, mask, j);
-		break;
-	default:
-		return fail;
-	}
-	return load(e, off, j);
-}
-
+/* One word test of a chain: (word & mask) OP datum, or its negation. */
 static size_t emit_cmp(struct emitter *e, const struct ck_group *g, const struct ck_cmp *c,
 		       size_t pass, size_t fail)
 {
-	uint32_t lo = (uint32_t)c->value, hi = (uint32_t)(c->value >> 32);
-	uint32_t lo2 = (uint32_t)c->value_two, hi2 = (uint32_t)(c->value_two >> 32);
-	uint32_t olo = word_off(g, c->index, false), ohi = word_off(g, c->index, true);
-	if (c->lo_only) {
-		if (c->op == SK_OP_MASKED_EQ)
-			return word_cmp(e, olo, c->op, lo2, lo, pass, fail);
-		return word_cmp(e, olo, c->op, lo, 0, pass, fail);
+	size_t t = c->neg ? fail : pass, f = c->neg ? pass : fail;
+	uint32_t off = word_off(g, c->index, c->hi && g->bits64);
+	if (c->mask == 0) { /* the word does not matter: a constant */
+		/* (w & 0) is 0: GT 0 never holds, GE 0 always, EQ when datum is 0 */
+		bool holds = c->op == SK_OP_GE || (c->op != SK_OP_GT && c->datum == 0);
+		return holds ? t : f;
 	}
-	size_t l, m;
+	size_t j;
 	switch (c->op) {
-	case SK_OP_EQ:
-		l = word_cmp(e, olo, SK_OP_EQ, lo, 0, pass, fail);
-		return word_cmp(e, ohi, SK_OP_EQ, hi, 0, l, fail);
-	case SK_OP_NE:
-		l = word_cmp(e, olo, SK_OP_NE, lo, 0, pass, fail);
-		return word_cmp(e, ohi, SK_OP_NE, hi, 0, pass, l);
-	case SK_OP_GT:
-	case SK_OP_GE:
-	case SK_OP_LT:
-	case SK_OP_LE: {
-		/* LT = !GE and LE = !GT, as in libseccomp */
-		bool inv = c->op == SK_OP_LT || c->op == SK_OP_LE;
-		bool ge = c->op == SK_OP_GE || c->op == SK_OP_LT;
-		size_t t = inv ? fail : pass, f = inv ? pass : fail;
-		l = word_cmp(e, olo, ge ? SK_OP_GE : SK_OP_GT, lo, 0, t, f);
-		m = jcond(e, BPF_JEQ, hi, l, f);          /* hi == v.hi: decide on lo */
-		m = jcond(e, BPF_JGT, hi, t, m);          /* hi > v.hi: holds */
-		return load(e, ohi, m);
+	case SK_OP_GT: j = jcond(e, BPF_JGT, c->datum, t, f); break;
+	case SK_OP_GE: j = jcond(e, BPF_JGE, c->datum, t, f); break;
+	default: j = jcond(e, BPF_JEQ, c->datum, t, f); break; /* EQ, MASKED_EQ */
 	}
-	case SK_OP_MASKED_EQ:
-		l = word_cmp(e, olo, SK_OP_MASKED_EQ, lo2, lo, pass, fail);
-		return word_cmp(e, ohi, SK_OP_MASKED_EQ, hi2, hi, l, fail);
-	default:
-		return fail;
-	}
+	if (c->mask != UINT32_MAX)
+		j = seq(e, BPF_ALU | BPF_AND | BPF_K, c->mask, j);
+	return load(e, off, j);
 }
 
 /* The block of a decision with argument checks: chains in order, then the

@@ -15,14 +15,15 @@
 
 #include <scmpkit/bpf.h>
 
-/* One argument comparison, already reduced to what the arch compares
- * (32-bit arches: low words only, as libseccomp does). */
+/* One test of a 32-bit argument word, as libseccomp's tree nodes are:
+ * (word & MASK) OP DATUM with OP one of EQ, GT, GE, MASKED_EQ (= EQ after the
+ * mask); NEG: the chain needs the test to fail. */
 struct ck_cmp {
 	unsigned index; /* 0..5 */
+	bool hi;        /* the high word (64-bit arches only) */
+	bool neg;
 	enum sk_op op;
-	uint64_t value, value_two; /* MASKED_EQ: (arg & value) == value_two,
-	                              value_two already masked (libseccomp) */
-	bool lo_only; /* 32-bit arch: only the low word is compared */
+	uint32_t mask, datum;
 };
 
 /* Comparisons ANDed; when all hold the chain returns RET. */
@@ -65,6 +66,26 @@ struct ck_model {
 	size_t n_decisions, cap_decisions;
 	uint32_t bad_arch_ret;
 };
+
+/* libseccomp's rule database for one arch (compile_db.c). */
+struct ck_args {
+	bool valid[6];
+	enum sk_op op[6];
+	uint64_t mask[6], datum[6]; /* libseccomp's: mask ~0 except MASKED_EQ */
+};
+struct ck_db;
+struct ck_db *ck_db_new(bool bits64);
+void ck_db_free(struct ck_db *db);
+/* Add one rule for syscall NR (any key: pseudo numbers too). 0, -EEXIST when
+ * libseccomp would refuse it (a conflicting rule), -ENOMEM. */
+int ck_db_add(struct ck_db *db, int64_t nr, const struct ck_args *a, uint32_t ret,
+	      int32_t origin);
+/* The decision of NR as ordered chains (D's ret/origin: the unconditional
+ * action, else left for the caller's default). 1 when NR has rules, 0 when
+ * not, -ENOMEM. */
+int ck_db_decision(const struct ck_db *db, int64_t nr, struct ck_decision *d);
+/* Numbers with rules: fills up to MAX, returns how many there are. */
+size_t ck_db_count(const struct ck_db *db, int64_t *nrs, size_t max);
 
 /* Build the model of resolved profile P for host arch HOST. */
 int ck_model_build(const struct sk_profile *p, const struct sk_compile_opts *opts,

@@ -86,54 +86,6 @@ static int mux_index(const char *name)
 
 /* ---- building ----------------------------------------------------------- */
 
-struct entry {
-	uint32_t nr;
-	size_t seq;       /* rule order, kept by the sort */
-	bool uncond;
-	struct ck_chain chain;
-};
-
-struct builder {
-	struct ck_model *m;
-	struct entry *e;
-	size_t n, cap;
-	size_t seq;
-};
-
-static int push_entry(struct builder *b, uint32_t nr, bool uncond, const struct ck_chain *c)
-{
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? 2 * b->cap : 256;
-		struct entry *v = realloc(b->e, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		b->e = v;
-		b->cap = cap;
-	}
-	struct entry *e = &b->e[b->n];
-	e->nr = nr;
-	e->seq = b->seq++;
-	e->uncond = uncond;
-	e->chain = *c;
-	e->chain.cmps = NULL;
-	if (c->n) {
-		e->chain.cmps = malloc(c->n * sizeof *c->cmps);
-		if (!e->chain.cmps)
-			return -ENOMEM;
-		memcpy(e->chain.cmps, c->cmps, c->n * sizeof *c->cmps);
-	}
-	b->n++;
-	return 0;
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-	const struct entry *x = a, *y = b;
-	if (x->nr != y->nr)
-		return x->nr < y->nr ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 static bool chains_equal(const struct ck_chain *a, size_t na, const struct ck_chain *b, size_t nb)
 {
 	if (na != nb)
@@ -143,8 +95,8 @@ static bool chains_equal(const struct ck_chain *a, size_t na, const struct ck_ch
 			return false;
 		for (size_t j = 0; j < a[i].n; j++) {
 			const struct ck_cmp *x = &a[i].cmps[j], *y = &b[i].cmps[j];
-			if (x->index != y->index || x->op != y->op || x->value != y->value ||
-			    x->value_two != y->value_two || x->lo_only != y->lo_only)
+			if (x->index != y->index || x->hi != y->hi || x->neg != y->neg ||
+			    x->op != y->op || x->mask != y->mask || x->datum != y->datum)
 				return false;
 		}
 	}
@@ -184,78 +136,75 @@ static long simple(struct ck_model *m, uint32_t ret, int32_t origin)
 	return intern(m, &d);
 }
 
-/* Chains of rule R as runc hands them to libseccomp. */
-static int rule_chains(const struct sk_rule *r, bool bits64, struct ck_chain **out, size_t *n_out)
+/* The libseccomp rules runc adds for rule R: one with every condition, or,
+ * when two conditions share an index, one per condition (ORed). */
+static size_t rule_args(const struct sk_rule *r, struct ck_args *out, size_t max)
 {
-	*out = NULL;
-	*n_out = 0;
-	if (!r->n_args)
-		return 0;
 	unsigned count[6] = {0};
 	bool split = false;
 	for (size_t i = 0; i < r->n_args; i++)
 		if (r->args[i].index < 6 && ++count[r->args[i].index] > 1)
 			split = true;
 	size_t n = split ? r->n_args : 1;
-	struct ck_chain *c = calloc(n, sizeof *c);
-	if (!c)
-		return -ENOMEM;
+	if (n > max)
+		n = max;
 	for (size_t k = 0; k < n; k++) {
-		size_t first = split ? k : 0, cnt = split ? 1 : r->n_args;
-		c[k].cmps = calloc(cnt, sizeof *c[k].cmps);
-		if (!c[k].cmps) {
-			for (size_t j = 0; j < k; j++)
-				free(c[j].cmps);
-			free(c);
-			return -ENOMEM;
-		}
-		c[k].n = cnt;
-		for (size_t j = 0; j < cnt; j++) {
-			const struct sk_arg *a = &r->args[first + j];
-			uint64_t mask = bits64 ? UINT64_MAX : 0xffffffffu;
-			struct ck_cmp *cm = &c[k].cmps[j];
-			cm->index = a->index;
-			cm->op = a->op;
-			cm->value = a->value & mask;
-			cm->value_two = a->value_two & mask;
-			if (a->op == SK_OP_MASKED_EQ) /* libseccomp: datum &= mask */
-				cm->value_two &= cm->value;
-			cm->lo_only = !bits64;
+		struct ck_args *a = &out[k];
+		memset(a, 0, sizeof *a);
+		size_t from = split ? k : 0, to = split ? k + 1 : r->n_args;
+		for (size_t j = from; j < to; j++) {
+			const struct sk_arg *x = &r->args[j];
+			unsigned i = x->index % 6;
+			a->valid[i] = true;
+			a->op[i] = x->op;
+			a->mask[i] = x->op == SK_OP_MASKED_EQ ? x->value : UINT64_MAX;
+			a->datum[i] = x->op == SK_OP_MASKED_EQ ? x->value_two : x->value;
 		}
 	}
-	*out = c;
-	*n_out = n;
-	return 0;
+	return n;
 }
 
-static void free_chains(struct ck_chain *c, size_t n)
+/* A key for a name the arch does not have but libseccomp knows elsewhere:
+ * libseccomp still builds its tree (under a pseudo number), so conflicts
+ * there refuse the profile too. Names equal to an earlier one share it. */
+static int64_t pseudo_key(const struct sk_profile *p, size_t ri, size_t ni)
 {
-	for (size_t i = 0; i < n; i++)
-		free(c[i].cmps);
-	free(c);
+	const char *name = p->rules[ri].names[ni];
+	int64_t k = 0;
+	for (size_t i = 0; i <= ri; i++)
+		for (size_t j = 0; j < p->rules[i].n_names && (i < ri || j <= ni); j++, k++)
+			if (!strcmp(p->rules[i].names[j], name))
+				return -2 - k;
+	return -2 - k;
 }
 
-/* The muxed form of chain C: args[0] == CALL replaces any arg0 check. */
-static int push_muxed(struct builder *b, uint32_t nr, unsigned call, const struct ck_chain *c,
-		      uint32_t ret, int32_t origin, bool bits64)
+static bool known_somewhere(const char *name)
 {
-	struct ck_cmp cm[8];
-	size_t n = 0;
-	cm[n++] = (struct ck_cmp){.index = 0, .op = SK_OP_EQ, .value = call, .lo_only = !bits64};
-	for (size_t i = 0; c && i < c->n && n < 8; i++)
-		if (c->cmps[i].index != 0)
-			cm[n++] = c->cmps[i];
-	struct ck_chain mc = {.cmps = cm, .n = n, .ret = ret, .origin = origin};
-	return push_entry(b, nr, false, &mc);
+	for (int a = 0; a < SK_ARCH_COUNT; a++)
+		if (sk_arch_info((enum sk_arch)a) && sk_syscall_nr((enum sk_arch)a, name) >= 0)
+			return true;
+	return false;
 }
 
-/* Entries of arch A for every rule; *MAX gets the highest number named
- * (runc's findLastSyscalls: every rule, skipped ones too). */
-static int collect(struct builder *b, const struct sk_profile *p, enum sk_arch a,
-		   uint32_t default_ret, int64_t *max, struct sk_diags *diags)
+static void refuse_conflict(const struct sk_profile *p, size_t ri, size_t ni, enum sk_arch a,
+			    struct sk_diags *diags)
+{
+	const struct sk_rule *r = &p->rules[ri];
+	const struct sk_pos *pos = r->name_pos ? &r->name_pos[ni] : &r->pos;
+	sk_diags_add(diags, SK_SEV_ERROR, p->file, pos->line, pos->col, "compile-rule-conflict",
+		     "runc/libseccomp would refuse this profile: the rule for '%s' (%s) conflicts "
+		     "with an earlier rule for the same call: the same conditions lead to "
+		     "another action (libseccomp: File exists)",
+		     r->names[ni], sk_arch_info(a)->short_name);
+}
+
+/* Feed arch A's database with every rule as runc does; *MAX gets the highest
+ * number named (runc's findLastSyscalls: every rule, skipped ones too). */
+static int collect(struct ck_db *db, const struct sk_profile *p, enum sk_arch a,
+		   uint32_t default_ret, int64_t *max, size_t *bad_rule, size_t *bad_name,
+		   struct sk_diags *diags)
 {
 	const struct sk_arch_info *ai = sk_arch_info(a);
-	bool bits64 = ai->bits == 64;
 	bool mux = arch_muxes(a);
 	int64_t socketcall = mux ? sk_syscall_nr(a, "socketcall") : -1;
 	int64_t ipc = mux ? sk_syscall_nr(a, "ipc") : -1;
@@ -264,17 +213,8 @@ static int collect(struct builder *b, const struct sk_profile *p, enum sk_arch a
 		const struct sk_rule *r = &p->rules[ri];
 		uint32_t ret = ck_rule_ret(r->action, r->has_errno_ret, r->errno_ret);
 		bool skipped = ret == default_ret;
-		struct ck_chain *ch = NULL;
-		size_t nch = 0;
-		if (!skipped) {
-			int rc = rule_chains(r, bits64, &ch, &nch);
-			if (rc < 0)
-				return rc;
-			for (size_t k = 0; k < nch; k++) {
-				ch[k].ret = ret;
-				ch[k].origin = (int32_t)ri;
-			}
-		}
+		struct ck_args args[8];
+		size_t nargs = r->n_args ? rule_args(r, args, 8) : 0;
 		for (size_t ni = 0; ni < r->n_names; ni++) {
 			const char *name = r->names[ni];
 			int64_t nr = sk_syscall_nr(a, name);
@@ -283,39 +223,44 @@ static int collect(struct builder *b, const struct sk_profile *p, enum sk_arch a
 			 * do not count for runc's highest number. */
 			if (nr >= 0 && mi < 0 && nr > *max)
 				*max = nr;
-			if (skipped)
+			if (skipped || *bad_rule != SIZE_MAX)
 				continue;
+			struct ck_args none = {0};
+			size_t na = nargs ? nargs : 1;
+			const struct ck_args *list = nargs ? args : &none;
 			int rc = 0;
-			if (mi >= 0) {
-				int64_t via = muxed[mi].ipc ? ipc : socketcall;
-				if (via >= 0) {
-					if (!nch)
-						rc = push_muxed(b, (uint32_t)via, muxed[mi].call, NULL, ret, (int32_t)ri, bits64);
-					for (size_t k = 0; k < nch && !rc; k++)
-						rc = push_muxed(b, (uint32_t)via, muxed[mi].call, &ch[k], ret, (int32_t)ri,
-								bits64);
+			for (size_t k = 0; k < na && !rc; k++) {
+				if (mi >= 0) {
+					int64_t via = muxed[mi].ipc ? ipc : socketcall;
+					if (via >= 0) {
+						struct ck_args m = list[k];
+						m.valid[0] = true;
+						m.op[0] = SK_OP_EQ;
+						m.mask[0] = UINT64_MAX;
+						m.datum[0] = muxed[mi].call;
+						rc = ck_db_add(db, via, &m, ret, (int32_t)ri);
+					}
 				}
+				if (!rc && nr >= 0)
+					rc = ck_db_add(db, nr, &list[k], ret, (int32_t)ri);
+				else if (!rc && mi < 0 && known_somewhere(name))
+					rc = ck_db_add(db, pseudo_key(p, ri, ni), &list[k], ret, (int32_t)ri);
 			}
-			if (nr >= 0) {
-				if (!nch) {
-					struct ck_chain u = {.ret = ret, .origin = (int32_t)ri};
-					rc = rc ? rc : push_entry(b, (uint32_t)nr, true, &u);
-				}
-				for (size_t k = 0; k < nch && !rc; k++)
-					rc = push_entry(b, (uint32_t)nr, false, &ch[k]);
-			} else if (mi < 0 && diags) {
+			if (rc == -EEXIST) {
+				*bad_rule = ri;
+				*bad_name = ni;
+				continue;
+			}
+			if (rc < 0)
+				return rc;
+			if (nr < 0 && mi < 0 && diags) {
 				const struct sk_pos *pos = r->name_pos ? &r->name_pos[ni] : &r->pos;
 				sk_diags_add(diags, SK_SEV_NOTE, p->file, pos->line, pos->col,
 					     "compile-unknown-on-arch",
 					     "'%s' does not exist on %s: no rule there", name,
 					     ai->short_name);
 			}
-			if (rc < 0) {
-				free_chains(ch, nch);
-				return rc;
-			}
 		}
-		free_chains(ch, nch);
 	}
 	return 0;
 }
@@ -377,78 +322,93 @@ static int overlay(struct rangevec *rv, const struct seg *bg, size_t n_bg, const
 	return 0;
 }
 
-/* Turn sorted entries into one decision per number. */
-static int decide(struct ck_model *m, struct builder *b, size_t def, struct point **out,
+static int cmp_point(const void *a, const void *b)
+{
+	const struct point *x = a, *y = b;
+	return x->nr < y->nr ? -1 : x->nr > y->nr;
+}
+
+/* One decision per number the database has rules for (pseudo keys dropped). */
+static int decide(struct ck_model *m, const struct ck_db *db, size_t def, struct point **out,
 		  size_t *n_out)
 {
-	qsort(b->e, b->n, sizeof *b->e, cmp_entry);
-	struct point *pt = malloc((b->n ? b->n : 1) * sizeof *pt);
-	if (!pt)
+	size_t n = ck_db_count(db, NULL, 0);
+	int64_t *nrs = malloc((n ? n : 1) * sizeof *nrs);
+	struct point *pt = malloc((n ? n : 1) * sizeof *pt);
+	if (!nrs || !pt) {
+		free(nrs);
+		free(pt);
 		return -ENOMEM;
+	}
+	ck_db_count(db, nrs, n);
 	size_t np = 0;
 	/* copies: interning below may move m->decisions */
 	const uint32_t def_ret = m->decisions[def].ret;
 	const int32_t def_origin = m->decisions[def].origin;
-	for (size_t i = 0; i < b->n;) {
-		size_t j = i;
-		while (j < b->n && b->e[j].nr == b->e[i].nr)
-			j++;
+	for (size_t i = 0; i < n; i++) {
+		if (nrs[i] < 0 || nrs[i] > UINT32_MAX)
+			continue;
 		struct ck_decision d = {.ret = def_ret, .origin = def_origin};
-		const struct entry *u = NULL;
-		for (size_t k = i; k < j && !u; k++)
-			if (b->e[k].uncond)
-				u = &b->e[k];
-		if (u) {
-			d.ret = u->chain.ret;
-			d.origin = u->chain.origin;
-		} else {
-			d.chains = calloc(j - i, sizeof *d.chains);
-			if (!d.chains) {
-				free(pt);
-				return -ENOMEM;
-			}
-			for (size_t k = i; k < j; k++) {
-				d.chains[d.n_chains++] = b->e[k].chain;
-				b->e[k].chain.cmps = NULL; /* moved */
-			}
+		int rc = ck_db_decision(db, nrs[i], &d);
+		if (rc < 0) {
+			free(nrs);
+			free(pt);
+			return rc;
+		}
+		if (d.n_chains) {
+			d.ret = def_ret;
+			d.origin = def_origin;
 		}
 		long idx = intern(m, &d);
 		if (idx < 0) {
+			free(nrs);
 			free(pt);
 			return (int)idx;
 		}
-		pt[np++] = (struct point){b->e[i].nr, (size_t)idx};
-		i = j;
+		pt[np++] = (struct point){(uint32_t)nrs[i], (size_t)idx};
 	}
+	free(nrs);
+	qsort(pt, np, sizeof *pt, cmp_point);
 	*out = pt;
 	*n_out = np;
 	return 0;
 }
 
-static void builder_reset(struct builder *b)
-{
-	for (size_t i = 0; i < b->n; i++)
-		free(b->e[i].chain.cmps);
-	b->n = 0;
-}
+struct conflict {
+	size_t rule, name; /* SIZE_MAX: none */
+	enum sk_arch arch;
+};
 
 /* One audit arch: ARCHES[0] the main arch, ARCHES[1] x32 when grouped. */
 static int build_group(struct ck_model *m, const struct sk_profile *p, const enum sk_arch *arches,
 		       size_t n_arches, bool enosys, uint32_t default_ret, size_t def, size_t nosys,
-		       size_t bad, struct ck_group *g, struct sk_diags *diags)
+		       size_t bad, struct ck_group *g, struct conflict *conflict,
+		       struct sk_diags *diags)
 {
-	struct builder b = {.m = m};
 	struct point *pt[2] = {NULL, NULL};
 	size_t npt[2] = {0, 0};
 	int64_t max[2] = {-1, -1};
 	int rc = 0;
 	for (size_t i = 0; i < n_arches && !rc; i++) {
-		rc = collect(&b, p, arches[i], default_ret, &max[i], diags);
+		const struct sk_arch_info *ai = sk_arch_info(arches[i]);
+		struct ck_db *db = ck_db_new(ai->bits == 64);
+		if (!db) {
+			rc = -ENOMEM;
+			break;
+		}
+		size_t br = SIZE_MAX, bn = 0;
+		rc = collect(db, p, arches[i], default_ret, &max[i], &br, &bn, diags);
+		if (!rc && br != SIZE_MAX &&
+		    (conflict->rule == SIZE_MAX || br < conflict->rule ||
+		     (br == conflict->rule && bn < conflict->name))) {
+			conflict->rule = br;
+			conflict->name = bn;
+			conflict->arch = arches[i];
+		}
 		if (!rc)
-			rc = decide(m, &b, def, &pt[i], &npt[i]);
-		builder_reset(&b);
+			rc = decide(m, db, def, &pt[i], &npt[i]);
+		ck_db_free(db);
 	}
-	free(b.e);
 	if (rc)
 		goto out;
 
@@ -569,9 +529,27 @@ int ck_model_build(const struct sk_profile *p, const struct sk_compile_opts *opt
 			order[n++] = a;
 		}
 	}
+	/* libseccomp refuses arches of another byte order than the native one
+	 * (seccomp_arch_add: -EDOM), and runc with it. */
+	const struct sk_arch_info *hi = sk_arch_info(host);
+	for (size_t i = 1; i < n; i++) {
+		const struct sk_arch_info *ai = sk_arch_info(order[i]);
+		if (ai->big_endian != hi->big_endian) {
+			sk_diags_add(diags, SK_SEV_ERROR, p->file, p->pos.line, p->pos.col,
+				     "compile-mixed-endian",
+				     "runc/libseccomp would refuse this profile: architecture %s is "
+				     "%s-endian, the host's %s is %s-endian, and one filter cannot "
+				     "mix byte orders (libseccomp: Numerical argument out of domain)",
+				     ai->short_name, ai->big_endian ? "big" : "little", hi->short_name,
+				     hi->big_endian ? "big" : "little");
+			ck_model_free(m);
+			return -EDOM;
+		}
+	}
 	m->groups = calloc(n, sizeof *m->groups);
 	if (!m->groups)
 		goto nomem;
+	struct conflict conflict = {.rule = SIZE_MAX};
 	for (size_t i = 0; i < n; i++) {
 		enum sk_arch a = order[i];
 		enum sk_arch grp[2] = {a, SK_ARCH_INVALID};
@@ -584,7 +562,7 @@ int ck_model_build(const struct sk_profile *p, const struct sk_compile_opts *opt
 			grp[0] = SK_ARCH_X32;
 		struct ck_group *g = &m->groups[m->n_groups];
 		int rc = build_group(m, p, grp, ng, enosys, default_ret, (size_t)def, (size_t)nosys,
-				     (size_t)badd, g, diags);
+				     (size_t)badd, g, &conflict, diags);
 		if (rc < 0)
 			goto fail;
 		if (a == SK_ARCH_X32) {
@@ -593,6 +571,11 @@ int ck_model_build(const struct sk_profile *p, const struct sk_compile_opts *opt
 		}
 		g->weight = a == host ? 2.0 : 1.0;
 		m->n_groups++;
+	}
+	if (conflict.rule != SIZE_MAX) {
+		refuse_conflict(p, conflict.rule, conflict.name, conflict.arch, diags);
+		ck_model_free(m);
+		return -EEXIST;
 	}
 	return 0;
 nomem:

@@ -656,17 +656,17 @@ struct sk_profile *sk_profile_parse(const char *text, size_t len, const char *fi
 		    jtype_name(root));
 		goto out;
 	}
-	const struct jnode *linux;
+	const struct jnode *lnx;
 	if (jmap_get(root, "kind") || jmap_get(root, "apiVersion")) {
 		p->format = SK_FORMAT_SPO;
 		parse_spo(&c, root, p);
-	} else if (jmap_get(root, "ociVersion") || (linux = jmap_get(root, "linux"))) {
+	} else if (jmap_get(root, "ociVersion") || (lnx = jmap_get(root, "linux"))) {
 		/* A runc/OCI config.json: only linux.seccomp concerns us. */
 		p->format = SK_FORMAT_RUNC_CONFIG;
-		linux = jmap_get(root, "linux");
-		const struct jnode *sc = linux && linux->type == J_MAP ? jmap_get(linux, "seccomp") : NULL;
+		lnx = jmap_get(root, "linux");
+		const struct jnode *sc = lnx && lnx->type == J_MAP ? jmap_get(lnx, "seccomp") : NULL;
 		if (!sc || jnode_is_null(sc))
-			ERR(&c, linux ? linux->pos : root->pos, "parse-missing",
+			ERR(&c, lnx ? lnx->pos : root->pos, "parse-missing",
 			    "config.json has no \"linux.seccomp\" profile");
 		else
 			parse_body(&c, sc, p, false);

@@ -28,6 +28,19 @@ int oracle_syscall_nr(enum sk_arch arch, const char *name);
 int oracle_runc_filter(const struct sk_profile *p, bool tree, struct sk_bpf_prog *out,
 		       size_t *skipped, char *err, size_t errsize);
 
+/* The libseccomp filter context behind oracle_runc_filter (caller releases
+ * it with seccomp_release; void * to keep <seccomp.h> out of this header). */
+int oracle_runc_ctx(const struct sk_profile *p, bool tree, void **ctx, size_t *skipped,
+		    char *err, size_t errsize);
+
+/* The reference (reference.c): libseccomp's rule database for P as runc builds
+ * it, exported as pseudo filter code and evaluated in plain C, without BPF. */
+struct oracle_ref;
+int oracle_ref_build(const struct sk_profile *p, struct oracle_ref **out, char *err,
+		     size_t errsize);
+uint32_t oracle_ref_eval(const struct oracle_ref *r, const struct sk_seccomp_data *d);
+void oracle_ref_free(struct oracle_ref *r);
+
 /* A random OCI profile from SEED: random default and rule actions, names (some
  * absent on some arches, some newer than libseccomp, some unknown), args with
  * every op and values around 32-bit boundaries, and a random set of the arches
@@ -40,6 +53,13 @@ struct equiv_report {
 	size_t points;     /* seccomp_data inputs compared */
 	size_t mismatches;
 	size_t excluded;   /* numbers libseccomp does not know the same way */
+	/* with a reference: inputs where scmpkit agrees with libseccomp's own
+	 * rule database but libseccomp's BPF does not (libseccomp's bug), and
+	 * inputs where the reference disagrees with libseccomp's BPF while
+	 * scmpkit agrees with the BPF (a broken reference: counted as mismatches) */
+	size_t libseccomp_bugs;
+	size_t ref_disagrees;
+	char first_bug[512];
 	char first[512];   /* the first mismatch, described */
 };
 
@@ -49,5 +69,10 @@ struct equiv_report {
  * on a foreign arch; count the inputs on which the return values differ. */
 int equiv_compare(const struct sk_profile *resolved, const struct sk_filter_set *set,
 		  const struct sk_bpf_prog *theirs, struct equiv_report *rep);
+/* The same with REF (may be NULL): a difference where scmpkit equals the
+ * reference is libseccomp's bug, not a mismatch. */
+int equiv_compare_ref(const struct sk_profile *resolved, const struct sk_filter_set *set,
+		      const struct sk_bpf_prog *theirs, const struct oracle_ref *ref,
+		      struct equiv_report *rep);
 
 #endif

@@ -161,14 +161,14 @@ static int export(scmp_filter_ctx ctx, struct sk_bpf_prog *out, char *err, size_
 	return 0;
 }
 
-int oracle_runc_filter(const struct sk_profile *p, bool tree, struct sk_bpf_prog *out,
-		       size_t *skipped, char *err, size_t errsize)
+int oracle_runc_ctx(const struct sk_profile *p, bool tree, scmp_filter_ctx *out, size_t *skipped,
+		    char *err, size_t errsize)
 {
 	size_t skip_local = 0;
 	if (!skipped)
 		skipped = &skip_local;
 	*skipped = 0;
-	memset(out, 0, sizeof *out);
+	*out = NULL;
 	if (p->flags)
 		return fail(err, errsize, EINVAL, "runc 1.1.5 refuses seccomp flags");
 	uint32_t def = runc_action(p->default_action, p->has_default_errno_ret,
@@ -204,8 +204,23 @@ int oracle_runc_filter(const struct sk_profile *p, bool tree, struct sk_bpf_prog
 		for (size_t j = 0; j < p->rules[i].n_names && rc == 0; j++)
 			rc = match_call(ctx, &p->rules[i], p->rules[i].names[j], def, skipped, err,
 					errsize);
-	if (rc == 0)
-		rc = export(ctx, out, err, errsize);
+	if (rc) {
+		seccomp_release(ctx);
+		return rc;
+	}
+	*out = ctx;
+	return 0;
+}
+
+int oracle_runc_filter(const struct sk_profile *p, bool tree, struct sk_bpf_prog *out,
+		       size_t *skipped, char *err, size_t errsize)
+{
+	memset(out, 0, sizeof *out);
+	scmp_filter_ctx ctx;
+	int rc = oracle_runc_ctx(p, tree, &ctx, skipped, err, errsize);
+	if (rc)
+		return rc;
+	rc = export(ctx, out, err, errsize);
 	seccomp_release(ctx);
 	return rc;
 }
