@@ -162,14 +162,14 @@ static int64_t number_base(enum sk_arch arch)
 	return first >= 1000 ? first / 1000 * 1000 : 0;
 }
 
-static void describe(struct equiv_report *rep, uint32_t audit, int64_t nr, const uint64_t a[6],
+static void describe(char *out, size_t size, uint32_t audit, int64_t nr, const uint64_t a[6],
 		     uint32_t mine, uint32_t theirs, int e1, int e2)
 {
 	char b1[32], b2[32];
 	enum sk_arch arch = sk_arch_from_audit(audit, (uint32_t)nr);
 	const struct sk_arch_info *ai = sk_arch_info(arch);
 	const char *name = ai ? sk_syscall_name(arch, nr) : NULL;
-	snprintf(rep->first, sizeof rep->first,
+	snprintf(out, size,
 		 "arch %s (0x%08" PRIx32 ") nr %" PRId64 " (%s) args [%" PRIx64 " %" PRIx64
 		 " %" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx64 "]: scmpkit %s%s, libseccomp %s%s",
 		 ai ? ai->short_name : "foreign", audit, nr, name ? name : "?", a[0], a[1], a[2],
@@ -178,7 +178,8 @@ static void describe(struct equiv_report *rep, uint32_t audit, int64_t nr, const
 }
 
 static void compare_one(const struct sk_filter_set *set, const struct sk_bpf_prog *theirs,
-			uint32_t audit, int64_t nr, const uint64_t args[6], struct equiv_report *rep)
+			const struct oracle_ref *ref, uint32_t audit, int64_t nr,
+			const uint64_t args[6], struct equiv_report *rep)
 {
 	struct sk_seccomp_data d = {.nr = (int32_t)nr, .arch = audit,
 				    .instruction_pointer = 0x7f0012345678ull};
@@ -187,15 +188,46 @@ static void compare_one(const struct sk_filter_set *set, const struct sk_bpf_pro
 	int e1 = sk_filter_set_run(set, &d, &r1);
 	int e2 = sk_bpf_run(theirs, &d, &r2);
 	rep->points++;
-	if (e1 || e2 || r1.ret != r2.ret) {
+	bool differ = e1 || e2 || r1.ret != r2.ret;
+	if (ref && !e1 && !e2) {
+		uint32_t want = oracle_ref_eval(ref, &d);
+		if (differ && r1.ret == want) {
+			/* scmpkit does what libseccomp's own database says; its BPF
+			 * does not */
+			if (!rep->libseccomp_bugs)
+				describe(rep->first_bug, sizeof rep->first_bug, audit, nr, args,
+					 r1.ret, r2.ret, 0, 0);
+			rep->libseccomp_bugs++;
+			return;
+		}
+		if (!differ && want != r2.ret) {
+			/* the reference contradicts libseccomp where scmpkit agrees
+			 * with it: the reference is wrong, which the test must see */
+			rep->ref_disagrees++;
+			if (!rep->mismatches)
+				describe(rep->first, sizeof rep->first, audit, nr, args, want, r2.ret,
+					 0, 0);
+			rep->mismatches++;
+			return;
+		}
+	}
+	if (differ) {
 		if (!rep->mismatches)
-			describe(rep, audit, nr, args, r1.ret, r2.ret, e1, e2);
+			describe(rep->first, sizeof rep->first, audit, nr, args, r1.ret, r2.ret, e1,
+				 e2);
 		rep->mismatches++;
 	}
 }
 
 int equiv_compare(const struct sk_profile *p, const struct sk_filter_set *set,
 		  const struct sk_bpf_prog *theirs, struct equiv_report *rep)
+{
+	return equiv_compare_ref(p, set, theirs, NULL, rep);
+}
+
+int equiv_compare_ref(const struct sk_profile *p, const struct sk_filter_set *set,
+		      const struct sk_bpf_prog *theirs, const struct oracle_ref *ref,
+		      struct equiv_report *rep)
 {
 	memset(rep, 0, sizeof *rep);
 	struct vecs *vs = malloc(sizeof *vs);
@@ -233,23 +265,23 @@ int equiv_compare(const struct sk_profile *p, const struct sk_filter_set *set,
 			}
 			arg_vectors(p, &nums, nr, vs, mask);
 			for (size_t k = 0; k < vs->n; k++)
-				compare_one(set, theirs, ai->audit_arch, nr, vs->v[k], rep);
+				compare_one(set, theirs, ref, ai->audit_arch, nr, vs->v[k], rep);
 		}
 		numbers_free(&nums);
 		static const int64_t odd[] = {-1, 0x3fffffff, 0x7fffffff, 0x40000000 + 4096, 100000};
 		static const uint64_t zero[6] = {0};
 		for (size_t k = 0; k < sizeof odd / sizeof odd[0]; k++)
-			compare_one(set, theirs, ai->audit_arch, odd[k], zero, rep);
+			compare_one(set, theirs, ref, ai->audit_arch, odd[k], zero, rep);
 	}
 	/* A foreign arch: the bad-arch action in both. */
 	static const uint32_t foreign[] = {0xdeadbeef, 0x4000003e /* x32's token, not an audit arch */};
 	static const uint64_t zero[6] = {0};
 	for (size_t f = 0; f < 2; f++)
 		for (int64_t nr = 0; nr < 64; nr++)
-			compare_one(set, theirs, foreign[f], nr, zero, rep);
+			compare_one(set, theirs, ref, foreign[f], nr, zero, rep);
 	for (int a = 0; a < SK_ARCH_COUNT; a++)
 		if (!seen[a] && !(a == SK_ARCH_X32 && seen[SK_ARCH_X86_64]))
-			compare_one(set, theirs, sk_arch_info(a)->audit_arch, 1, zero, rep);
+			compare_one(set, theirs, ref, sk_arch_info(a)->audit_arch, 1, zero, rep);
 	free(vs);
 	return 0;
 }
