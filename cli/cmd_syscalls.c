@@ -51,15 +51,12 @@ static void explain_missing(enum sk_arch arch, const char *name)
 	if (sk_syscall_known(name)) {
 		fprintf(stderr, "scmpkit syscalls: error: '%s' does not exist on %s; it exists on",
 			name, ai->short_name);
-		const char *last_table = NULL;
+		bool first = true;
 		for (int a = 0; a < SK_ARCH_COUNT; a++) {
-			const struct sk_arch_info *o = sk_arch_info(a);
 			if (sk_syscall_nr(a, name) < 0)
 				continue;
-			if (last_table && !strcmp(last_table, o->table))
-				continue; /* one name per table is enough */
-			fprintf(stderr, "%s %s", last_table ? "," : "", o->short_name);
-			last_table = o->table;
+			fprintf(stderr, "%s %s", first ? "" : ",", sk_arch_info(a)->short_name);
+			first = false;
 		}
 		fputc('\n', stderr);
 		return;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # scmpkit's main job on a real program, from a fresh Debian 12 machine:
 # install what is needed, build, record python3, lint the profile, and run
-# python3 under it with the filter enforced.
+# python3 under it with the filter enforced (record -> lint -> run).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -11,20 +11,20 @@ ninja -C build >/dev/null
 S=$root/build/cli/scmpkit
 dir=${SK_DEMO_DIR:-/tmp/scmpkit-demo}
 mkdir -p "$dir"
-prog='import hashlib, json, os; print(json.dumps({"pid_ok": os.getpid() > 0, "sha256": hashlib.sha256(b"scmpkit").hexdigest()[:16]}))'
+cd "$dir"
+prog='import hashlib, json, os; print(json.dumps({"pid": os.getpid() > 0, "sha256": hashlib.sha256(b"scmpkit").hexdigest()[:16]}))'
+show() { printf '\n$ %s\n' "$*"; }
 
-echo "\$ scmpkit record -o $dir/python3.json -- python3 -c '...'"
-"$S" record -o "$dir/python3.json" -- /usr/bin/python3 -c "$prog"
-echo
-echo "\$ scmpkit diff $dir/python3.json $dir/python3.json   # what it allows, per arch:"
-n=$(grep -c '^ *"[a-z_0-9]*",\?$' "$dir/python3.json" || true)
-echo "$n syscall names allowed; default action: $(grep -o '"defaultAction": *"[A-Z_]*"' "$dir/python3.json")"
-echo
-echo "\$ scmpkit lint $dir/python3.json"
-"$S" lint "$dir/python3.json" || true
-echo
-echo "\$ scmpkit run -p $dir/python3.json -- python3 -c '...'"
-"$S" run -p "$dir/python3.json" -- /usr/bin/python3 -c "$prog"
-echo
-echo "\$ scmpkit run -p $dir/python3.json -- python3 -c 'import os; os.unshare(0)'   # not recorded: denied"
-"$S" run -p "$dir/python3.json" -- /usr/bin/python3 -c 'import os; os.unshare(0)' 2>&1 | tail -1 || true
+show "scmpkit record -o python3.json -- python3 -c '$prog'"
+"$S" record -q -o python3.json -- /usr/bin/python3 -c "$prog"
+show "head -12 python3.json"
+head -12 python3.json
+echo "  ... ($(grep -c '^ *"[a-z0-9_]*",\{0,1\}$' python3.json) syscall names in all)"
+show "scmpkit lint python3.json"
+"$S" lint python3.json && echo "(no findings)"
+show "scmpkit run -p python3.json -- python3 -c '$prog'"
+"$S" run -p python3.json -- /usr/bin/python3 -c "$prog"
+show "scmpkit run -p python3.json -- python3 -c 'import socket; socket.socket()'   # never recorded"
+"$S" run -p python3.json -- /usr/bin/python3 -c 'import socket; socket.socket()' 2>&1 | tail -1 || true
+show "scmpkit explain python3.json socket"
+"$S" explain python3.json socket
