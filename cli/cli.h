@@ -30,4 +30,11 @@ bool cli_is_help(const char *arg);
  * returns 0 or EXIT_USAGE. */
 int cli_write_output(const char *path, const char *text);
 
+/* Options shared by the commands that list BPF programs (disasm, dump):
+ * -a/--arch ARCH, -f/--format asm|c, -h/--help. Returns -1 to go on (optind at
+ * the first operand), or the exit code to return (help printed, bad usage). */
+#include <scmpkit/arch.h>
+int cli_listing_opts(const char *cmd, const char *help, int argc, char **argv,
+		     enum sk_arch *arch, bool *c_array);
+
 #endif

@@ -1,6 +1,5 @@
 /* scmpkit disasm: list a raw seccomp program (scmpkit compile's or libseccomp's
  * seccomp_export_bpf output) one instruction a line. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,36 +25,11 @@ static const char help[] =
 
 int cmd_disasm(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"arch", required_argument, NULL, 'a'},
-		{"format", required_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
-	enum sk_arch arch = SK_ARCH_INVALID;
-	bool c_array = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "a:f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			arch = sk_arch_parse(optarg);
-			if (arch == SK_ARCH_INVALID)
-				return cli_usage("disasm", "unknown architecture '%s'", optarg);
-			break;
-		case 'f':
-			if (!strcmp(optarg, "c"))
-				c_array = true;
-			else if (strcmp(optarg, "asm"))
-				return cli_usage("disasm", "unknown format '%s' (asm or c)", optarg);
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage("disasm", "unknown option");
-		}
-	}
+	enum sk_arch arch;
+	bool c_array;
+	int done = cli_listing_opts("disasm", help, argc, argv, &arch, &c_array);
+	if (done >= 0)
+		return done;
 	if (optind + 1 != argc)
 		return cli_usage("disasm", "expected one program file");
 	const char *file = argv[optind];

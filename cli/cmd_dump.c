@@ -101,36 +101,11 @@ static int denied(pid_t pid, int e)
 
 int cmd_dump(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"arch", required_argument, NULL, 'a'},
-		{"format", required_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
-	enum sk_arch arch = SK_ARCH_INVALID;
-	bool c_array = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "a:f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			arch = sk_arch_parse(optarg);
-			if (arch == SK_ARCH_INVALID)
-				return cli_usage("dump", "unknown architecture '%s'", optarg);
-			break;
-		case 'f':
-			if (!strcmp(optarg, "c"))
-				c_array = true;
-			else if (strcmp(optarg, "asm"))
-				return cli_usage("dump", "unknown format '%s' (asm or c)", optarg);
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage("dump", "unknown option");
-		}
-	}
+	enum sk_arch arch;
+	bool c_array;
+	int done = cli_listing_opts("dump", help, argc, argv, &arch, &c_array);
+	if (done >= 0)
+		return done;
 	if (optind + 1 != argc)
 		return cli_usage("dump", "expected one PID");
 	char *end;

@@ -19,9 +19,18 @@
 
 static const char help[] =
 	"Usage: scmpkit run -p PROFILE [OPTIONS] -- CMD [ARGS...]\n\n"
-	"Compile PROFILE, set no_new_privs, install the filter and exec CMD. The exit\n"
-	"status of CMD passes through, and so does its death by a signal. When the\n"
-	"filter cannot be built or installed, CMD is not run (exit 125).\n\n"
+	"Compile PROFILE, set no_new_privs, install the filter (with the profile's flags)\n"
+	"and exec CMD. The exit status of CMD passes through, and so does its death by a\n"
+	"signal (scmpkit dies of the same signal: a shell reports 143 for SIGTERM, 159\n"
+	"for a call the profile kills). When the filter cannot be built or installed,\n"
+	"CMD is not run (exit 125).\n\n"
+	"With --report-denials, --fail-on-denial or SCMP_ACT_NOTIFY rules in the profile,\n"
+	"scmpkit supervises: it forks, answers the notifications of CMD and relays\n"
+	"SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 to it (not the ones the\n"
+	"terminal sent to the whole process group: CMD has those already). After CMD\n"
+	"exits it keeps answering the processes CMD left running until the last has\n"
+	"exited; one of those signals ends that wait (they then get ENOSYS for notified\n"
+	"calls). If scmpkit itself is killed, CMD is killed (SIGKILL).\n\n"
 	"Options:\n"
 	"  -p, --profile PROFILE   OCI, Docker or SeccompProfile profile (JSON or YAML)\n"
 	"  -a, --audit             audit mode on the fly (scmpkit audit-profile): allow what\n"
@@ -29,23 +38,20 @@ static const char help[] =
 	"      --no-new-privs=yes|no  set no_new_privs first (default yes, practice P1); 'no'\n"
 	"                          needs CAP_SYS_ADMIN to install a filter\n"
 	"      --report-denials    at exit, list every call the profile denied or logged: name,\n"
-	"                          arch, pid, executable, count. CMD sees the same results\n"
+	"                          arch, pid, executable, count, action. CMD sees the same\n"
+	"                          results. Refused (exit 2) when the filter is split into\n"
+	"                          stacked programs of which several deny or log\n"
 	"      --fail-on-denial    like --report-denials, and exit 1 when there was any\n"
 	"      --notify=continue|errno:N  answer for the profile's own SCMP_ACT_NOTIFY rules\n"
 	"                          (scmpkit is their listener; default continue)\n"
 	"      --no-enosys         leave out runc's ENOSYS rule for calls newer than the profile\n"
-	"  -q, --quiet             no notes from the compiler\n"
+	"  -q, --quiet             no warnings from the compiler\n"
 	"  -h, --help              this help\n\n"
 	"Exit status: CMD's; 125 the filter was not installed (CMD did not run);\n"
 	"126/127 CMD could not be executed / was not found; 1 with --fail-on-denial after a\n"
 	"denial; 2 bad usage or an invalid profile.\n";
 
 enum { EXIT_NOT_RUN = 125, EXIT_CANNOT_EXEC = 126, EXIT_NOT_FOUND = 127 };
-
-static void on_signal(int sig)
-{
-	(void)sig; /* the command gets it too (same process group); we wait for it */
-}
 
 /* Die the way the command died, so that a shell reports the same thing. */
 static int pass_status(int status)
@@ -246,8 +252,27 @@ int cmd_run(int argc, char **argv)
 	if (r == 0 && report) {
 		/* the same program with denials sent to us; SET keeps deciding them */
 		r = sk_compile(p, &co, &installed, &d);
-		if (r == 0 && sk_filter_set_notify_denials(&installed, &d) < 0)
-			r = -EINVAL;
+		if (r == 0) {
+			struct sk_diags nd = {0};
+			if (sk_filter_set_notify_denials(&installed, &nd) < 0) {
+				sk_diags_free(&nd);
+				print_diags_min(&d, SK_SEV_WARNING);
+				fprintf(stderr,
+					"scmpkit run: error: --report-denials cannot watch this profile: "
+					"it compiles to %zu stacked filters (one would pass the kernel's "
+					"%d instructions) and several of them deny or log, but the kernel "
+					"hands notifications to one filter only; '%s' was not run\n"
+					"scmpkit run: run it without --report-denials, or find its denials "
+					"in the kernel log: 'scmpkit run --audit', then 'scmpkit learn'\n",
+					installed.n, SK_BPF_MAXINSNS, cmd[0]);
+				sk_filter_set_free(&set);
+				sk_filter_set_free(&installed);
+				sk_profile_free(p);
+				sk_diags_free(&d);
+				return EXIT_USAGE;
+			}
+			sk_diags_free(&nd);
+		}
 	}
 	if (r < 0) {
 		int rc = not_run(&d, cmd[0]);
@@ -259,6 +284,8 @@ int cmd_run(int argc, char **argv)
 	}
 	print_diags_min(&d, quiet ? SK_SEV_ERROR : SK_SEV_WARNING);
 	sk_diags_free(&d);
+	/* NOTIFY rules need a listener; -EINVAL (several notifying programs) is
+	 * refused by sk_apply_supervise with its reason */
 	bool supervise = report || sk_filter_set_notify_prog(&set) != -1;
 
 	if (!supervise) {
@@ -270,9 +297,15 @@ int cmd_run(int argc, char **argv)
 		return r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 	}
 
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
+	/* `kill scmpkit` must stop the command, as it would without a supervisor;
+	 * the library skips what the terminal sent the whole group (^C, ^\) */
+	sigset_t forward;
+	sigemptyset(&forward);
+	static const int relayed[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	for (size_t i = 0; i < sizeof relayed / sizeof relayed[0]; i++)
+		sigaddset(&forward, relayed[i]);
+	ao.forward = &forward;
+	ao.wait_leftovers = true;
 	struct sk_supervised s;
 	r = sk_apply_supervise(report ? &installed : &set, &set, &ao, &answer, cmd, on_event, NULL,
 			       &s, &d);
@@ -284,6 +317,13 @@ int cmd_run(int argc, char **argv)
 		if (s.exec_errno)
 			fprintf(stderr, "scmpkit run: cannot execute '%s': %s\n", cmd[0],
 				strerror(s.exec_errno));
+		if (s.abandoned_by)
+			fprintf(stderr, "scmpkit run: %s: stopped answering the processes '%s' "
+					"left running; their notified calls now fail with ENOSYS\n",
+				strsignal(s.abandoned_by), cmd[0]);
+		if (report && s.leftovers)
+			fprintf(stderr, "scmpkit run: answered %zu process(es) '%s' left running, "
+					"until they exited\n", s.leftovers, cmd[0]);
 		if (report)
 			print_report(&s);
 		size_t denials = 0;

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,4 +76,40 @@ int cli_write_output(const char *path, const char *text)
 		return EXIT_USAGE;
 	}
 	return 0;
+}
+
+int cli_listing_opts(const char *cmd, const char *help, int argc, char **argv,
+		     enum sk_arch *arch, bool *c_array)
+{
+	static const struct option opts[] = {
+		{"arch", required_argument, NULL, 'a'},
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	*arch = SK_ARCH_INVALID;
+	*c_array = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "a:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			*arch = sk_arch_parse(optarg);
+			if (*arch == SK_ARCH_INVALID)
+				return cli_usage(cmd, "unknown architecture '%s'", optarg);
+			break;
+		case 'f':
+			if (!strcmp(optarg, "c"))
+				*c_array = true;
+			else if (strcmp(optarg, "asm"))
+				return cli_usage(cmd, "unknown format '%s' (asm or c)", optarg);
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage(cmd, "unknown option");
+		}
+	}
+	return -1;
 }
