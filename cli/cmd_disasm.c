@@ -1,5 +1,6 @@
 /* scmpkit disasm: list a raw seccomp program (scmpkit compile's or libseccomp's
  * seccomp_export_bpf output) one instruction a line. */
+#include <getopt.h> /* optind */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

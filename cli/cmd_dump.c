@@ -1,7 +1,6 @@
 /* scmpkit dump: the seccomp filters a running process has installed, read with
  * ptrace(PTRACE_SECCOMP_GET_FILTER) and disassembled. */
 #include <errno.h>
-#include <getopt.h>
 #include <linux/filter.h>
 #include <signal.h>
 #include <stdio.h>
