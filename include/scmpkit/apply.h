@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -27,6 +28,10 @@ struct sk_apply_opts {
 	bool no_new_privs; /* set PR_SET_NO_NEW_PRIVS first (P1); default true */
 	unsigned flags;    /* SK_FLAG_* added to the set's own */
 	bool listener;     /* install the program with NOTIFY returns with NEW_LISTENER */
+	/* sk_apply_supervise only: */
+	const sigset_t *forward; /* signals to relay to the command (NULL: none) */
+	bool wait_leftovers;     /* after the command exits, keep answering until no
+	                            process is left under the filter (see below) */
 };
 void sk_apply_opts_init(struct sk_apply_opts *o);
 
@@ -101,6 +106,10 @@ struct sk_supervised {
 	struct sk_denial *v;    /* in order of first appearance */
 	size_t n;
 	size_t events;          /* notifications answered for the command */
+	size_t forwarded;       /* signals relayed to the command */
+	size_t leftovers;       /* wait_leftovers: processes the command left behind, reaped */
+	int abandoned_by;       /* wait_leftovers: the signal that ended the wait for them
+	                           (they got no more answers), 0 when none */
 };
 void sk_supervised_free(struct sk_supervised *s);
 
@@ -111,9 +120,33 @@ typedef void (*sk_notify_cb)(const struct sk_notify_event *ev, void *ctx);
  * call of the child needs to pass the filter for it) and answers every
  * notification with what DECIDE (the unchanged set; NULL = INSTALLED) returns:
  * ERRNO -> that errno, LOG/ALLOW -> continue, TRACE without a tracer -> ENOSYS,
- * NOTIFY -> ANSWER. CB (may be NULL) sees each answered call. Returns when the
- * command has exited: 0 with OUT filled, or a negative errno with DIAGS when
- * the filter could not be installed (the command did not run). */
+ * NOTIFY -> ANSWER. CB (may be NULL) sees each answered call.
+ *
+ * The command is killed (SIGKILL, PR_SET_PDEATHSIG) if the calling thread dies:
+ * without its supervisor every notified call would fail with ENOSYS.
+ *
+ * Signals in OPTS->forward are blocked in the calling thread for the run, read
+ * from a signalfd and relayed to the command (pidfd_send_signal); the command
+ * starts with the caller's mask. A signal the kernel sent (si_code SI_KERNEL:
+ * the terminal's ^C, ^\, hangup) is not relayed when the command is in the
+ * caller's process group: the terminal signalled the whole group, the command
+ * has it already.
+ *
+ * OPTS->wait_leftovers: processes the command started and left running still
+ * run under the filter. The caller becomes a child subreaper for the run
+ * (PR_SET_CHILD_SUBREAPER, restored after) so that they are reparented to it;
+ * it reaps every child that exits (so use it in a process with no other
+ * children), and answers their calls until the kernel says no process is left
+ * under the filter (the listener hangs up). A signal of OPTS->forward that
+ * arrives after the command exited ends that wait (OUT->abandoned_by): the
+ * processes still running then get ENOSYS for notified calls. Without
+ * wait_leftovers the supervisor answers what is queued when the command exits
+ * and stops: the same ENOSYS for later calls.
+ *
+ * Returns when the command has exited (and, with wait_leftovers, its
+ * leftovers): 0 with OUT filled, or a negative errno with DIAGS when the
+ * filter could not be installed (the command did not run). The calling
+ * thread's signal mask is restored before it returns. */
 int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_filter_set *decide,
 		       const struct sk_apply_opts *opts, const struct sk_notify_answer *answer,
 		       char *const argv[], sk_notify_cb cb, void *ctx,

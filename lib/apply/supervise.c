@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +33,9 @@
 #endif
 #ifndef SYS_pidfd_getfd
 #define SYS_pidfd_getfd 438
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
 #endif
 
 /* What the child reports on the control pipe. */
@@ -84,10 +89,16 @@ static ssize_t read_msg(int fd, struct msg *m)
 }
 
 static _Noreturn void child(const struct sk_filter_set *set, const struct sk_apply_opts *opts,
-			    char *const argv[], int ctl, int go)
+			    char *const argv[], int ctl, int go, const sigset_t *mask, pid_t parent)
 {
 	struct msg m = {0};
 	struct sk_diags d = {0};
+	/* without its supervisor the command's notified calls would fail with
+	 * ENOSYS: die with it instead */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (getppid() != parent)
+		_exit(125);
+	sigprocmask(SIG_SETMASK, mask, NULL);
 	/* the listener gets the lowest free fd: find it now, before any filter */
 	int probe = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (probe < 0) {
@@ -250,9 +261,10 @@ static int take_listener(pid_t child, int pidfd, int ctl, int fdnum, struct msg 
 		int fd = (int)syscall(SYS_pidfd_getfd, pidfd, fdnum, 0);
 		if (fd >= 0)
 			return fd;
-		if (errno != EBADF)
+		if (errno != EBADF && errno != ESRCH)
 			return -errno;
-		/* not installed yet: wait a little for the child's news */
+		/* not installed yet (EBADF), or the child is gone (ESRCH): its
+		 * news on the pipe says why */
 		struct pollfd p[2] = {{.fd = ctl, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
 		int n = poll(p, 2, 1);
 		if (n < 0 && errno != EINTR)
@@ -263,10 +275,58 @@ static int take_listener(pid_t child, int pidfd, int ctl, int fdnum, struct msg 
 				return -ECANCELED;
 		}
 		if (p[1].revents & POLLIN) {
+			/* it exited: with its reason on the pipe when the install failed
+			 * (the pipe is closed now, so this read does not block) */
 			(void)child;
+			if (!(p[0].revents & POLLIN) && read_msg(ctl, failed) == (ssize_t)sizeof *failed &&
+			    failed->kind == MSG_FAILED)
+				return -ECANCELED;
 			return -ESRCH;
 		}
 	}
+}
+
+/* Reap what has exited among our children: the command (its status to
+ * OUT) and, with wait_leftovers, the orphans it left that were reparented to
+ * us. Returns true when the command has been reaped. */
+static bool reap_children(pid_t cmd, bool all, int *status, struct sk_supervised *out)
+{
+	bool got = false;
+	int st;
+	while (waitpid(cmd, &st, WNOHANG) == cmd) {
+		*status = st;
+		got = true;
+	}
+	if (!all)
+		return got;
+	for (;;) {
+		pid_t r = waitpid(-1, &st, WNOHANG);
+		if (r <= 0)
+			break;
+		if (r == cmd) {
+			*status = st;
+			got = true;
+		} else {
+			out->leftovers++;
+		}
+	}
+	return got;
+}
+
+/* A signal for the command. Returns true when the wait for leftovers ends. */
+static bool on_signal(const struct signalfd_siginfo *si, pid_t cmd, int pidfd, bool cmd_gone,
+		      struct sk_supervised *out)
+{
+	/* the terminal signals its whole foreground group: the command has it */
+	if (si->ssi_code == SI_KERNEL && getpgid(cmd) == getpgrp())
+		return false;
+	if (cmd_gone) {
+		out->abandoned_by = (int)si->ssi_signo;
+		return true;
+	}
+	if (syscall(SYS_pidfd_send_signal, pidfd, (int)si->ssi_signo, NULL, 0) == 0)
+		out->forwarded++;
+	return false;
 }
 
 int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_filter_set *decide,
@@ -277,7 +337,14 @@ int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_fi
 	memset(out, 0, sizeof *out);
 	struct sk_apply_opts o = *opts;
 	o.listener = true;
-	if (sk_filter_set_notify_prog(installed) < 0) {
+	int np = sk_filter_set_notify_prog(installed);
+	if (np == -EINVAL) {
+		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-notify-stacked",
+			     "NOTIFY returns in more than one of the %zu stacked programs: a filter "
+			     "chain has only one listener", installed->n);
+		return -EINVAL;
+	}
+	if (np < 0) {
 		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-no-notify",
 			     "nothing in the filter notifies: no supervisor needed");
 		return -EINVAL;
@@ -289,43 +356,79 @@ int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_fi
 			     "this kernel has no seccomp user notification: %s", strerror(e));
 		return -e;
 	}
-	int ctl[2], go[2];
-	if (pipe2(ctl, O_CLOEXEC) < 0)
-		return -errno;
-	if (pipe2(go, O_CLOEXEC) < 0) {
+
+	/* signals: those to relay, and SIGCHLD for the leftovers, through a
+	 * signalfd; blocked from before the fork, so none is lost */
+	sigset_t handled, oldmask;
+	sigemptyset(&handled);
+	if (opts->forward)
+		for (int sig = 1; sig < SIGRTMIN; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD &&
+			    sigismember(opts->forward, sig) == 1)
+				sigaddset(&handled, sig);
+	if (opts->wait_leftovers)
+		sigaddset(&handled, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &handled, &oldmask);
+	int sfd = signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
 		int e = errno;
-		close(ctl[0]);
-		close(ctl[1]);
+		pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
+		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-signalfd", "signalfd: %s",
+			     strerror(e));
 		return -e;
 	}
-	int go_child = fcntl(go[0], F_DUPFD_CLOEXEC, GO_FD_MIN);
+	int was_subreaper = 0;
+	if (opts->wait_leftovers) {
+		prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper, 0, 0, 0);
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+			int e = errno;
+			close(sfd);
+			pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
+			sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-subreaper",
+				     "PR_SET_CHILD_SUBREAPER: %s", strerror(e));
+			return -e;
+		}
+	}
+
+	int r = 0, listener = -1, status = 0, pidfd = -1;
+	int ctl[2] = {-1, -1}, go[2] = {-1, -1}, go_child = -1;
+	pid_t pid = -1;
+	bool reaped = false;
+	struct msg m = {0};
+	if (pipe2(ctl, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
+		r = -errno;
+		goto out;
+	}
+	go_child = fcntl(go[0], F_DUPFD_CLOEXEC, GO_FD_MIN);
 	if (go_child < 0)
 		go_child = go[0];
-	pid_t pid = fork();
+	pid_t parent = getpid();
+	pid = fork();
 	if (pid < 0) {
-		int e = errno;
-		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-fork", "fork: %s", strerror(e));
-		return -e;
+		r = -errno;
+		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-fork", "fork: %s", strerror(-r));
+		goto out;
 	}
 	if (pid == 0) {
+		close(sfd);
 		close(ctl[0]);
 		close(go[1]);
-		child(installed, &o, argv, ctl[1], go_child);
+		child(installed, &o, argv, ctl[1], go_child, &oldmask, parent);
 	}
 	close(ctl[1]);
+	ctl[1] = -1;
 	if (go_child != go[0])
 		close(go_child);
 	close(go[0]);
+	go[0] = -1;
 
-	int r = 0, listener = -1, status = 0;
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	struct msg m = {0};
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0) {
 		r = -errno;
 		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-pidfd", "pidfd_open: %s",
 			     strerror(-r));
 		kill(pid, SIGKILL);
-		goto reap;
+		goto out;
 	}
 	if (read_msg(ctl[0], &m) != (ssize_t)sizeof m || m.kind != MSG_INSTALLING) {
 		r = -EPROTO;
@@ -333,7 +436,7 @@ int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_fi
 			m.text[sizeof m.text - 1] = 0;
 			sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-child", "%s", m.text);
 		}
-		goto reap;
+		goto out;
 	}
 	listener = take_listener(pid, pidfd, ctl[0], m.fd, &m);
 	if (listener < 0) {
@@ -347,7 +450,7 @@ int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_fi
 				     "cannot take the listener from the child: %s", strerror(-r));
 			kill(pid, SIGKILL);
 		}
-		goto reap;
+		goto out;
 	}
 	write_all(go[1], "g", 1);
 	close(go[1]);
@@ -359,25 +462,35 @@ int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_fi
 			.cb = cb, .ctx = ctx, .out = out};
 	s.req = calloc(1, s.req_size < sizeof *s.req ? sizeof *s.req : s.req_size);
 	s.resp = calloc(1, s.resp_size < sizeof *s.resp ? sizeof *s.resp : s.resp_size);
+	int err = 0;
 	if (!s.req || !s.resp) {
-		r = -ENOMEM;
+		err = -ENOMEM;
 		kill(pid, SIGKILL);
 	}
-	bool exited = false;
-	while (!r && !exited) {
-		struct pollfd p[3] = {{.fd = listener, .events = POLLIN},
-				      {.fd = pidfd, .events = POLLIN},
+	/* Serve until the command has exited and been reaped; with
+	 * wait_leftovers, until the listener hangs up: no task is left under the
+	 * filter (the kernel counts a task until it is reaped). */
+	for (;;) {
+		if (err)
+			break;
+		struct pollfd p[4] = {{.fd = listener, .events = POLLIN},
+				      {.fd = reaped ? -1 : pidfd, .events = POLLIN},
+				      {.fd = sfd, .events = POLLIN},
 				      {.fd = ctl[0], .events = POLLIN}};
-		int n = poll(p, ctl[0] >= 0 ? 3 : 2, -1);
+		if (reaped && !opts->wait_leftovers)
+			break;
+		int n = poll(p, 4, -1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			r = -errno;
+			err = -errno;
 			break;
 		}
-		if (p[0].revents & POLLIN)
-			r = handle(&s);
-		if (ctl[0] >= 0 && (p[2].revents & (POLLIN | POLLHUP))) {
+		if (p[0].revents & POLLIN) {
+			err = handle(&s);
+			continue; /* answer before anything else */
+		}
+		if (p[3].revents & (POLLIN | POLLHUP)) {
 			ssize_t got = read_msg(ctl[0], &m);
 			if (got == (ssize_t)sizeof m && m.kind == MSG_EXEC_FAILED)
 				out->exec_errno = m.err;
@@ -387,38 +500,70 @@ int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_fi
 				s.started = true;
 			}
 		}
-		if (p[1].revents & POLLIN)
-			exited = true;
+		if (p[2].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			bool stop = false;
+			/* a command that has exited gets no signal: it ends the wait */
+			if (!reaped)
+				reaped = reap_children(pid, opts->wait_leftovers, &status, out);
+			while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+				if (si.ssi_signo == SIGCHLD)
+					reaped |= reap_children(pid, true, &status, out);
+				else if (opts->forward && sigismember(opts->forward, (int)si.ssi_signo) == 1)
+					stop |= on_signal(&si, pid, pidfd, reaped, out);
+			}
+			if (stop)
+				break;
+		}
+		if (!reaped && (p[1].revents & POLLIN))
+			reaped = reap_children(pid, opts->wait_leftovers, &status, out);
+		if (reaped && opts->wait_leftovers && (p[0].revents & POLLHUP))
+			break;
 	}
 	/* answer what is still queued, so that no process of the command waits
 	 * on us (processes it left behind get ENOSYS once the listener closes) */
 	for (;;) {
 		struct pollfd p = {.fd = listener, .events = POLLIN};
-		if (r || poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
+		if (err || poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
 			break;
-		r = handle(&s);
+		err = handle(&s);
 	}
 	/* an exec failure the loop had no time to read */
-	if (!r && ctl[0] >= 0 && read_msg(ctl[0], &m) == (ssize_t)sizeof m &&
+	if (!err && ctl[0] >= 0 && read_msg(ctl[0], &m) == (ssize_t)sizeof m &&
 	    m.kind == MSG_EXEC_FAILED)
 		out->exec_errno = m.err;
 	free(s.req);
 	free(s.resp);
-	if (r < 0)
+	if (err < 0)
 		sk_diags_add(diags, SK_SEV_WARNING, NULL, 0, 0, "apply-supervise",
-			     "supervising stopped early: %s", strerror(-r));
-	r = 0;
-reap:
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+			     "supervising stopped early: %s", strerror(-err));
+out:
+	if (pid > 0 && !reaped) {
+		if (listener >= 0) { /* nobody answers from here on */
+			close(listener);
+			listener = -1;
+		}
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
 	out->status = status;
+	if (opts->wait_leftovers && pid > 0) {
+		int ignored; /* the command is reaped: count those that exited meanwhile */
+		reap_children(pid, true, &ignored, out);
+	}
+	if (opts->wait_leftovers)
+		prctl(PR_SET_CHILD_SUBREAPER, was_subreaper, 0, 0, 0);
+	for (int i = 0; i < 2; i++) {
+		if (ctl[i] >= 0)
+			close(ctl[i]);
+		if (go[i] >= 0)
+			close(go[i]);
+	}
 	if (listener >= 0)
 		close(listener);
 	if (pidfd >= 0)
 		close(pidfd);
-	if (ctl[0] >= 0)
-		close(ctl[0]);
-	if (go[1] >= 0)
-		close(go[1]);
+	close(sfd);
+	pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
 	return r;
 }

@@ -57,6 +57,26 @@ echo '{"defaultAction": "SCMP_ACT_ERRNO"}' >"$P/nothing.json"
 expect_msg "--audit: an allow-list of nothing logs every call, and the program works" 0 \
 	"mkdir .* LOG" "$SCMPKIT" run -p "$P/nothing.json" --audit --report-denials -- $BB mkdir "$P/audited"
 
+# a profile too big for one program: 12 calls x 150 argument rules (3 stacked
+# programs, each denying some): --report-denials cannot watch it and says so
+{
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": ['
+	for n in read write ioctl fcntl openat close mmap futex prctl kill socket setsockopt; do
+		i=0
+		while [ $i -lt 150 ]; do
+			printf '{"names": ["%s"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 2, "value": %d, "op": "SCMP_CMP_EQ"}]},\n' $n $((i + 100000))
+			i=$((i + 1))
+		done
+	done
+	printf '{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}]}\n'
+} >"$P/split.json"
+expect_msg "--report-denials with a filter split into stacked programs: refused, says why" 2 \
+	"cannot watch this profile: it compiles to [0-9]+ stacked filters" \
+	"$SCMPKIT" run -p "$P/split.json" --report-denials -- $BB touch "$P/m3"
+ok "... and the command did not run" test ! -e "$P/m3"
+expect_msg "... the same profile without it is enforced" 1 "Permission denied" \
+	"$SCMPKIT" run -p "$P/split.json" -- $BB mkdir "$P/m3"
+
 # NOTIFY: scmpkit is the listener
 expect_msg "NOTIFY: each call is reported and continued" 0 "notify: pid [0-9]+ /usr/bin/busybox: mkdir.*-> continue" \
 	"$SCMPKIT" run -p "$P/notify.json" -- $BB mkdir "$P/n1"
