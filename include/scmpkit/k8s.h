@@ -118,9 +118,12 @@ struct sk_k8s_edits {
  * instead: the API server rejects that combination); deprecated seccomp
  * annotations are removed; a pod-level Unconfined becomes the chosen profile.
  * Windows pods are left alone. Edits are textual at the nodes' positions, so the
- * rest of the file — comments included — stays byte-identical. Nodes in flow
- * style (JSON) are skipped with a warning in DIAGS. Returns 0 or -ENOMEM;
- * OUT is sorted by position. */
+ * rest of the file — comments included — stays byte-identical. Flow style
+ * (JSON) gets pairs in JSON syntax, so JSON stays JSON; an empty value
+ * ("securityContext:", null, ~, {}) under a block key becomes block lines.
+ * Layouts that cannot be edited safely are left alone with a "fix-skipped"
+ * warning at file:line:col in DIAGS. Returns 0 or -ENOMEM; OUT is sorted by
+ * position. */
 int sk_k8s_fix(const struct sk_k8s_manifest *m, const struct sk_k8s_fix_opts *opts,
 	       struct sk_k8s_edits *out, struct sk_diags *diags);
 

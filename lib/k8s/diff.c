@@ -62,7 +62,8 @@ static size_t count_lines(const char *s, const char *e)
 struct span { /* an edit widened to whole lines of the old text */
 	size_t first, last_end; /* byte range of the old lines [first, last_end) */
 	size_t line;            /* 0-based number of the first old line */
-	const struct sk_k8s_edit *e;
+	const struct sk_k8s_edit *e; /* its edits: e[0..n_e), in order */
+	size_t n_e;
 };
 
 char *sk_k8s_diff(const char *text, size_t len, const struct sk_k8s_edits *edits,
@@ -102,16 +103,29 @@ char *sk_k8s_diff(const char *text, size_t len, const struct sk_k8s_edits *edits
 					       len - (e->end - (e->end > e->start)));
 			last_end = p ? (size_t)(p - text) + 1 : len;
 		}
-		sp[i] = (struct span){first, last_end, l, e};
+		sp[i] = (struct span){first, last_end, l, e, 1};
+	}
+	/* edits that touch the same lines (several on one line of a JSON
+	 * object) make one span */
+	size_t n_sp = 0;
+	for (size_t i = 0; i < edits->n; i++) {
+		if (n_sp && sp[i].first < sp[n_sp - 1].last_end) {
+			struct span *c = &sp[n_sp - 1];
+			if (sp[i].last_end > c->last_end)
+				c->last_end = sp[i].last_end;
+			c->n_e++;
+		} else {
+			sp[n_sp++] = sp[i];
+		}
 	}
 	char hdr[4096];
 	snprintf(hdr, sizeof hdr, "--- a/%s\n+++ b/%s\n", name, name);
 	put(&o, hdr, strlen(hdr));
 	long delta = 0; /* new line number minus old, before the current hunk */
-	for (size_t i = 0; i < edits->n;) {
+	for (size_t i = 0; i < n_sp;) {
 		/* a hunk: edits whose context overlaps */
 		size_t j = i + 1;
-		while (j < edits->n) {
+		while (j < n_sp) {
 			size_t prev_end_line = sp[j - 1].line + count_lines(text + sp[j - 1].first, text + sp[j - 1].last_end);
 			if (sp[j].line > prev_end_line + 2 * CONTEXT)
 				break;
@@ -135,16 +149,25 @@ char *sk_k8s_diff(const char *text, size_t len, const struct sk_k8s_edits *edits
 			put_lines(&body, '-', text + sp[k].first, text + sp[k].last_end);
 			old_n += count_lines(text + sp[k].first, text + sp[k].last_end);
 			size_t a = sp[k].first, b = sp[k].last_end;
-			size_t tl = strlen(sp[k].e->text);
-			size_t nlen = (sp[k].e->start - a) + tl + (b - sp[k].e->end);
-			char *nw = malloc(nlen + 1);
+			size_t nlen = b - a;
+			for (size_t x = 0; x < sp[k].n_e; x++)
+				nlen += strlen(sp[k].e[x].text) - (sp[k].e[x].end - sp[k].e[x].start);
+			char *nw = malloc(nlen + 1), *w = nw;
 			if (!nw) {
 				o.oom = true;
 				break;
 			}
-			memcpy(nw, text + a, sp[k].e->start - a);
-			memcpy(nw + (sp[k].e->start - a), sp[k].e->text, tl);
-			memcpy(nw + (sp[k].e->start - a) + tl, text + sp[k].e->end, b - sp[k].e->end);
+			size_t at2 = a;
+			for (size_t x = 0; x < sp[k].n_e; x++) {
+				const struct sk_k8s_edit *e = &sp[k].e[x];
+				memcpy(w, text + at2, e->start - at2);
+				w += e->start - at2;
+				size_t tl = strlen(e->text);
+				memcpy(w, e->text, tl);
+				w += tl;
+				at2 = e->end;
+			}
+			memcpy(w, text + at2, b - at2);
 			put_lines(&body, '+', nw, nw + nlen);
 			new_n += count_lines(nw, nw + nlen);
 			free(nw);

@@ -73,13 +73,10 @@ static bool starts_line(const struct fixer *f, const struct sk_ynode *key)
 	return true;
 }
 
-static bool editable(struct fixer *f, const struct sk_ynode *n, const char *what)
+static void skipped(struct fixer *f, const struct sk_ynode *n, const char *fmt, const char *what)
 {
-	if (n->type == SK_Y_MAP && !n->flow)
-		return true;
-	sk_diags_add(f->diags, SK_SEV_WARNING, f->m->file, n->line, n->col, "fix-skipped",
-		     "%s is not a block mapping (flow style or JSON); left unchanged", what);
-	return false;
+	sk_diags_add(f->diags, SK_SEV_WARNING, f->m->file, n->line, n->col, "fix-skipped", fmt,
+		     what);
 }
 
 /* A scalar's full text, quotes included. */
@@ -87,35 +84,28 @@ static void scalar_range(const struct fixer *f, const struct sk_ynode *n, size_t
 {
 	*s = n->start;
 	*e = n->end;
-	if (!n->plain && *s > 0 && *e < f->len && (f->text[*s - 1] == '"' || f->text[*s - 1] == '\'') &&
-	    f->text[*e] == f->text[*s - 1]) {
+	if (n->type == SK_Y_SCALAR && !n->plain && *s > 0 && *e < f->len &&
+	    (f->text[*s - 1] == '"' || f->text[*s - 1] == '\'') && f->text[*e] == f->text[*s - 1]) {
 		(*s)--;
 		(*e)++;
 	}
 }
 
-static void replace_scalar(struct fixer *f, const struct sk_ynode *n, const char *text)
+/* V as a JSON string (valid YAML too): "..." with escapes. */
+static char *json_value(const char *v)
 {
-	size_t s, e;
-	scalar_range(f, n, &s, &e);
-	edit(f, s, e, text);
-}
-
-/* LOCALHOST as a YAML scalar: plain when safe, double-quoted otherwise. */
-static char *yaml_value(const char *v)
-{
-	char *out;
-	if (strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-") ==
-		    strlen(v) && *v && *v != '-')
-		return strdup(v);
 	size_t n = 3;
 	for (const char *p = v; *p; p++)
-		n += (*p == '"' || *p == '\\') ? 2 : 1;
-	if (!(out = malloc(n)))
+		n += (*p == '"' || *p == '\\') ? 2 : (unsigned char)*p < 0x20 ? 6 : 1;
+	char *out = malloc(n), *o = out;
+	if (!out)
 		return NULL;
-	char *o = out;
 	*o++ = '"';
 	for (const char *p = v; *p; p++) {
+		if ((unsigned char)*p < 0x20) {
+			o += sprintf(o, "\\u%04x", (unsigned char)*p);
+			continue;
+		}
 		if (*p == '"' || *p == '\\')
 			*o++ = '\\';
 		*o++ = *p;
@@ -125,54 +115,270 @@ static char *yaml_value(const char *v)
 	return out;
 }
 
-/* The lines of a new seccompProfile mapping at INDENT. */
-static void append_profile_lines(struct fixer *f, char *buf, size_t size, int indent)
+/* V as a YAML scalar: plain when safe, double-quoted otherwise. */
+static char *yaml_value(const char *v)
 {
-	size_t l = strlen(buf);
-	snprintf(buf + l, size - l, "%*sseccompProfile:\n%*stype: %s\n", indent, "", indent + 2, "",
-		 f->type);
-	if (f->localhost) {
-		char *v = yaml_value(f->localhost);
-		if (!v) {
+	if (strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-") ==
+		    strlen(v) && *v && *v != '-')
+		return strdup(v);
+	return json_value(v);
+}
+
+/* Replace scalar N by the string V, in N's quoting style when N was quoted
+ * (so that JSON stays JSON), or by the literal LIT (a boolean). */
+static void replace_scalar(struct fixer *f, const struct sk_ynode *n, const char *v, bool lit)
+{
+	size_t s, e;
+	scalar_range(f, n, &s, &e);
+	char *t = lit ? strdup(v) : (!n->plain ? json_value(v) : yaml_value(v));
+	if (!t) {
+		f->err = -ENOMEM;
+		return;
+	}
+	edit(f, s, e, t);
+	free(t);
+}
+
+/* ---- new content: a few keys, written in block or in flow (JSON) style --- */
+
+struct kv {
+	const char *key;
+	const char *val;  /* a string; NULL for a mapping of SUB */
+	bool lit;         /* VAL is a literal (false), not a string */
+	const struct kv *sub;
+	size_t n_sub;
+};
+
+struct text {
+	char *s;
+	size_t n, cap;
+};
+
+static void tput(struct fixer *f, struct text *t, const char *s)
+{
+	size_t l = strlen(s);
+	if (f->err)
+		return;
+	if (t->n + l + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		while (cap < t->n + l + 1)
+			cap *= 2;
+		char *ns = realloc(t->s, cap);
+		if (!ns) {
 			f->err = -ENOMEM;
 			return;
 		}
-		l = strlen(buf);
-		snprintf(buf + l, size - l, "%*slocalhostProfile: %s\n", indent + 2, "", v);
-		free(v);
+		t->s = ns;
+		t->cap = cap;
 	}
+	memcpy(t->s + t->n, s, l + 1);
+	t->n += l;
+}
+
+static void tval(struct fixer *f, struct text *t, const struct kv *k, bool flow)
+{
+	char *v = k->lit ? strdup(k->val) : flow ? json_value(k->val) : yaml_value(k->val);
+	if (!v) {
+		f->err = -ENOMEM;
+		return;
+	}
+	tput(f, t, v);
+	free(v);
+}
+
+/* Block lines "KEY: VAL\n" at INDENT, mappings nested by two spaces. */
+static void block_lines(struct fixer *f, struct text *t, const struct kv *k, size_t n, int indent)
+{
+	char pad[256];
+	snprintf(pad, sizeof pad, "%*s", indent < 200 ? indent : 200, "");
+	for (size_t i = 0; i < n; i++) {
+		tput(f, t, pad);
+		tput(f, t, k[i].key);
+		tput(f, t, k[i].val ? ": " : ":\n");
+		if (k[i].val) {
+			tval(f, t, &k[i], false);
+			tput(f, t, "\n");
+		} else {
+			block_lines(f, t, k[i].sub, k[i].n_sub, indent + 2);
+		}
+	}
+}
+
+/* "KEY": VAL pairs separated by SEP, in flow (JSON) style. */
+static void flow_pairs(struct fixer *f, struct text *t, const struct kv *k, size_t n,
+		       const char *sep)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			tput(f, t, sep);
+		char *key = json_value(k[i].key);
+		if (!key) {
+			f->err = -ENOMEM;
+			return;
+		}
+		tput(f, t, key);
+		free(key);
+		tput(f, t, ": ");
+		if (k[i].val) {
+			tval(f, t, &k[i], true);
+		} else {
+			tput(f, t, "{");
+			flow_pairs(f, t, k[i].sub, k[i].n_sub, ", ");
+			tput(f, t, "}");
+		}
+	}
+}
+
+/* Where N's text ends (a closing quote or bracket included). */
+static size_t node_end(const struct fixer *f, const struct sk_ynode *n)
+{
+	size_t s, e;
+	scalar_range(f, n, &s, &e);
+	return e;
+}
+
+static size_t node_start(const struct fixer *f, const struct sk_ynode *n)
+{
+	size_t s, e;
+	scalar_range(f, n, &s, &e);
+	return s;
+}
+
+/* Add the pairs K to mapping MAP: lines after it in block style, or pairs
+ * before its closing brace in flow style (one per line when its pairs are). */
+static void add_pairs(struct fixer *f, const struct sk_ynode *map, const struct kv *k, size_t n)
+{
+	struct text t = {0};
+	if (!map->flow) {
+		block_lines(f, &t, k, n, (int)map->col - 1);
+		if (!f->err)
+			edit(f, next_line(f, map->end), next_line(f, map->end), t.s);
+	} else if (!map->n) {
+		/* "{}": right after the brace */
+		flow_pairs(f, &t, k, n, ", ");
+		if (!f->err)
+			edit(f, map->start + 1, map->start + 1, t.s);
+	} else {
+		const struct sk_ynode *lk = map->kids[2 * map->n - 2];
+		if (!map->kids[2 * map->n - 1]->line) { /* "{a: 1, b: }": nowhere to write */
+			skipped(f, lk, "%s: empty value at the end of a flow mapping; left unchanged",
+				lk->str);
+			free(t.s);
+			return;
+		}
+		size_t at = node_end(f, map->kids[2 * map->n - 1]);
+		size_t ks = node_start(f, lk);
+		bool lines = line_start(f, ks) > map->start; /* its last key on a line of its own */
+		char sep[280];
+		if (lines)
+			snprintf(sep, sizeof sep, ",\n%*s", (int)(ks - line_start(f, ks)) % 256, "");
+		else
+			snprintf(sep, sizeof sep, ", ");
+		tput(f, &t, sep);
+		flow_pairs(f, &t, k, n, sep);
+		if (!f->err)
+			edit(f, at, at, t.s);
+	}
+	free(t.s);
+}
+
+/* V, the value of KEY in a block mapping, is null or "{}": give it the pairs K
+ * as block lines below the key ("key: {}" becomes "key:"). */
+static void fill_empty(struct fixer *f, const struct sk_ynode *key, const struct sk_ynode *v,
+		       const struct kv *k, size_t n)
+{
+	size_t ke = node_end(f, key), ve = node_end(f, v);
+	size_t colon = ke;
+	while (colon < f->len && (f->text[colon] == ' ' || f->text[colon] == '\t'))
+		colon++;
+	if (colon >= f->len || f->text[colon] != ':' || !starts_line(f, key)) {
+		skipped(f, key, "%s: empty value in an unusual layout; left unchanged", key->str);
+		return;
+	}
+	if (ve > colon + 1 && (v->type != SK_Y_SCALAR || v->len)) {
+		/* the value's text: "null", "~", "{}" */
+		for (size_t i = colon + 1; i < v->start; i++)
+			if (f->text[i] != ' ' && f->text[i] != '\t') {
+				skipped(f, key, "%s: empty value in an unusual layout; left unchanged",
+					key->str);
+				return;
+			}
+		edit(f, colon + 1, ve, "");
+	} else {
+		ve = colon + 1;
+	}
+	struct text t = {0};
+	block_lines(f, &t, k, n, (int)key->col + 1);
+	if (!f->err)
+		edit(f, next_line(f, ve), next_line(f, ve), t.s);
+	free(t.s);
+}
+
+/* An empty value: null, or a flow mapping without pairs. */
+static bool empty_value(const struct sk_ynode *v)
+{
+	return sk_ynull(v) || (v->type == SK_Y_MAP && v->flow && !v->n);
+}
+
+/* Remove the pair KEY: VAL of mapping MAP: its lines in block style, the pair
+ * and one comma in flow style. */
+static void remove_pair(struct fixer *f, const struct sk_ynode *map, size_t i)
+{
+	const struct sk_ynode *k = map->kids[2 * i], *v = map->kids[2 * i + 1];
+	if (!map->flow) {
+		if (starts_line(f, k))
+			edit(f, line_start(f, k->start), next_line(f, node_end(f, v)), "");
+		else
+			skipped(f, k, "%s: not on a line of its own; left unchanged", k->str);
+		return;
+	}
+	if (i + 1 < map->n) /* up to the next key */
+		edit(f, node_start(f, k), node_start(f, map->kids[2 * i + 2]), "");
+	else if (i > 0) /* from the previous value's end */
+		edit(f, node_end(f, map->kids[2 * i - 1]), node_end(f, v), "");
+	else
+		edit(f, node_start(f, k), node_end(f, v), "");
+}
+
+/* The profile's pairs: type, and localhostProfile for Localhost. */
+static size_t profile_kvs(const struct fixer *f, struct kv *out)
+{
+	out[0] = (struct kv){"type", f->type, false, NULL, 0};
+	if (!f->localhost)
+		return 1;
+	out[1] = (struct kv){"localhostProfile", f->localhost, false, NULL, 0};
+	return 2;
 }
 
 /* Turn an existing seccompProfile mapping SP into the chosen profile. */
 static void fix_profile_map(struct fixer *f, const struct sk_ynode *sp)
 {
-	if (!editable(f, sp, "seccompProfile"))
-		return;
 	const struct sk_ynode *t = sk_ymap_get(sp, "type");
 	const struct sk_ynode *lp = sk_ymap_get(sp, "localhostProfile");
-	const struct sk_ynode *lpk = sk_ymap_key(sp, "localhostProfile");
-	if (!t) {
-		sk_diags_add(f->diags, SK_SEV_WARNING, f->m->file, sp->line, sp->col, "fix-skipped",
-			     "seccompProfile without a type; left unchanged");
+	struct kv add[2];
+	size_t n_add = 0;
+	if (t && t->type == SK_Y_SCALAR && t->len)
+		replace_scalar(f, t, f->type, false);
+	else if (!t)
+		add[n_add++] = (struct kv){"type", f->type, false, NULL, 0};
+	else {
+		skipped(f, t, "%s: type is not a string; left unchanged", "seccompProfile");
 		return;
 	}
-	replace_scalar(f, t, f->type);
-	char *v = f->localhost ? yaml_value(f->localhost) : NULL;
-	if (f->localhost && !v) {
-		f->err = -ENOMEM;
-		return;
+	if (lp && lp->type == SK_Y_SCALAR && lp->len && !sk_ynull(lp)) {
+		if (f->localhost)
+			replace_scalar(f, lp, f->localhost, false);
+		else /* RuntimeDefault must not name a file */
+			for (size_t i = 0; i < sp->n; i++)
+				if (sp->kids[2 * i + 1] == lp)
+					remove_pair(f, sp, i);
+	} else if (f->localhost && !lp) {
+		add[n_add++] = (struct kv){"localhostProfile", f->localhost, false, NULL, 0};
+	} else if (f->localhost) {
+		replace_scalar(f, lp, f->localhost, false);
 	}
-	if (lp && lp->type == SK_Y_SCALAR && lp->len) {
-		if (v)
-			replace_scalar(f, lp, v);
-		else if (starts_line(f, lpk)) /* RuntimeDefault must not name a file */
-			edit(f, line_start(f, lpk->start), next_line(f, lp->end), "");
-	} else if (v && !lpk) {
-		char line[4096];
-		snprintf(line, sizeof line, "%*slocalhostProfile: %s\n", (int)sp->col - 1, "", v);
-		edit(f, next_line(f, t->end), next_line(f, t->end), line);
-	}
-	free(v);
+	if (n_add)
+		add_pairs(f, sp, add, n_add);
 }
 
 static void fix_container(struct fixer *f, const struct sk_k8s_container *k)
@@ -188,43 +394,66 @@ static void fix_container(struct fixer *f, const struct sk_k8s_container *k)
 			     "container '%s' is privileged: allowPrivilegeEscalation left unchanged "
 			     "(drop privileged: true by hand)",
 			     k->name);
-	if ((!need_sc && !need_ape) || !editable(f, c, "the container"))
+	if (!need_sc && !need_ape)
 		return;
+	struct kv prof[2];
+	size_t n_prof = profile_kvs(f, prof);
+	struct kv add[2];
+	size_t n_add = 0;
 	const struct sk_ynode *sc = sk_ymap_get(c, "securityContext");
-	char buf[8192] = "";
-	if (!sc) {
-		int in = (int)c->col - 1;
-		snprintf(buf, sizeof buf, "%*ssecurityContext:\n", in, "");
+	const struct sk_ynode *sck = sk_ymap_key(c, "securityContext");
+	if (!sc || empty_value(sc)) {
 		if (need_ape)
-			snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
-				 "%*sallowPrivilegeEscalation: false\n", in + 2, "");
+			add[n_add++] = (struct kv){"allowPrivilegeEscalation", "false", true, NULL, 0};
 		if (need_sc)
-			append_profile_lines(f, buf, sizeof buf, in + 2);
-		edit(f, next_line(f, c->end), next_line(f, c->end), buf);
+			add[n_add++] = (struct kv){"seccompProfile", NULL, false, prof, n_prof};
+		if (!sc) {
+			struct kv top = {"securityContext", NULL, false, add, n_add};
+			add_pairs(f, c, &top, 1);
+		} else if (sc->type == SK_Y_MAP) {
+			if (c->flow)
+				add_pairs(f, sc, add, n_add);
+			else
+				fill_empty(f, sck, sc, add, n_add);
+		} else if (!c->flow) {
+			fill_empty(f, sck, sc, add, n_add);
+		} else {
+			skipped(f, sck, "%s is null inside a flow mapping; left unchanged",
+				"securityContext");
+		}
 		return;
 	}
-	if (!editable(f, sc, "securityContext"))
+	if (sc->type != SK_Y_MAP) {
+		skipped(f, sc, "%s is not a mapping; left unchanged", "securityContext");
 		return;
-	int in = (int)sc->col - 1;
+	}
 	if (need_ape) {
 		const struct sk_ynode *ape = sk_ymap_get(sc, "allowPrivilegeEscalation");
 		if (ape && ape->type == SK_Y_SCALAR && ape->len)
-			replace_scalar(f, ape, "false");
+			replace_scalar(f, ape, "false", true);
 		else if (!ape)
-			snprintf(buf, sizeof buf, "%*sallowPrivilegeEscalation: false\n", in, "");
+			add[n_add++] = (struct kv){"allowPrivilegeEscalation", "false", true, NULL, 0};
+		else
+			skipped(f, ape->line ? ape : sk_ymap_key(sc, "allowPrivilegeEscalation"),
+				"%s is empty; left unchanged", "allowPrivilegeEscalation");
 	}
 	if (need_sc) {
 		const struct sk_ynode *sp = sk_ymap_get(sc, "seccompProfile");
-		if (sp && sp->type == SK_Y_MAP)
+		const struct sk_ynode *spk = sk_ymap_key(sc, "seccompProfile");
+		if (sp && !empty_value(sp) && sp->type == SK_Y_MAP)
 			fix_profile_map(f, sp);
 		else if (!sp)
-			append_profile_lines(f, buf, sizeof buf, in);
+			add[n_add++] = (struct kv){"seccompProfile", NULL, false, prof, n_prof};
+		else if (empty_value(sp) && !sc->flow)
+			fill_empty(f, spk, sp, prof, n_prof);
+		else if (empty_value(sp) && sp->type == SK_Y_MAP)
+			add_pairs(f, sp, prof, n_prof);
 		else
-			sk_diags_add(f->diags, SK_SEV_WARNING, f->m->file, sp->line, sp->col,
-				     "fix-skipped", "empty seccompProfile; left unchanged");
+			skipped(f, sp->line ? sp : spk, "%s is not a mapping; left unchanged",
+				"seccompProfile");
 	}
-	if (*buf)
-		edit(f, next_line(f, sc->end), next_line(f, sc->end), buf);
+	if (n_add)
+		add_pairs(f, sc, add, n_add);
 }
 
 static bool is_seccomp_annotation(const struct sk_ynode *key)
@@ -244,18 +473,24 @@ static void fix_annotations(struct fixer *f, const struct sk_k8s_pod *p)
 	size_t hits = 0;
 	for (size_t i = 0; i < ann->n; i++)
 		hits += is_seccomp_annotation(ann->kids[2 * i]);
-	if (!hits || !editable(f, ann, "annotations"))
+	if (!hits)
 		return;
-	const struct sk_ynode *akey = sk_ymap_key(md, "annotations");
-	if (hits == ann->n && starts_line(f, akey)) { /* nothing else left: drop the key */
-		edit(f, line_start(f, akey->start), next_line(f, ann->end), "");
-		return;
+	if (hits == ann->n) { /* nothing else left: drop the key */
+		for (size_t i = 0; i < md->n; i++)
+			if (md->kids[2 * i + 1] == ann) {
+				remove_pair(f, md, i);
+				return;
+			}
 	}
-	for (size_t i = 0; i < ann->n; i++) {
-		const struct sk_ynode *k = ann->kids[2 * i], *v = ann->kids[2 * i + 1];
-		if (is_seccomp_annotation(k) && starts_line(f, k))
-			edit(f, line_start(f, k->start), next_line(f, v->end), "");
-	}
+	/* in flow style, a run of removed pairs at the end is one edit */
+	size_t tail = ann->n;
+	while (ann->flow && tail > 0 && is_seccomp_annotation(ann->kids[2 * (tail - 1)]))
+		tail--;
+	for (size_t i = 0; i < tail; i++)
+		if (is_seccomp_annotation(ann->kids[2 * i]))
+			remove_pair(f, ann, i);
+	if (tail < ann->n)
+		edit(f, node_end(f, ann->kids[2 * tail - 1]), node_end(f, ann->kids[2 * ann->n - 1]), "");
 }
 
 static int cmp_edit(const void *a, const void *b)
@@ -281,7 +516,7 @@ int sk_k8s_fix(const struct sk_k8s_manifest *m, const struct sk_k8s_fix_opts *op
 		if (p->seccomp.type == SK_SECCOMP_UNCONFINED || p->seccomp.type == SK_SECCOMP_INVALID) {
 			const struct sk_ynode *sp =
 				sk_ymap_get(sk_ymap_get(p->spec, "securityContext"), "seccompProfile");
-			if (sp)
+			if (sp && sp->type == SK_Y_MAP)
 				fix_profile_map(&f, sp);
 		}
 		for (size_t c = 0; c < p->n_containers && !f.err; c++)

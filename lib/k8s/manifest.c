@@ -213,8 +213,7 @@ static int visit_object(struct sk_k8s_manifest *m, size_t *cap, unsigned doc,
 	return 0; /* not a workload: CRDs, ConfigMaps, SeccompProfiles, ... */
 }
 
-struct sk_k8s_manifest *sk_k8s_parse(const char *text, size_t len, const char *file,
-				     struct sk_diags *diags)
+static struct sk_k8s_manifest *new_manifest(const char *text, size_t len, const char *file)
 {
 	struct sk_k8s_manifest *m = calloc(1, sizeof *m);
 	struct sk_ystream *s = calloc(1, sizeof *s);
@@ -226,6 +225,16 @@ struct sk_k8s_manifest *sk_k8s_parse(const char *text, size_t len, const char *f
 	m->priv = s;
 	m->text = text;
 	m->len = len;
+	return m;
+}
+
+struct sk_k8s_manifest *sk_k8s_parse(const char *text, size_t len, const char *file,
+				     struct sk_diags *diags)
+{
+	struct sk_k8s_manifest *m = new_manifest(text, len, file);
+	if (!m)
+		return NULL;
+	struct sk_ystream *s = m->priv;
 	if (sk_yparse(text, len, file, s, diags)) {
 		sk_k8s_free(m);
 		return NULL;
@@ -238,6 +247,38 @@ struct sk_k8s_manifest *sk_k8s_parse(const char *text, size_t len, const char *f
 			return NULL;
 		}
 	return m;
+}
+
+struct each {
+	struct sk_k8s_manifest *m;
+	size_t cap;
+	sk_k8s_doc_fn fn;
+	void *ctx;
+};
+
+static int each_doc(void *ctx, const struct sk_ystream *s, size_t doc)
+{
+	struct each *e = ctx;
+	struct sk_k8s_manifest *m = e->m;
+	m->n_docs = s->n_docs;
+	if (visit_object(m, &e->cap, (unsigned)doc, s->docs[doc].root, 0))
+		return -ENOMEM;
+	int r = e->fn(e->ctx, m, s->docs[doc].root);
+	for (size_t i = 0; i < m->n_pods; i++)
+		free(m->pods[i].containers);
+	m->n_pods = 0;
+	return r;
+}
+
+int sk_k8s_parse_each(const char *text, size_t len, const char *file, sk_k8s_doc_fn fn,
+		      void *ctx, struct sk_diags *diags)
+{
+	struct each e = {.m = new_manifest(text, len, file), .fn = fn, .ctx = ctx};
+	if (!e.m)
+		return -ENOMEM;
+	int r = sk_yparse_each(text, len, file, e.m->priv, each_doc, &e, diags);
+	sk_k8s_free(e.m);
+	return r;
 }
 
 bool sk_k8s_is_manifest(const struct sk_k8s_manifest *m)

@@ -33,6 +33,21 @@ static void *arena_alloc(struct sk_yarena **a, size_t size)
 	return p;
 }
 
+/* Forget every allocation but keep the newest chunk for reuse. */
+static void arena_reset(struct sk_yarena **a)
+{
+	if (!*a)
+		return;
+	struct sk_yarena *c = (*a)->next;
+	while (c) {
+		struct sk_yarena *next = c->next;
+		free(c);
+		c = next;
+	}
+	(*a)->next = NULL;
+	(*a)->used = 0;
+}
+
 static char *arena_strndup(struct sk_yarena **a, const char *s, size_t len)
 {
 	char *p = arena_alloc(a, len + 1);
@@ -66,6 +81,9 @@ struct builder {
 	size_t n_kids, cap_kids;
 	struct anchor *anchors;
 	size_t n_anchors, cap_anchors;
+	size_t cap_docs;
+	sk_ydoc_fn fn; /* streaming: called at each document's end */
+	void *ctx;
 };
 
 static int grow(void **v, size_t *cap, size_t n, size_t size)
@@ -175,10 +193,8 @@ static int on_event(struct builder *b, struct fy_event *ev)
 	switch (ev->type) {
 	case FYET_DOCUMENT_START: {
 		struct sk_ystream *s = b->s;
-		struct sk_ydoc *d = realloc(s->docs, (s->n_docs + 1) * sizeof *d);
-		if (!d)
+		if (grow((void **)&s->docs, &b->cap_docs, s->n_docs, sizeof *s->docs))
 			return -ENOMEM;
-		s->docs = d;
 		const struct fy_mark *m = fy_event_start_mark(ev);
 		s->docs[s->n_docs++] = (struct sk_ydoc){NULL, m ? (unsigned)m->line + 1 : 0};
 		b->n_anchors = 0;
@@ -231,6 +247,16 @@ static int on_event(struct builder *b, struct fy_event *ev)
 	case FYET_MAPPING_END:
 	case FYET_SEQUENCE_END:
 		return b->n_frames ? close_collection(b, ev) : -EINVAL;
+	case FYET_DOCUMENT_END: {
+		if (!b->fn || !b->s->n_docs)
+			return 0;
+		int r = b->fn(b->ctx, b->s, b->s->n_docs - 1);
+		/* the document's nodes are gone after the call: one arena chunk
+		 * is kept and reused, so memory stays at one document's worth */
+		b->s->docs[b->s->n_docs - 1].root = NULL;
+		arena_reset(&b->s->arena);
+		return r;
+	}
 	default:
 		return 0;
 	}
@@ -262,6 +288,12 @@ static void report_errors(struct fy_diag *fd, const char *file, struct sk_diags 
 int sk_yparse(const char *text, size_t len, const char *file, struct sk_ystream *out,
 	      struct sk_diags *diags)
 {
+	return sk_yparse_each(text, len, file, out, NULL, NULL, diags);
+}
+
+int sk_yparse_each(const char *text, size_t len, const char *file, struct sk_ystream *out,
+		   sk_ydoc_fn fn, void *ctx, struct sk_diags *diags)
+{
 	memset(out, 0, sizeof *out);
 	out->text = text;
 	out->len = len;
@@ -286,7 +318,7 @@ int sk_yparse(const char *text, size_t len, const char *file, struct sk_ystream 
 		fy_diag_destroy(fd);
 		return -ENOMEM;
 	}
-	struct builder b = {.s = out};
+	struct builder b = {.s = out, .fn = fn, .ctx = ctx};
 	struct fy_event *ev;
 	while ((ev = fy_parser_parse(fyp)) != NULL) {
 		r = on_event(&b, ev);

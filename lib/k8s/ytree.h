@@ -50,6 +50,15 @@ int sk_yparse(const char *text, size_t len, const char *file, struct sk_ystream 
 	      struct sk_diags *diags);
 void sk_ystream_free(struct sk_ystream *s);
 
+/* Streaming: like sk_yparse, but FN is called as each document ends, with
+ * OUT->docs[DOC].root built; after the call that document's nodes are freed
+ * (its root set to NULL), so memory stays at one document's worth. A negative
+ * return from FN stops parsing and is returned; a positive one stops parsing
+ * without an error and is returned too. */
+typedef int (*sk_ydoc_fn)(void *ctx, const struct sk_ystream *s, size_t doc);
+int sk_yparse_each(const char *text, size_t len, const char *file, struct sk_ystream *out,
+		   sk_ydoc_fn fn, void *ctx, struct sk_diags *diags);
+
 /* Value of KEY in mapping MAP; NULL when MAP is not a mapping or lacks KEY. */
 struct sk_ynode *sk_ymap_get(const struct sk_ynode *map, const char *key);
 /* The key node of KEY in MAP (for positions), or NULL. */

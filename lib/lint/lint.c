@@ -11,23 +11,34 @@
 
 enum input_kind { IN_UNKNOWN, IN_EMPTY, IN_MANIFEST, IN_PROFILE, IN_RUNC_CONFIG };
 
+/* What one document says the input is; IN_EMPTY when it says nothing (a null
+ * document), IN_UNKNOWN when it is something lint does not know. */
+static enum input_kind detect_doc(const struct sk_ynode *r)
+{
+	if (!r || (r->type == SK_Y_SCALAR && sk_ynull(r)))
+		return IN_EMPTY;
+	if (r->type != SK_Y_MAP)
+		return IN_UNKNOWN;
+	if (sk_ymap_get(r, "apiVersion") && sk_ymap_get(r, "kind"))
+		return sk_yis(sk_ymap_get(r, "kind"), "SeccompProfile") ? IN_PROFILE : IN_MANIFEST;
+	if (sk_ymap_get(r, "ociVersion") || sk_ymap_get(r, "process"))
+		return IN_RUNC_CONFIG;
+	if (sk_ymap_get(r, "defaultAction") || sk_ymap_get(r, "syscalls"))
+		return IN_PROFILE;
+	return IN_UNKNOWN;
+}
+
+/* The first document that tells decides; otherwise unknown (or empty). */
 static enum input_kind detect(const struct sk_ystream *s)
 {
 	bool any = false;
 	for (size_t d = 0; d < s->n_docs; d++) {
-		const struct sk_ynode *r = s->docs[d].root;
-		if (!r || (r->type == SK_Y_SCALAR && sk_ynull(r)))
+		enum input_kind k = detect_doc(s->docs[d].root);
+		if (k == IN_EMPTY)
 			continue;
 		any = true;
-		if (r->type != SK_Y_MAP)
-			continue;
-		if (sk_ymap_get(r, "apiVersion") && sk_ymap_get(r, "kind"))
-			return sk_yis(sk_ymap_get(r, "kind"), "SeccompProfile") ? IN_PROFILE
-										  : IN_MANIFEST;
-		if (sk_ymap_get(r, "ociVersion") || sk_ymap_get(r, "process"))
-			return IN_RUNC_CONFIG;
-		if (sk_ymap_get(r, "defaultAction") || sk_ymap_get(r, "syscalls"))
-			return IN_PROFILE;
+		if (k != IN_UNKNOWN)
+			return k;
 	}
 	return any ? IN_UNKNOWN : IN_EMPTY;
 }
@@ -182,10 +193,36 @@ static void filter(struct sk_diags *out, size_t first, const char *text, size_t 
 	free(ls.start);
 }
 
-int sk_lint_text(const char *text, size_t len, const char *file,
-		 const struct sk_lint_opts *opts, struct sk_diags *out)
+/* Manifests are linted document by document as they are parsed, so that a
+ * stream of 10,000 workloads never holds more than one document's tree. */
+struct stream {
+	const struct sk_lint_opts *opts;
+	struct sk_diags found; /* kept apart until the whole input parsed */
+	enum input_kind kind;  /* as far as decided */
+	bool any;
+};
+
+#define STOP_STREAMING 1
+
+static int lint_doc(void *ctx, const struct sk_k8s_manifest *m, const struct sk_ynode *root)
 {
-	size_t first = out->n;
+	struct stream *st = ctx;
+	if (st->kind == IN_EMPTY || st->kind == IN_UNKNOWN) {
+		enum input_kind k = detect_doc(root);
+		st->any |= k != IN_EMPTY;
+		if (k != IN_EMPTY && k != IN_UNKNOWN)
+			st->kind = k;
+	}
+	if (st->kind == IN_MANIFEST)
+		return sk_lint_manifest(m, st->opts, &st->found);
+	/* profiles and runc configs are small: read the whole input again */
+	return st->kind == IN_EMPTY || st->kind == IN_UNKNOWN ? 0 : STOP_STREAMING;
+}
+
+/* The whole-input path, for profiles and runc configs. */
+static int lint_whole(const char *text, size_t len, const char *file,
+		      const struct sk_lint_opts *opts, struct sk_diags *out)
+{
 	struct sk_k8s_manifest *m = sk_k8s_parse(text, len, file, out);
 	if (!m)
 		return -EINVAL;
@@ -218,8 +255,30 @@ int sk_lint_text(const char *text, size_t len, const char *file,
 		break;
 	}
 	}
-	filter(out, first, text, len, file, opts);
 	sk_k8s_free(m);
+	return r;
+}
+
+int sk_lint_text(const char *text, size_t len, const char *file,
+		 const struct sk_lint_opts *opts, struct sk_diags *out)
+{
+	size_t first = out->n;
+	struct stream st = {.opts = opts, .kind = IN_EMPTY};
+	int r = sk_k8s_parse_each(text, len, file, lint_doc, &st, out);
+	if (r == STOP_STREAMING) {
+		sk_diags_free(&st.found);
+		r = lint_whole(text, len, file, opts, out);
+	} else if (r < 0) {
+		/* broken input: its errors only, not the findings before them */
+		sk_diags_free(&st.found);
+		return r == -ENOMEM ? r : -EINVAL;
+	} else {
+		r = st.kind == IN_MANIFEST ? sk_diags_splice(out, &st.found)
+		    : st.any	       ? -ENOTSUP
+				       : 0;
+		sk_diags_free(&st.found);
+	}
+	filter(out, first, text, len, file, opts);
 	return r;
 }
 

@@ -70,17 +70,25 @@ static void json_str(struct buf *b, const char *s)
 		return;
 	}
 	puts_(b, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		/* a run of characters that need no escape, at once */
+		const unsigned char *q = p;
+		while (*q >= 0x20 && *q != '"' && *q != '\\')
+			q++;
+		if (q > p) {
+			put(b, (const char *)p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
 		if (*p == '"' || *p == '\\')
 			printf_(b, "\\%c", *p);
 		else if (*p == '\n')
 			puts_(b, "\\n");
 		else if (*p == '\t')
 			puts_(b, "\\t");
-		else if (*p < 0x20)
-			printf_(b, "\\u%04x", *p);
 		else
-			put(b, (const char *)p, 1);
+			printf_(b, "\\u%04x", *p);
+		p++;
 	}
 	puts_(b, "\"");
 }

@@ -39,7 +39,59 @@ done
 cp "$D/windows.yaml" "$T_TMP/w.yaml"
 expect_out "Windows pods are left alone" "" "$SCMPKIT" fix "$T_TMP/w.yaml"
 expect_msg "privileged containers are reported, not changed" 0 "privileged.*left unchanged" "$SCMPKIT" fix "$D/list.yaml"
-expect_msg "JSON is skipped with a warning" 0 "not a block mapping" "$SCMPKIT" fix "$D/pod.json"
+# JSON (kubectl get -o json) and empty or flow-style values in YAML
+for f in fix/list.json fix/empty-sc.yaml pod.json; do
+	for mode in rd lh; do
+		opt=--runtime-default
+		[ $mode = lh ] && opt="--profile profiles/app.json"
+		b=$(basename "$f")
+		cp "$D/$f" "$T_TMP/$b"
+		# shellcheck disable=SC2086
+		"$SCMPKIT" fix $opt "$T_TMP/$b" >"$T_TMP/diff" 2>"$T_TMP/err"
+		expect_out "$b/$mode: no warnings" "" cat "$T_TMP/err"
+		cp "$D/$f" "$T_TMP/patched"
+		ok "$b/$mode: the diff applies with patch(1)" patch -s "$T_TMP/patched" "$T_TMP/diff"
+		# shellcheck disable=SC2086
+		ok "$b/$mode: -i edits in place" "$SCMPKIT" fix -i $opt "$T_TMP/$b"
+		ok "$b/$mode: -i gives what the diff says" cmp "$T_TMP/patched" "$T_TMP/$b"
+		case $b in *.json)
+			ok "$b/$mode: still valid JSON (python3 -m json.tool)" \
+				sh -c '/usr/bin/python3 -m json.tool "$1" >/dev/null' sh "$T_TMP/$b" ;;
+		esac
+		# shellcheck disable=SC2086
+		expect_out "$b/$mode: a second run changes nothing" "" "$SCMPKIT" fix $opt "$T_TMP/$b"
+		expect_out "$b/$mode: no P1/P2/P4 findings left" "" \
+			sh -c '"$SCMPKIT" lint -f json "$1" | grep -o "\"rule\": \"P[124][^\"]*\""' sh "$T_TMP/$b"
+	done
+done
+# the JSON before and after differs only in the nodes fix owns
+cat >"$T_TMP/same.py" <<'PY'
+import json, sys
+def strip(o):
+    if isinstance(o, dict):
+        sc = o.get("securityContext")
+        if isinstance(sc, dict):
+            sc.pop("allowPrivilegeEscalation", None); sc.pop("seccompProfile", None)
+            if not sc: del o["securityContext"]
+        ann = o.get("annotations")
+        if isinstance(ann, dict):
+            for k in [k for k in ann if "seccomp.security.alpha.kubernetes.io" in k]: del ann[k]
+            if not ann: del o["annotations"]
+        for v in o.values(): strip(v)
+    elif isinstance(o, list):
+        for v in o: strip(v)
+    return o
+a, b = (strip(json.load(open(p))) for p in sys.argv[1:3])
+sys.exit(0 if a == b else 1)
+PY
+cp "$D/fix/list.json" "$T_TMP/o.json"
+"$SCMPKIT" fix -i "$T_TMP/o.json"
+ok "JSON: only the nodes fix owns differ (python3 json)" /usr/bin/python3 "$T_TMP/same.py" "$D/fix/list.json" "$T_TMP/o.json"
+sed 's/"runAsNonRoot": true/"runAsNonRoot": false/' "$T_TMP/o.json" >"$T_TMP/o2.json"
+expect_rc "JSON: the comparison can fail" 1 /usr/bin/python3 "$T_TMP/same.py" "$D/fix/list.json" "$T_TMP/o2.json"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n  - name: a\n    securityContext: {runAsUser: 1, seccompProfile: }\n' >"$T_TMP/odd.yaml"
+expect_msg "a case it cannot do is refused with file:line:col" 0 "odd.yaml:7:[0-9]+: warning: .*left unchanged" "$SCMPKIT" fix "$T_TMP/odd.yaml"
+expect_out "... and nothing else is written" "" sh -c '"$SCMPKIT" fix "$1" 2>/dev/null' sh "$T_TMP/odd.yaml"
 expect_msg "--profile must be relative" 2 "relative" "$SCMPKIT" fix --profile /etc/x.json "$D/kinds.yaml"
 expect_msg "bad YAML: exit 2 with a position" 2 "broken.yaml:[0-9]+:[0-9]+: error" "$SCMPKIT" fix "$D/lint/broken.yaml"
 expect_rc "--help" 0 "$SCMPKIT" fix --help

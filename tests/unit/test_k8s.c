@@ -1,0 +1,505 @@
+/* lib/k8s: the positioned YAML tree, the manifest model, fix edits and diff. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <scmpkit/k8s.h>
+
+#include "k8s/internal.h"
+#include "k8s/ytree.h"
+
+/* ---- ytree ---------------------------------------------------------------- */
+
+static struct sk_ystream parse_ok(const char *text)
+{
+	struct sk_ystream s;
+	struct sk_diags d = {0};
+	int r = sk_yparse(text, strlen(text), "t.yaml", &s, &d);
+	cr_assert_eq(r, 0, "sk_yparse: %d", r);
+	cr_assert_eq(d.n, 0);
+	return s;
+}
+
+/* The text of node N as written. */
+static char *text_of(const char *text, const struct sk_ynode *n)
+{
+	return strndup(text + n->start, n->end - n->start);
+}
+
+Test(ytree, positions_and_ranges)
+{
+	const char *t = "a: 1\n"
+			"b:\n"
+			"  c: \"quoted\" # comment\n"
+			"  d: [x, {y: z}]\n"
+			"e:\n"
+			"  - p\n"
+			"  - q: r\n";
+	struct sk_ystream s = parse_ok(t);
+	cr_assert_eq(s.n_docs, 1);
+	struct sk_ynode *root = s.docs[0].root;
+	cr_assert_eq(root->type, SK_Y_MAP);
+	cr_expect_eq(root->n, 3);
+	struct sk_ynode *b = sk_ymap_get(root, "b");
+	cr_expect_eq(b->line, 3);
+	cr_expect_eq(b->col, 3);
+	struct sk_ynode *c = sk_ymap_get(b, "c");
+	cr_expect_eq(c->line, 3);
+	cr_expect_not(c->plain);
+	cr_expect_str_eq(c->str, "quoted");
+	char *ct = text_of(t, c);
+	cr_expect_str_eq(ct, "quoted", "a quoted scalar's range is inside its quotes");
+	free(ct);
+	struct sk_ynode *d = sk_ymap_get(b, "d");
+	cr_expect(d->flow);
+	cr_expect_eq(d->type, SK_Y_SEQ);
+	char *dt = text_of(t, d);
+	cr_expect_str_eq(dt, "[x, {y: z}]", "a flow collection ends after its bracket");
+	free(dt);
+	/* a block mapping ends where its last descendant ends, not lines later */
+	char *bt = text_of(t, b);
+	cr_expect_str_eq(bt, "c: \"quoted\" # comment\n  d: [x, {y: z}]");
+	free(bt);
+	struct sk_ynode *e = sk_ymap_get(root, "e");
+	cr_expect_eq(e->type, SK_Y_SEQ);
+	cr_expect_eq(e->n, 2);
+	cr_expect_eq(e->kids[1]->line, 7);
+	cr_expect_eq(e->kids[1]->col, 5);
+	cr_expect(sk_yis(sk_ymap_get(e->kids[1], "q"), "r"));
+	cr_expect_eq(sk_ymap_key(root, "e")->line, 5);
+	cr_expect_null(sk_ymap_get(root, "zz"));
+	cr_expect_null(sk_ymap_get(e, "p"), "a sequence is no mapping");
+	sk_ystream_free(&s);
+}
+
+Test(ytree, multi_doc_empty_docs_and_comments)
+{
+	const char *t = "# leading comment\n"
+			"---\n"
+			"a: 1\n"
+			"---\n"
+			"# only a comment\n"
+			"---\n"
+			"b: 2 # trailing\n";
+	struct sk_ystream s = parse_ok(t);
+	cr_assert_eq(s.n_docs, 3);
+	cr_expect_not_null(s.docs[0].root);
+	cr_expect(s.docs[1].root == NULL || sk_ynull(s.docs[1].root), "an empty document");
+	struct sk_ynode *b = sk_ymap_get(s.docs[2].root, "b");
+	cr_expect_str_eq(b->str, "2");
+	cr_expect_eq(b->line, 7);
+	cr_expect_eq(b->col, 4);
+	sk_ystream_free(&s);
+}
+
+Test(ytree, scalars_yaml11_booleans_and_nulls)
+{
+	struct sk_ystream s = parse_ok("a: yes\nb: \"true\"\nc: Off\nd:\ne: ~\nf: null\ng: 'null'\n");
+	struct sk_ynode *r = s.docs[0].root;
+	cr_expect(sk_ytrue(sk_ymap_get(r, "a")));
+	cr_expect_not(sk_ytrue(sk_ymap_get(r, "b")), "a quoted \"true\" is a string");
+	cr_expect(sk_yfalse(sk_ymap_get(r, "c")));
+	cr_expect(sk_ynull(sk_ymap_get(r, "d")));
+	cr_expect(sk_ynull(sk_ymap_get(r, "e")));
+	cr_expect(sk_ynull(sk_ymap_get(r, "f")));
+	cr_expect_not(sk_ynull(sk_ymap_get(r, "g")));
+	cr_expect(sk_ynull(sk_ymap_get(r, "absent")));
+	sk_ystream_free(&s);
+}
+
+Test(ytree, json_input)
+{
+	const char *t = "{\n  \"kind\": \"Pod\",\n  \"spec\": {\"x\": [1, 2]}\n}\n";
+	struct sk_ystream s = parse_ok(t);
+	struct sk_ynode *r = s.docs[0].root;
+	cr_expect(r->flow);
+	struct sk_ynode *spec = sk_ymap_get(r, "spec");
+	cr_expect_eq(spec->line, 3);
+	cr_expect_eq(spec->col, 11);
+	char *st = text_of(t, spec);
+	cr_expect_str_eq(st, "{\"x\": [1, 2]}");
+	free(st);
+	sk_ystream_free(&s);
+}
+
+Test(ytree, anchors_and_aliases)
+{
+	struct sk_ystream s = parse_ok("a: &x {k: v}\nb: *x\n");
+	struct sk_ynode *r = s.docs[0].root;
+	cr_expect(sk_ymap_get(r, "a") == sk_ymap_get(r, "b"));
+	sk_ystream_free(&s);
+}
+
+Test(ytree, syntax_error_has_position)
+{
+	struct sk_ystream s;
+	struct sk_diags d = {0};
+	const char *t = "a: 1\nb: [1, 2\nc: 3\n";
+	cr_expect_eq(sk_yparse(t, strlen(t), "bad.yaml", &s, &d), -EINVAL);
+	cr_assert_geq(d.n, 1);
+	cr_expect_str_eq(d.v[0].rule, "yaml-syntax");
+	cr_expect_str_eq(d.v[0].file, "bad.yaml");
+	cr_expect_gt(d.v[0].line, 0);
+	cr_expect_gt(d.v[0].col, 0);
+	sk_ystream_free(&s);
+	sk_diags_free(&d);
+}
+
+struct seen {
+	size_t docs[8];
+	unsigned lines[8];
+	size_t n;
+	int stop_at;
+};
+
+static int on_doc(void *ctx, const struct sk_ystream *s, size_t doc)
+{
+	struct seen *x = ctx;
+	x->docs[x->n] = doc;
+	x->lines[x->n++] = s->docs[doc].root ? s->docs[doc].root->line : 0;
+	return x->stop_at >= 0 && (size_t)x->stop_at == doc ? 7 : 0;
+}
+
+Test(ytree, streaming_sees_each_document_once)
+{
+	const char *t = "a: 1\n---\nb: 2\n---\n---\nc: [3]\n";
+	struct sk_ystream s;
+	struct sk_diags d = {0};
+	struct seen x = {.stop_at = -1};
+	cr_assert_eq(sk_yparse_each(t, strlen(t), "t", &s, on_doc, &x, &d), 0);
+	cr_expect_eq(x.n, 4);
+	cr_expect_eq(x.lines[0], 1);
+	cr_expect_eq(x.lines[1], 3);
+	cr_expect_eq(x.lines[3], 6);
+	for (size_t i = 0; i < s.n_docs; i++)
+		cr_expect_null(s.docs[i].root, "nodes are freed after the callback");
+	sk_ystream_free(&s);
+	struct seen y = {.stop_at = 1};
+	cr_expect_eq(sk_yparse_each(t, strlen(t), "t", &s, on_doc, &y, &d), 7,
+		     "a positive return stops and is passed on");
+	cr_expect_eq(y.n, 2);
+	cr_expect_eq(d.n, 0);
+	sk_ystream_free(&s);
+}
+
+/* ---- manifest model ------------------------------------------------------- */
+
+static struct sk_k8s_manifest *manifest(const char *text)
+{
+	struct sk_diags d = {0};
+	struct sk_k8s_manifest *m = sk_k8s_parse(text, strlen(text), "m.yaml", &d);
+	cr_assert_not_null(m);
+	cr_assert_eq(d.n, 0);
+	return m;
+}
+
+Test(k8s, every_workload_kind_and_its_template)
+{
+	static const struct {
+		const char *api, *kind, *prefix;
+	} k[] = {
+		{"v1", "Pod", "spec:\n"},
+		{"v1", "PodTemplate", "template:\n  spec:\n"},
+		{"v1", "ReplicationController", "spec:\n  template:\n    spec:\n"},
+		{"apps/v1", "ReplicaSet", "spec:\n  template:\n    spec:\n"},
+		{"apps/v1", "Deployment", "spec:\n  template:\n    spec:\n"},
+		{"apps/v1", "StatefulSet", "spec:\n  template:\n    spec:\n"},
+		{"apps/v1", "DaemonSet", "spec:\n  template:\n    spec:\n"},
+		{"batch/v1", "Job", "spec:\n  template:\n    spec:\n"},
+		{"batch/v1", "CronJob", "spec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n"},
+	};
+	for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
+		char *t;
+		int ind = 0;
+		for (const char *p = k[i].prefix; *p; p++)
+			if (*p == '\n')
+				ind += 2;
+		cr_assert(asprintf(&t, "apiVersion: %s\nkind: %s\nmetadata: {name: w%zu}\n%s%*scontainers:\n%*s- name: c\n",
+				   k[i].api, k[i].kind, i, k[i].prefix, ind, "", ind, "") > 0);
+		struct sk_k8s_manifest *m = manifest(t);
+		cr_expect_eq(m->n_pods, 1, "%s", k[i].kind);
+		if (m->n_pods) {
+			cr_expect_str_eq(m->pods[0].kind, k[i].kind);
+			cr_expect_eq(m->pods[0].n_containers, 1, "%s", k[i].kind);
+			unsigned want_line = 3 + (unsigned)(ind / 2) + 2;
+			cr_expect_eq(m->pods[0].containers[0].pos.line, want_line, "%s: container line",
+				     k[i].kind);
+		}
+		sk_k8s_free(m);
+		free(t);
+	}
+}
+
+Test(k8s, cronjob_only_through_job_template)
+{
+	/* a CronJob's .spec.template is no pod template */
+	struct sk_k8s_manifest *m = manifest(
+		"apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\n"
+		"spec:\n  template:\n    spec:\n      containers: [{name: x}]\n");
+	cr_expect_eq(m->n_pods, 0);
+	sk_k8s_free(m);
+}
+
+Test(k8s, lists_all_container_lists_and_inheritance)
+{
+	struct sk_k8s_manifest *m = manifest(
+		"apiVersion: v1\nkind: List\nitems:\n"
+		"- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: p\n"
+		"    annotations:\n      seccomp.security.alpha.kubernetes.io/pod: runtime/default\n"
+		"      container.seccomp.security.alpha.kubernetes.io/c: localhost/x.json\n"
+		"  spec:\n    securityContext:\n      seccompProfile: {type: RuntimeDefault}\n"
+		"    initContainers: [{name: i}]\n"
+		"    containers:\n    - name: c\n      securityContext:\n"
+		"        allowPrivilegeEscalation: false\n        privileged: true\n"
+		"        seccompProfile: {type: Localhost, localhostProfile: a.json}\n"
+		"    ephemeralContainers: [{name: e, securityContext: {allowPrivilegeEscalation: yes}}]\n"
+		"- apiVersion: apps/v1\n  kind: DeploymentList\n  items:\n"
+		"  - apiVersion: apps/v1\n    kind: Deployment\n    spec: {template: {spec: {containers: [{name: d}]}}}\n");
+	cr_assert_eq(m->n_pods, 2);
+	cr_expect_eq(m->n_objects, 4);
+	const struct sk_k8s_pod *p = &m->pods[0];
+	cr_expect_str_eq(p->name, "p");
+	cr_expect_eq(p->seccomp.type, SK_SECCOMP_RUNTIME_DEFAULT);
+	cr_expect_eq(p->annotation.type, SK_SECCOMP_RUNTIME_DEFAULT);
+	cr_expect_eq(p->annotation.pos.line, 9);
+	cr_assert_eq(p->n_containers, 3);
+	cr_expect_str_eq(p->containers[0].list, "initContainers");
+	cr_expect_eq(p->containers[0].seccomp.type, SK_SECCOMP_UNSET, "inherits: unset at its level");
+	cr_expect_eq(p->containers[0].allow_privilege_escalation, SK_K8S_UNSET);
+	const struct sk_k8s_container *c = &p->containers[1];
+	cr_expect_str_eq(c->list, "containers");
+	cr_expect_eq(c->seccomp.type, SK_SECCOMP_LOCALHOST);
+	cr_expect_str_eq(c->seccomp.localhost, "a.json");
+	cr_expect_eq(c->allow_privilege_escalation, SK_K8S_FALSE);
+	cr_expect(c->privileged);
+	cr_expect_eq(c->privileged_pos.line, 19);
+	cr_expect_eq(c->annotation.type, SK_SECCOMP_LOCALHOST);
+	cr_expect_str_eq(c->annotation.localhost, "x.json");
+	cr_expect_str_eq(p->containers[2].list, "ephemeralContainers");
+	cr_expect_eq(p->containers[2].allow_privilege_escalation, SK_K8S_TRUE);
+	cr_expect_str_eq(m->pods[1].kind, "Deployment");
+	sk_k8s_free(m);
+}
+
+Test(k8s, windows_crds_and_wrong_groups)
+{
+	struct sk_k8s_manifest *m = manifest(
+		"apiVersion: v1\nkind: Pod\nspec:\n  os: {name: windows}\n  containers: [{name: w}]\n"
+		"---\n"
+		"apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec:\n"
+		"  versions:\n  - schema:\n      openAPIV3Schema:\n        properties:\n"
+		"          seccompProfile: {type: object}\n"
+		"---\n"
+		"apiVersion: example.com/v1\nkind: Deployment\nspec: {template: {spec: {containers: [{name: x}]}}}\n"
+		"---\n"
+		"just: a map\n");
+	cr_expect_eq(m->n_docs, 4);
+	cr_expect_eq(m->n_objects, 3);
+	cr_assert_eq(m->n_pods, 1, "a CRD and a Deployment of another group are no workloads");
+	cr_expect(m->pods[0].windows);
+	cr_expect(sk_k8s_is_manifest(m));
+	sk_k8s_free(m);
+	struct sk_k8s_manifest *n = manifest("defaultAction: SCMP_ACT_ERRNO\n");
+	cr_expect_not(sk_k8s_is_manifest(n));
+	sk_k8s_free(n);
+}
+
+Test(k8s, seccomp_values)
+{
+	struct sk_k8s_manifest *m = manifest(
+		"apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n"
+		"    seccomp.security.alpha.kubernetes.io/pod: bogus\n"
+		"spec:\n  securityContext: {seccompProfile: {type: Unconfined}}\n"
+		"  containers:\n  - name: a\n    securityContext: {seccompProfile: {type: Whatever}}\n"
+		"  - name: b\n    securityContext: {seccompProfile: }\n");
+	const struct sk_k8s_pod *p = &m->pods[0];
+	cr_expect_eq(p->seccomp.type, SK_SECCOMP_UNCONFINED);
+	cr_expect_eq(p->annotation.type, SK_SECCOMP_INVALID);
+	cr_expect_eq(p->containers[0].seccomp.type, SK_SECCOMP_INVALID);
+	cr_expect_str_eq(p->containers[0].seccomp.raw, "Whatever");
+	cr_expect_eq(p->containers[0].seccomp.type_pos.line, 10);
+	cr_expect_eq(p->containers[1].seccomp.type, SK_SECCOMP_UNSET, "a null profile is unset");
+	sk_k8s_free(m);
+}
+
+/* ---- fix and diff -------------------------------------------------------- */
+
+static char *fixed(const char *text, const char *profile, size_t *n_edits, size_t *n_warn)
+{
+	struct sk_diags d = {0};
+	struct sk_k8s_manifest *m = sk_k8s_parse(text, strlen(text), "f.yaml", &d);
+	cr_assert_not_null(m);
+	struct sk_k8s_fix_opts o = {profile};
+	struct sk_k8s_edits e;
+	cr_assert_eq(sk_k8s_fix(m, &o, &e, &d), 0);
+	for (size_t i = 1; i < e.n; i++)
+		cr_expect_geq(e.v[i].start, e.v[i - 1].end, "edits are sorted and do not overlap");
+	char *out = sk_k8s_apply_edits(text, strlen(text), &e);
+	if (n_edits)
+		*n_edits = e.n;
+	if (n_warn)
+		*n_warn = d.n;
+	sk_k8s_edits_free(&e);
+	sk_k8s_free(m);
+	sk_diags_free(&d);
+	return out;
+}
+
+Test(fix, block_yaml_keeps_everything_else)
+{
+	const char *t = "# top\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p # name\n"
+			"  annotations:\n    seccomp.security.alpha.kubernetes.io/pod: runtime/default\n"
+			"spec:\n  containers:\n  - name: a # the app\n    image: a:1\n"
+			"  - name: b\n    securityContext:\n      allowPrivilegeEscalation: true\n"
+			"      seccompProfile:\n        type: Unconfined\n";
+	size_t n;
+	char *out = fixed(t, NULL, &n, NULL);
+	cr_expect_str_eq(out, "# top\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p # name\n"
+			      "spec:\n  containers:\n  - name: a # the app\n    image: a:1\n"
+			      "    securityContext:\n      allowPrivilegeEscalation: false\n"
+			      "      seccompProfile:\n        type: RuntimeDefault\n"
+			      "  - name: b\n    securityContext:\n      allowPrivilegeEscalation: false\n"
+			      "      seccompProfile:\n        type: RuntimeDefault\n");
+	size_t again;
+	char *out2 = fixed(out, NULL, &again, NULL);
+	cr_expect_eq(again, 0, "a second fix changes nothing");
+	free(out2);
+	free(out);
+}
+
+Test(fix, localhost_and_runtime_default_switch)
+{
+	const char *t = "apiVersion: v1\nkind: Pod\nspec:\n  securityContext:\n    seccompProfile:\n"
+			"      type: Unconfined\n      localhostProfile: old.json\n"
+			"  containers:\n  - name: a\n    securityContext:\n      allowPrivilegeEscalation: false\n"
+			"      seccompProfile: {type: Localhost, localhostProfile: keep.json}\n";
+	char *out = fixed(t, NULL, NULL, NULL);
+	cr_expect(strstr(out, "      type: RuntimeDefault\n  containers:") != NULL,
+		  "RuntimeDefault names no file: localhostProfile removed\n%s", out);
+	cr_expect(strstr(out, "keep.json") != NULL, "a container's own Localhost stays");
+	free(out);
+	out = fixed(t, "my profile.json", NULL, NULL);
+	cr_expect(strstr(out, "      type: Localhost\n      localhostProfile: \"my profile.json\"\n") != NULL,
+		  "%s", out);
+	free(out);
+}
+
+Test(fix, json_stays_json)
+{
+	const char *t = "{\"apiVersion\": \"v1\", \"kind\": \"Pod\",\n"
+			" \"metadata\": {\"annotations\": {\"x\": \"y\", \"seccomp.security.alpha.kubernetes.io/pod\": \"unconfined\"}},\n"
+			" \"spec\": {\"containers\": [\n"
+			"   {\"name\": \"a\"},\n"
+			"   {\"name\": \"b\", \"securityContext\": {}},\n"
+			"   {\"name\": \"c\", \"securityContext\": {\"allowPrivilegeEscalation\": true, \"seccompProfile\": {\"type\": \"Unconfined\"}}}\n"
+			" ]}}\n";
+	size_t warn;
+	char *out = fixed(t, "p.json", NULL, &warn);
+	cr_expect_eq(warn, 0);
+	cr_expect_str_eq(out,
+		"{\"apiVersion\": \"v1\", \"kind\": \"Pod\",\n"
+		" \"metadata\": {\"annotations\": {\"x\": \"y\"}},\n"
+		" \"spec\": {\"containers\": [\n"
+		"   {\"name\": \"a\", \"securityContext\": {\"allowPrivilegeEscalation\": false, \"seccompProfile\": {\"type\": \"Localhost\", \"localhostProfile\": \"p.json\"}}},\n"
+		"   {\"name\": \"b\", \"securityContext\": {\"allowPrivilegeEscalation\": false, \"seccompProfile\": {\"type\": \"Localhost\", \"localhostProfile\": \"p.json\"}}},\n"
+		"   {\"name\": \"c\", \"securityContext\": {\"allowPrivilegeEscalation\": false, \"seccompProfile\": {\"type\": \"Localhost\", \"localhostProfile\": \"p.json\"}}}\n"
+		" ]}}\n");
+	/* and it parses as JSON: FYPCF_JSON_NONE accepts YAML too, so check
+	 * strictly that no plain (unquoted) scalar but false was written */
+	struct sk_ystream s = parse_ok(out);
+	cr_expect(s.docs[0].root->flow);
+	sk_ystream_free(&s);
+	free(out);
+}
+
+Test(fix, empty_values_become_blocks)
+{
+	const char *t = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n"
+			"  - name: a\n    securityContext: {}\n"
+			"  - name: b\n    securityContext:\n"
+			"  - name: c\n    securityContext: null # why\n    image: c\n"
+			"  - name: d\n    securityContext:\n      allowPrivilegeEscalation: false\n      seccompProfile:\n";
+	size_t warn;
+	char *out = fixed(t, NULL, NULL, &warn);
+	cr_expect_eq(warn, 0);
+	const char *blk = "    securityContext:\n      allowPrivilegeEscalation: false\n"
+			  "      seccompProfile:\n        type: RuntimeDefault\n";
+	char *want;
+	cr_assert(asprintf(&want,
+			   "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n"
+			   "  - name: a\n%s  - name: b\n%s  - name: c\n    securityContext: # why\n%s"
+			   "    image: c\n  - name: d\n%s",
+			   blk, blk, strchr(blk, '\n') + 1, blk) > 0);
+	cr_expect_str_eq(out, want);
+	free(want);
+	free(out);
+}
+
+Test(fix, refuses_what_it_cannot_do_with_a_position)
+{
+	struct sk_diags d = {0};
+	const char *t = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n"
+			"  - name: a\n    securityContext: {runAsUser: 1, seccompProfile: }\n";
+	struct sk_k8s_manifest *m = sk_k8s_parse(t, strlen(t), "f.yaml", &d);
+	struct sk_k8s_edits e;
+	cr_assert_eq(sk_k8s_fix(m, NULL, &e, &d), 0);
+	cr_expect_eq(e.n, 0, "nothing is written");
+	cr_assert_geq(d.n, 1);
+	cr_expect_str_eq(d.v[0].rule, "fix-skipped");
+	cr_expect_eq(d.v[0].line, 6);
+	cr_expect_gt(d.v[0].col, 0);
+	sk_k8s_edits_free(&e);
+	sk_k8s_free(m);
+	sk_diags_free(&d);
+}
+
+Test(fix, privileged_and_windows_left_alone)
+{
+	size_t n, warn;
+	char *out = fixed("apiVersion: v1\nkind: Pod\nspec:\n  os: {name: windows}\n  containers: [{name: w}]\n",
+			  NULL, &n, &warn);
+	cr_expect_eq(n, 0);
+	free(out);
+	out = fixed("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: p\n    securityContext:\n"
+		    "      privileged: true\n      seccompProfile: {type: RuntimeDefault}\n",
+		    NULL, &n, &warn);
+	cr_expect_eq(n, 0, "allowPrivilegeEscalation: false is rejected with privileged");
+	cr_expect_eq(warn, 1);
+	free(out);
+}
+
+Test(diff, unified_hunks_and_edits_on_one_line)
+{
+	const char *t = "l1\nl2\nl3\nl4\nl5\nl6\nl7\nl8\nl9\nl10\nl11\nl12\n";
+	struct sk_k8s_edit v[] = {
+		{3, 5, strdup("L2")},          /* replace "l2" */
+		{6, 6, strdup("new\n")},       /* insert before l3 */
+		{28, 30, strdup("")},          /* "10" of "l10" */
+	};
+	struct sk_k8s_edits e = {v, 3};
+	char *d = sk_k8s_diff(t, strlen(t), &e, "x");
+	cr_expect_str_eq(d, "--- a/x\n+++ b/x\n"
+			    "@@ -1,5 +1,6 @@\n l1\n-l2\n+L2\n+new\n l3\n l4\n l5\n"
+			    "@@ -7,6 +8,6 @@\n l7\n l8\n l9\n-l10\n+l\n l11\n l12\n");
+	free(d);
+	/* two edits on one line: one span */
+	const char *j = "{\"a\": 1, \"b\": 2}\n";
+	struct sk_k8s_edit w[] = {{6, 7, strdup("3")}, {14, 15, strdup("4")}};
+	struct sk_k8s_edits f = {w, 2};
+	d = sk_k8s_diff(j, strlen(j), &f, "j");
+	cr_expect_str_eq(d, "--- a/j\n+++ b/j\n@@ -1,1 +1,1 @@\n-{\"a\": 1, \"b\": 2}\n+{\"a\": 3, \"b\": 4}\n");
+	free(d);
+	for (size_t i = 0; i < 3; i++)
+		free(v[i].text);
+	for (size_t i = 0; i < 2; i++)
+		free(w[i].text);
+	struct sk_k8s_edits none = {0};
+	d = sk_k8s_diff(j, strlen(j), &none, "j");
+	cr_expect_str_eq(d, "");
+	free(d);
+}
