@@ -753,6 +753,78 @@ static void emit(struct flat *F, uint32_t act, int32_t org)
 	F->n++;
 }
 
+static bool alone(const struct node *n)
+{
+	return n && !n->prev && !n->next;
+}
+
+/* Same continuation: the same next level, or the same action and no level. */
+static bool same_t(const struct node *a, const struct node *b)
+{
+	if (a->nt || b->nt)
+		return a->nt == b->nt && !a->has_t && !b->has_t;
+	return a->has_t && b->has_t && a->act_t == b->act_t && a->org_t == b->org_t;
+}
+
+static bool same_f(const struct node *a, const struct node *b)
+{
+	if (a->nf || b->nf)
+		return a->nf == b->nf && !a->has_f && !b->has_f;
+	return a->has_f && b->has_f && a->act_f == b->act_f && a->org_f == b->org_f;
+}
+
+static bool t_side(const struct node *n)
+{
+	return n->nt || n->has_t;
+}
+
+static bool f_side(const struct node *n)
+{
+	return n->nf || n->has_f;
+}
+
+/* The node's word nodes as one 64-bit comparison, when they are exactly what
+ * libseccomp generated for a single NE, GT, GE, LT or LE condition: the
+ * comparison holds -> *CONT (the continuation node: its true or false side),
+ * else the parent's next sibling. */
+static bool wide(const struct node *n, struct ck_cmp *c, const struct node **cont, bool *on_t)
+{
+	if (!n->hi || n->mask != UINT32_MAX)
+		return false;
+	const struct node *l = n->nt, *e = n->nf;
+	*c = (struct ck_cmp){.index = n->arg, .wide = true};
+	if (n->op == SK_OP_EQ && alone(l) && !l->hi && l->arg == n->arg && l->op == SK_OP_EQ &&
+	    l->mask == UINT32_MAX && !n->has_t && !t_side(l) && f_side(n) && same_f(n, l)) {
+		c->op = SK_OP_NE;
+		c->value = (uint64_t)n->datum << 32 | l->datum;
+		*cont = n;
+		*on_t = false;
+		return true;
+	}
+	if (n->op != SK_OP_GT || !alone(e) || e->op != SK_OP_EQ || e->arg != n->arg || !e->hi ||
+	    e->datum != n->datum || e->mask != UINT32_MAX || e->has_t)
+		return false;
+	const struct node *lo = e->nt;
+	if (!alone(lo) || lo->hi || lo->arg != n->arg || lo->mask != UINT32_MAX)
+		return false;
+	uint64_t v = (uint64_t)n->datum << 32 | lo->datum;
+	if (t_side(n) && !n->has_f && !f_side(e) && same_t(n, lo) && !f_side(lo)) {
+		c->op = lo->op == SK_OP_GT ? SK_OP_GT : SK_OP_GE;
+		c->value = v;
+		*cont = n;
+		*on_t = true;
+		return true;
+	}
+	if (!t_side(n) && !n->has_f && f_side(e) && same_f(e, lo) && !t_side(lo)) {
+		c->op = lo->op == SK_OP_GT ? SK_OP_LE : SK_OP_LT;
+		c->value = v;
+		*cont = e;
+		*on_t = false;
+		return true;
+	}
+	return false;
+}
+
 static void walk(struct flat *F, struct node *level)
 {
 	for (struct node *n = first(level); n && !F->oom; n = n->next) {
@@ -761,6 +833,17 @@ static void walk(struct flat *F, struct node *level)
 			return;
 		}
 		struct ck_cmp *c = &F->path[F->depth++];
+		const struct node *cont;
+		bool on_t;
+		if (wide(n, c, &cont, &on_t)) {
+			struct node *next = on_t ? cont->nt : cont->nf;
+			if (next)
+				walk(F, next);
+			else
+				emit(F, on_t ? cont->act_t : cont->act_f, on_t ? cont->org_t : cont->org_f);
+			F->depth--;
+			continue;
+		}
 		*c = (struct ck_cmp){.index = n->arg, .hi = n->hi, .op = n->op, .mask = n->mask,
 				     .datum = n->datum};
 		/* libseccomp's BPF prefers the next level over an action */

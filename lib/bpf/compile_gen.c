@@ -164,11 +164,38 @@ static size_t load(struct emitter *e, uint32_t off, size_t next)
 	return seq(e, BPF_LD | BPF_W | BPF_ABS, off, next);
 }
 
+/* A jump to T when A already holds word OFF: past T's load of OFF. */
+static size_t loaded(const struct emitter *e, size_t t, uint32_t off)
+{
+	if (t < e->n && t > 0 && e->insn[t].code == (BPF_LD | BPF_W | BPF_ABS) &&
+	    e->insn[t].k == off)
+		return t - 1;
+	return t;
+}
+
 /* One word test of a chain: (word & mask) OP datum, or its negation. */
 static size_t emit_cmp(struct emitter *e, const struct ck_group *g, const struct ck_cmp *c,
 		       size_t pass, size_t fail)
 {
 	size_t t = c->neg ? fail : pass, f = c->neg ? pass : fail;
+	if (c->wide) {
+		uint32_t hi = (uint32_t)(c->value >> 32), lo = (uint32_t)c->value;
+		uint32_t ohi = word_off(g, c->index, true), olo = word_off(g, c->index, false);
+		size_t l, m;
+		if (c->op == SK_OP_NE) {
+			l = load(e, olo, jcond(e, BPF_JEQ, lo, loaded(e, f, olo), loaded(e, t, olo)));
+			return load(e, ohi, jcond(e, BPF_JEQ, hi, l, loaded(e, t, ohi)));
+		}
+		/* LT = !GE and LE = !GT */
+		bool inv = c->op == SK_OP_LT || c->op == SK_OP_LE;
+		bool ge = c->op == SK_OP_GE || c->op == SK_OP_LT;
+		size_t yes = inv ? f : t, no = inv ? t : f;
+		l = load(e, olo, jcond(e, ge ? BPF_JGE : BPF_JGT, lo, loaded(e, yes, olo),
+				       loaded(e, no, olo)));
+		m = jcond(e, BPF_JEQ, hi, l, loaded(e, no, ohi));  /* hi == v.hi: decide on lo */
+		m = jcond(e, BPF_JGT, hi, loaded(e, yes, ohi), m); /* hi > v.hi */
+		return load(e, ohi, m);
+	}
 	uint32_t off = word_off(g, c->index, c->hi && g->bits64);
 	if (c->mask == 0) { /* the word does not matter: a constant */
 		/* (w & 0) is 0: GT 0 never holds, GE 0 always, EQ when datum is 0 */
@@ -176,6 +203,10 @@ static size_t emit_cmp(struct emitter *e, const struct ck_group *g, const struct
 		return holds ? t : f;
 	}
 	size_t j;
+	if (c->mask == UINT32_MAX) { /* A keeps the word: a next load of it is moot */
+		t = loaded(e, t, off);
+		f = loaded(e, f, off);
+	}
 	switch (c->op) {
 	case SK_OP_GT: j = jcond(e, BPF_JGT, c->datum, t, f); break;
 	case SK_OP_GE: j = jcond(e, BPF_JGE, c->datum, t, f); break;
@@ -186,19 +217,64 @@ static size_t emit_cmp(struct emitter *e, const struct ck_group *g, const struct
 	return load(e, off, j);
 }
 
+static bool cmp_same(const struct ck_cmp *x, const struct ck_cmp *y)
+{
+	return x->index == y->index && x->hi == y->hi && x->op == y->op && x->mask == y->mask &&
+	       x->datum == y->datum && x->wide == y->wide && x->value == y->value;
+}
+
+/* Where to go when test J of chain C fails. Chains come from libseccomp's
+ * tree, so neighbours share prefixes: a later chain with the same first J
+ * tests and the same test J fails as well (skip it); one with test J negated
+ * holds from J on (enter it after J). Otherwise the next chain, entered
+ * after the tests it shares with C (they hold). */
+static size_t fail_target(const struct ck_decision *d, size_t **at, size_t c, size_t j,
+			  size_t fallback)
+{
+	const struct ck_chain *ch = &d->chains[c];
+	for (size_t k = c + 1; k < d->n_chains; k++) {
+		const struct ck_chain *o = &d->chains[k];
+		size_t p = 0;
+		while (p < j && p < o->n && cmp_same(&ch->cmps[p], &o->cmps[p]) &&
+		       ch->cmps[p].neg == o->cmps[p].neg)
+			p++;
+		if (p < j || j >= o->n || !cmp_same(&ch->cmps[j], &o->cmps[j]))
+			return at[k][p]; /* its first P tests are known to hold */
+		if (ch->cmps[j].neg == o->cmps[j].neg)
+			continue; /* fails there too */
+		return at[k][j + 1];
+	}
+	return fallback;
+}
+
 /* The block of a decision with argument checks: chains in order, then the
  * fallback. Returns its entry. */
 static size_t emit_decision(struct emitter *e, const struct ck_group *g, const struct ck_decision *d)
 {
-	size_t next = ret(e, d->ret, d->origin);
+	size_t fallback = ret(e, d->ret, d->origin);
+	size_t **at = calloc(d->n_chains ? d->n_chains : 1, sizeof *at);
+	if (!at) {
+		e->oom = true;
+		return fallback;
+	}
+	size_t entry = fallback;
 	for (size_t c = d->n_chains; c-- > 0;) {
 		const struct ck_chain *ch = &d->chains[c];
-		size_t at = ret(e, ch->ret, ch->origin);
+		at[c] = malloc((ch->n + 1) * sizeof **at);
+		if (!at[c]) {
+			e->oom = true;
+			break;
+		}
+		at[c][ch->n] = ret(e, ch->ret, ch->origin);
 		for (size_t j = ch->n; j-- > 0;)
-			at = emit_cmp(e, g, &ch->cmps[j], at, next);
-		next = at;
+			at[c][j] = emit_cmp(e, g, &ch->cmps[j], at[c][j + 1],
+					    fail_target(d, at, c, j, fallback));
+		entry = at[c][0];
 	}
-	return next;
+	for (size_t c = 0; c < d->n_chains; c++)
+		free(at[c]);
+	free(at);
+	return entry;
 }
 
 /* ---- the search tree ------------------------------------------------------ */

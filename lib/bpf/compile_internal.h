@@ -24,6 +24,10 @@ struct ck_cmp {
 	bool neg;
 	enum sk_op op;
 	uint32_t mask, datum;
+	/* WIDE: a whole 64-bit comparison arg OP VALUE (NE, LT, LE, GT, GE), where
+	 * libseccomp's word nodes for it stand alone (no other rule shares them) */
+	bool wide;
+	uint64_t value;
 };
 
 /* Comparisons ANDed; when all hold the chain returns RET. */

@@ -96,6 +96,7 @@ static bool chains_equal(const struct ck_chain *a, size_t na, const struct ck_ch
 		for (size_t j = 0; j < a[i].n; j++) {
 			const struct ck_cmp *x = &a[i].cmps[j], *y = &b[i].cmps[j];
 			if (x->index != y->index || x->hi != y->hi || x->neg != y->neg ||
+			    x->wide != y->wide || x->value != y->value ||
 			    x->op != y->op || x->mask != y->mask || x->datum != y->datum)
 				return false;
 		}
