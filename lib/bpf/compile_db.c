@@ -56,6 +56,7 @@ struct node {
 	struct node *nt, *nf;     /* next level on true / false */
 	unsigned ref;
 	struct node *all; /* arena list */
+	struct ck_db *db; /* owner: its step budget */
 };
 
 struct sys {
@@ -71,6 +72,8 @@ struct ck_db {
 	bool oom;
 	struct sys *sys;
 	size_t n_sys, cap_sys;
+	unsigned long steps; /* walked so far: see over() */
+	bool looped;
 };
 
 static struct node *node_new(struct ck_db *db)
@@ -81,8 +84,28 @@ static struct node *node_new(struct ck_db *db)
 		return NULL;
 	}
 	n->all = db->all;
+	n->db = db;
 	db->all = n;
 	return n;
+}
+
+/* libseccomp 2.5.4's tree code never finishes on some rule sets (its level
+ * lists end up in a cycle; runc then hangs while loading the profile), and so
+ * would this port of it. Every walk over the tree counts its steps against a
+ * budget far above what any real profile needs; past it the database is
+ * marked looped and ck_db_add fails with -ELOOP instead of hanging. */
+#define CK_STEP_LIMIT 20000000UL
+
+static bool over(const struct node *n)
+{
+	if (!n)
+		return false;
+	struct ck_db *db = n->db;
+	if (db->looped)
+		return true;
+	if (++db->steps > CK_STEP_LIMIT)
+		db->looped = true;
+	return db->looped;
 }
 
 static struct node *get(struct node *n)
@@ -141,7 +164,7 @@ static bool zombie(const struct node *n)
 
 static struct node *first(struct node *n)
 {
-	while (n && n->prev)
+	while (n && n->prev && !over(n))
 		n = n->prev;
 	return n;
 }
@@ -154,12 +177,12 @@ static unsigned level_clean(struct node *n)
 {
 	unsigned cnt = 0;
 	struct node *s = first(n);
-	for (struct node *i = s; i; i = i->next) {
+	for (struct node *i = s; i && !over(i); i = i->next) {
 		unsigned links = (i->prev != NULL) + (i->next != NULL);
 		if (i->ref > links)
 			return 0;
 	}
-	for (struct node *i = s; i;)
+	for (struct node *i = s; i && !over(i);)
 		cnt += put(&i);
 	return cnt;
 }
@@ -178,7 +201,7 @@ static unsigned put(struct node **np)
 {
 	struct node *n = *np;
 	unsigned cnt = 0;
-	if (!n)
+	if (!n || over(n))
 		return 0;
 	if (--n->ref)
 		return 0;
@@ -218,7 +241,7 @@ static unsigned tree_remove(struct node **tree, struct node *node)
 		if (zombie(c))
 			goto remove;
 		c = c->next;
-	} while (c && cnt == 0);
+	} while (c && cnt == 0 && !over(c));
 	return cnt;
 remove:
 	if (c == *tree)
@@ -235,7 +258,7 @@ remove:
 /* 0 when every action in the tree is ACT, else -EEXIST. */
 static int act_check(struct node *tree, uint32_t act)
 {
-	for (struct node *c = first(tree); c; c = c->next) {
+	for (struct node *c = first(tree); c && !over(c); c = c->next) {
 		if ((c->has_t && c->act_t != act) || (c->has_f && c->act_f != act))
 			return -EEXIST;
 		if (act_check(c->nt, act) || act_check(c->nf, act))
@@ -366,7 +389,7 @@ static unsigned prune(struct node **existing, struct node *nw, struct pstate *st
 		}
 next:
 		x = xn;
-	} while (x);
+	} while (x && !over(x));
 	sn.flags &= ~(unsigned)M_MATCH;
 out:
 	if (sn.flags & M_MATCH)
@@ -469,7 +492,7 @@ static int tree_add(struct node **existing, struct node *nw)
 			}
 			return 0;
 		}
-	} while (x);
+	} while (x && !over(x));
 	return 0;
 }
 
@@ -685,6 +708,8 @@ int ck_db_add(struct ck_db *db, int64_t nr, const struct ck_args *a, uint32_t ac
 	}
 	bool removed = false;
 	for (;;) {
+		if (db->looped)
+			return -ELOOP;
 		if (!s->chains) {
 			if (removed) {
 				s->chains = chain;
@@ -712,9 +737,9 @@ int ck_db_add(struct ck_db *db, int64_t nr, const struct ck_args *a, uint32_t ac
 		}
 		int rc = tree_add(&s->chains, chain);
 		if (rc)
-			return rc;
+			return db->looped ? -ELOOP : rc;
 		tree_put(&chain); /* the new chain's own reference */
-		return 0;
+		return db->looped ? -ELOOP : 0;
 	}
 }
 

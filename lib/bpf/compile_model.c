@@ -252,6 +252,13 @@ static int collect(struct ck_db *db, const struct sk_profile *p, enum sk_arch a,
 				*bad_name = ni;
 				continue;
 			}
+			if (rc == -ELOOP && diags)
+				sk_diags_add(diags, SK_SEV_ERROR, p->file, r->pos.line, r->pos.col,
+					     "compile-libseccomp-loop",
+					     "runc/libseccomp would never finish loading this profile: "
+					     "libseccomp 2.5.4's rule tree for '%s' on %s does not settle "
+					     "once this rule is added (runc hangs); scmpkit refuses it",
+					     name, ai->short_name);
 			if (rc < 0)
 				return rc;
 			if (nr < 0 && mi < 0 && diags) {
@@ -564,8 +571,10 @@ int ck_model_build(const struct sk_profile *p, const struct sk_compile_opts *opt
 		struct ck_group *g = &m->groups[m->n_groups];
 		int rc = build_group(m, p, grp, ng, enosys, default_ret, (size_t)def, (size_t)nosys,
 				     (size_t)badd, g, &conflict, diags);
-		if (rc < 0)
-			goto fail;
+		if (rc < 0) {
+			ck_model_free(m);
+			return rc; /* -ENOMEM, or -ELOOP with its diagnostic */
+		}
 		if (a == SK_ARCH_X32) {
 			g->audit_arch = sk_arch_info(SK_ARCH_X86_64)->audit_arch;
 			g->arch = SK_ARCH_X86_64;
@@ -580,9 +589,6 @@ int ck_model_build(const struct sk_profile *p, const struct sk_compile_opts *opt
 	}
 	return 0;
 nomem:
-	ck_model_free(m);
-	return -ENOMEM;
-fail:
 	ck_model_free(m);
 	return -ENOMEM;
 }

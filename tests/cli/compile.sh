@@ -43,4 +43,18 @@ json.dump({"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_6
 expect_msg "big profile splits" 0 "in [2-8] stacked filters" "$SCMPKIT" compile --arch x86_64 -s -o "$T_TMP/big.bpf" "$T_TMP/big.json"
 ok "stacked parts written as FILE.1" test -s "$T_TMP/big.bpf.1"
 expect_msg "stacked raw to stdout is refused" 2 "needs -o FILE" sh -c "'$SCMPKIT' compile --arch x86_64 '$T_TMP/big.json' >'$T_TMP/out.bin'"
+# Two overlapping argument rules on which libseccomp 2.5.4 never returns from
+# seccomp_rule_add (found by fuzz_bpf): runc would hang loading the profile.
+# scmpkit ports libseccomp's rule tree, so it notices and refuses instead.
+LOOP="$SK_SOURCE_ROOT/tests/data/profiles/libseccomp-loop.json"
+expect_msg "a profile libseccomp never finishes is refused, not hung on" 2 \
+	"would never finish loading this profile.*compile-libseccomp-loop" \
+	timeout 60 "$SCMPKIT" compile --arch x86_64 -o "$T_TMP/loop.bpf" "$LOOP"
+if /usr/bin/python3 -c 'import seccomp' 2>/dev/null; then
+	expect_rc "libseccomp 2.5.4 itself hangs on it (the oracle, 10 s)" 124 timeout 10 /usr/bin/python3 -c '
+import seccomp
+f = seccomp.SyscallFilter(seccomp.ERRNO(1))
+f.add_rule(seccomp.ALLOW, "sigaltstack", seccomp.Arg(3, seccomp.GE, 4818027659547833804), seccomp.Arg(0, seccomp.LE, 0xffffffff))
+f.add_rule(seccomp.TRACE(2326), "sigaltstack", seccomp.Arg(3, seccomp.LE, 48), seccomp.Arg(0, seccomp.LE, 0xffffffff))'
+fi
 done_testing

@@ -16,6 +16,8 @@
 
 #include <scmpkit/bpf.h>
 
+#include "filtered_child.h"
+
 #define ALLOW 0x7fff0000u
 #define ERRNO(e) (0x00050000u | (e))
 #define KILL_THREAD 0u
@@ -515,6 +517,7 @@ static void install_and_probe(const struct sk_filter_set *s, int out[3])
 	if (pid == 0) {
 		int res[4] = {0};
 		close(fd[0]);
+		filtered_child_signals();
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 			_exit(10);
 		for (size_t i = 0; i < s->n; i++) {
@@ -522,14 +525,14 @@ static void install_and_probe(const struct sk_filter_set *s, int out[3])
 			if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp)) {
 				res[3] = errno;
 				(void)!write(fd[1], res, sizeof res);
-				_exit(11);
+				filtered_child_exit(11);
 			}
 		}
 		long calls[3] = {SYS_getppid, SYS_getpid, 1000};
 		for (int i = 0; i < 3; i++)
 			res[i] = syscall(calls[i]) < 0 ? errno : 0;
 		(void)!write(fd[1], res, sizeof res);
-		_exit(0);
+		filtered_child_exit(0); /* the filter may deny exit_group: then SIGILL */
 	}
 	close(fd[1]);
 	int res[4] = {-1, -1, -1, -1};
@@ -537,8 +540,8 @@ static void install_and_probe(const struct sk_filter_set *s, int out[3])
 	close(fd[0]);
 	int st;
 	waitpid(pid, &st, 0);
-	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "seccomp(2) refused the filter: errno %d",
-		  res[3]);
+	cr_assert(!(WIFEXITED(st) && WEXITSTATUS(st) != 0) && res[3] == 0,
+		  "seccomp(2) refused the filter: errno %d", res[3]);
 	memcpy(out, res, 3 * sizeof *out);
 }
 

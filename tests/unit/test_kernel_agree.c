@@ -24,6 +24,8 @@
 
 #include <scmpkit/bpf.h>
 
+#include "filtered_child.h"
+
 #if !defined(__x86_64__)
 #error "the kernel-agreement tests are written for x86_64 hosts"
 #endif
@@ -36,37 +38,19 @@ struct shm {
 };
 static struct shm *g_shm; /* the child's only way back: no syscall needed */
 
-/* End a child without the C library's exit path: ASan intercepts _exit, and
- * it calls __asan_handle_no_return before any noreturn function, both of which
- * make syscalls the filter may deny (and then spin). So: a plain function, a
- * raw exit_group, and if the filter denies that, a trap instruction, which
- * kills the child (child_prepare reset SIGILL to its default). */
-static volatile int child_trap = 1; /* volatile: the compiler must not infer noreturn */
-static void child_exit(int code)
-{
-	syscall(SYS_exit_group, code);
-	while (child_trap)
-		__asm__ volatile("ud2");
-}
-
 static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 {
 	(void)sig, (void)ctx;
 	g_shm->trapped = 1;
 	g_shm->trap_data = si->si_errno;
-	child_exit(0);
+	filtered_child_exit(0);
 }
 
-/* In the child, before the filter: a filter may deny exit_group, so _exit ends
- * in a fault (glibc's last resort). Under ASan that fault would reach the
- * sanitizer's handler, whose report needs syscalls the filter denies, and the
- * child would never end: let faults kill it directly. */
+/* In the child, before the filter (see filtered_child.h). */
 static void child_prepare(struct shm *shm)
 {
 	g_shm = shm;
-	signal(SIGSEGV, SIG_DFL);
-	signal(SIGBUS, SIG_DFL);
-	signal(SIGILL, SIG_DFL);
+	filtered_child_signals();
 	struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
 	sigaction(SIGSYS, &sa, NULL);
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
@@ -94,7 +78,7 @@ static struct outcome run_child(const struct sock_filter *insns, size_t len, lon
 			struct sock_fprog fp = {(unsigned short)len, (struct sock_filter *)insns};
 			if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) != 0) {
 				shm->install_errno = errno;
-				child_exit(3);
+				filtered_child_exit(3);
 			}
 		}
 		shm->installed = 1;
@@ -103,7 +87,7 @@ static struct outcome run_child(const struct sock_filter *insns, size_t len, lon
 		shm->err = errno;
 		shm->ret = r;
 		shm->done = 1;
-		child_exit(0);
+		filtered_child_exit(0);
 	}
 	int st;
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
@@ -408,14 +392,14 @@ Test(kernel_agree, stacked_filters_most_restrictive_wins)
 				struct sock_fprog p1 = {4, g1}, p2 = {1, f2};
 				if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &p1) ||
 				    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &p2))
-					child_exit(3);
+					filtered_child_exit(3);
 				shm->installed = 1;
 				errno = 0;
 				long rv = syscall(SYS_getppid);
 				shm->err = errno;
 				shm->ret = rv;
 				shm->done = 1;
-				child_exit(0);
+				filtered_child_exit(0);
 			}
 			int st;
 			waitpid(pid, &st, 0);
