@@ -97,6 +97,14 @@ const char *sk_syscall_suggest(const char *name);
 size_t sk_syscall_count(enum sk_arch arch);
 bool sk_syscall_at(enum sk_arch arch, size_t i, const char **name, int64_t *nr);
 
+/* A stable id for NAME among every name known on any architecture (its index
+ * in the sorted list below), or -1 when unknown: a cheap key for a name. */
+int64_t sk_syscall_id(const char *name);
+
+/* True when NAME has a number on at least one architecture (some names in the
+ * tables exist nowhere: alpha-only calls, names kept as placeholders). */
+bool sk_syscall_numbered(const char *name);
+
 /* Every name known on any architecture (sorted), for tools that list them. */
 size_t sk_syscall_name_count(void);
 const char *sk_syscall_name_at(size_t i);

@@ -257,6 +257,20 @@ bool sk_syscall_at(enum sk_arch arch, size_t i, const char **name, int64_t *nr)
 	return true;
 }
 
+int64_t sk_syscall_id(const char *name)
+{
+	return name_index(name);
+}
+
+bool sk_syscall_numbered(const char *name)
+{
+	long i = name_index(name);
+	for (size_t t = 0; i >= 0 && t < sk_gen_table_count; t++)
+		if (sk_gen_tables[t].nr_of_name[i] >= 0)
+			return true;
+	return false;
+}
+
 size_t sk_syscall_name_count(void)
 {
 	return sk_gen_name_count;

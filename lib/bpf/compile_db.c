@@ -72,6 +72,8 @@ struct ck_db {
 	bool oom;
 	struct sys *sys;
 	size_t n_sys, cap_sys;
+	size_t *slot; /* open addressing on nr: index into sys + 1, 0 = empty */
+	size_t n_slot;  /* a power of two, at least twice cap_sys */
 	unsigned long steps; /* walked so far: see over() */
 	bool looped;
 };
@@ -671,15 +673,43 @@ void ck_db_free(struct ck_db *db)
 		free(n);
 	}
 	free(db->sys);
+	free(db->slot);
 	free(db);
 }
 
+static size_t slot_of(const struct ck_db *db, int64_t nr)
+{
+	uint64_t h = (uint64_t)nr * 0x9e3779b97f4a7c15ull;
+	size_t i = (size_t)(h >> 32) & (db->n_slot - 1);
+	while (db->slot[i] && db->sys[db->slot[i] - 1].nr != nr)
+		i = (i + 1) & (db->n_slot - 1);
+	return i;
+}
+
+/* The entry of NR, found through a hash of the numbers: a profile names
+ * hundreds of calls, and a linear search made adding them quadratic. */
 static struct sys *find(const struct ck_db *db, int64_t nr)
 {
-	for (size_t i = 0; i < db->n_sys; i++)
-		if (db->sys[i].nr == nr)
-			return &db->sys[i];
-	return NULL;
+	if (!db->n_slot)
+		return NULL;
+	size_t i = slot_of(db, nr);
+	return db->slot[i] ? &db->sys[db->slot[i] - 1] : NULL;
+}
+
+static int index_sys(struct ck_db *db)
+{
+	size_t n = 64;
+	while (n < 2 * db->cap_sys)
+		n *= 2;
+	size_t *slot = calloc(n, sizeof *slot);
+	if (!slot)
+		return -ENOMEM;
+	free(db->slot);
+	db->slot = slot;
+	db->n_slot = n;
+	for (size_t k = 0; k < db->n_sys; k++)
+		db->slot[slot_of(db, db->sys[k].nr)] = k + 1;
+	return 0;
 }
 
 int ck_db_add(struct ck_db *db, int64_t nr, const struct ck_args *a, uint32_t act, int32_t org)
@@ -702,8 +732,11 @@ int ck_db_add(struct ck_db *db, int64_t nr, const struct ck_args *a, uint32_t ac
 				return -ENOMEM;
 			db->sys = v;
 			db->cap_sys = cap;
+			if (index_sys(db) < 0)
+				return -ENOMEM;
 		}
 		db->sys[db->n_sys++] = (struct sys){nr, chain, act, org};
+		db->slot[slot_of(db, nr)] = db->n_sys;
 		return 0;
 	}
 	bool removed = false;

@@ -167,24 +167,11 @@ static size_t rule_args(const struct sk_rule *r, struct ck_args *out, size_t max
 
 /* A key for a name the arch does not have but libseccomp knows elsewhere:
  * libseccomp still builds its tree (under a pseudo number), so conflicts
- * there refuse the profile too. Names equal to an earlier one share it. */
-static int64_t pseudo_key(const struct sk_profile *p, size_t ri, size_t ni)
+ * there refuse the profile too. The same name always gets the same key: its
+ * index among all known names, below the real numbers (-2 and down). */
+static int64_t pseudo_key(const char *name)
 {
-	const char *name = p->rules[ri].names[ni];
-	int64_t k = 0;
-	for (size_t i = 0; i <= ri; i++)
-		for (size_t j = 0; j < p->rules[i].n_names && (i < ri || j <= ni); j++, k++)
-			if (!strcmp(p->rules[i].names[j], name))
-				return -2 - k;
-	return -2 - k;
-}
-
-static bool known_somewhere(const char *name)
-{
-	for (int a = 0; a < SK_ARCH_COUNT; a++)
-		if (sk_arch_info((enum sk_arch)a) && sk_syscall_nr((enum sk_arch)a, name) >= 0)
-			return true;
-	return false;
+	return -2 - sk_syscall_id(name);
 }
 
 static void refuse_conflict(const struct sk_profile *p, size_t ri, size_t ni, enum sk_arch a,
@@ -244,8 +231,8 @@ static int collect(struct ck_db *db, const struct sk_profile *p, enum sk_arch a,
 				}
 				if (!rc && nr >= 0)
 					rc = ck_db_add(db, nr, &list[k], ret, (int32_t)ri);
-				else if (!rc && mi < 0 && known_somewhere(name))
-					rc = ck_db_add(db, pseudo_key(p, ri, ni), &list[k], ret, (int32_t)ri);
+				else if (!rc && mi < 0 && sk_syscall_numbered(name))
+					rc = ck_db_add(db, pseudo_key(name), &list[k], ret, (int32_t)ri);
 			}
 			if (rc == -EEXIST) {
 				*bad_rule = ri;
