@@ -377,16 +377,15 @@ static void add_name(struct ctx *c, struct sk_rule *r, const struct jnode *n)
 		ERR(c, n->pos, "parse-name", "empty syscall name");
 		return;
 	}
-	/* A warning, not an error: runc skips names its libseccomp cannot
-	 * resolve, so such a profile still runs; the name is kept. (Calls Linux
-	 * removed, like uselib, and libseccomp's aliases are known: see
-	 * data/syscalls/obsolete.tsv.) */
+	/* An error: a name no architecture has (Linux 7.2, plus the obsolete
+	 * calls libseccomp still resolves: data/syscalls/obsolete.tsv) is a typo,
+	 * and runc would silently skip it, leaving the call to the default. */
 	if (!sk_syscall_known(s)) {
 		const char *sugg = sk_syscall_suggest(s);
 		char b[160];
-		WARN(c, n->pos, "parse-syscall",
-		     "unknown syscall \"%s\" (not in Linux 7.2 on any of the 23 architectures; "
-		     "runtimes skip it)%s", s, dym(b, sizeof b, sugg));
+		ERR(c, n->pos, "parse-syscall",
+		    "unknown syscall \"%s\" on every architecture (runc would silently skip it)%s",
+		    s, dym(b, sizeof b, sugg));
 	}
 	if (sk_rule_add_name(r, s) < 0) {
 		ERR(c, n->pos, "parse-nomem", "out of memory");

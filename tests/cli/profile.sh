@@ -46,7 +46,7 @@ ok "convert --to docker keeps conditions" sh -c '"$SCMPKIT" convert --to docker 
 
 # errors
 expect_msg "bad action: file:line:col and did you mean" 2 'typo.json:6:17: error: unknown action "SCMP_ACT_ALOW"; did you mean "SCMP_ACT_ALLOW"\?' "$SCMPKIT" fmt "$DATA/typo.json"
-expect_msg "unknown syscall is a warning with a suggestion" 2 'typo.json:5:25: warning: unknown syscall "opne".*did you mean "open"' "$SCMPKIT" fmt "$DATA/typo.json"
+expect_msg "unknown syscall is an error with a suggestion" 2 'typo.json:5:25: error: unknown syscall "opne".*did you mean "open"' "$SCMPKIT" fmt "$DATA/typo.json"
 expect_msg "missing file" 2 "cannot read" "$SCMPKIT" fmt /nonexistent.json
 expect_msg "--to is required" 2 "--to" "$SCMPKIT" convert "$DD"
 expect_msg "bad --to" 2 "oci, docker or spo" "$SCMPKIT" convert --to xml "$DD"

@@ -45,7 +45,7 @@ static const struct bad cases[] = {
 	{"arch spelt the Go way", "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"architectures\": [\"amd64\"]}",
 	 SK_SEV_WARNING, "is spelt \"SCMP_ARCH_X86_64\" in OCI profiles", 1, 55, 0},
 	{"unknown syscall", "{\"defaultAction\": \"SCMP_ACT_ERRNO\",\n \"syscalls\": [{\"names\": [\"opne\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
-	 SK_SEV_WARNING, "unknown syscall \"opne\"", 2, 26, 0},
+	 SK_SEV_ERROR, "unknown syscall \"opne\" on every architecture", 2, 26, 2},
 	{"arg index 6", ALLOW "{\"index\": 6, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]}]}", SK_SEV_ERROR,
 	 "argument index 6 is out of range", 1, 117, 2},
 	{"errnoRet 4096", "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 4096}",
