@@ -10,6 +10,8 @@
 #include <scmpkit/dangerous.h>
 #include <scmpkit/profile.h>
 
+#include "profile_helpers.h"
+
 static char *sample(const char *name)
 {
 	static char path[4096];
@@ -276,27 +278,10 @@ Test(audit, time_parse)
 	cr_expect_eq(sk_audit_time_parse("@12a", 0, &t), -EINVAL);
 }
 
-static struct sk_profile *parse_profile(const char *json)
-{
-	struct sk_diags d = {0};
-	struct sk_profile *p = sk_profile_parse(json, strlen(json), "test.json", &d);
-	cr_assert_not_null(p, "%s", d.n ? d.v[0].message : "?");
-	sk_diags_free(&d);
-	return p;
-}
-
-static const struct sk_rule *rule_with(const struct sk_profile *p, const char *name)
-{
-	for (size_t i = 0; i < p->n_rules; i++)
-		for (size_t j = 0; j < p->rules[i].n_names; j++)
-			if (!strcmp(p->rules[i].names[j], name))
-				return &p->rules[i];
-	return NULL;
-}
 
 Test(audit, learn_adds_logged_calls_but_not_dangerous_ones)
 {
-	struct sk_profile *base = parse_profile(
+	struct sk_profile *base = parse_ok(
 		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
 		"{\"names\":[\"brk\"],\"action\":\"SCMP_ACT_ALLOW\"},"
 		"{\"names\":[\"rseq\",\"getrandom\"],\"action\":\"SCMP_ACT_LOG\"}]}");
@@ -343,7 +328,7 @@ Test(audit, learn_adds_logged_calls_but_not_dangerous_ones)
 
 Test(audit, audit_mode_allow_list)
 {
-	struct sk_profile *p = parse_profile(
+	struct sk_profile *p = parse_ok(
 		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,\"syscalls\":["
 		"{\"names\":[\"read\",\"write\",\"ptrace\"],\"action\":\"SCMP_ACT_ALLOW\"},"
 		"{\"names\":[\"mkdir\",\"mount\"],\"action\":\"SCMP_ACT_KILL_PROCESS\"}]}");
@@ -374,7 +359,7 @@ Test(audit, audit_mode_allow_list)
 
 Test(audit, audit_mode_deny_list)
 {
-	struct sk_profile *p = parse_profile(
+	struct sk_profile *p = parse_ok(
 		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
 		"{\"names\":[\"mkdir\",\"kexec_load\"],\"action\":\"SCMP_ACT_ERRNO\"}]}");
 	struct sk_diags d = {0};

@@ -8,6 +8,8 @@
 
 #include <scmpkit/profile.h>
 
+#include "profile_helpers.h"
+
 static char *shared(const char *rel)
 {
 	const char *d = getenv("SK_SHARED_DATA");
@@ -27,23 +29,6 @@ static struct sk_profile *load_ok(const char *path)
 	return p;
 }
 
-static struct sk_profile *parse_ok(const char *text)
-{
-	struct sk_diags d = {0};
-	struct sk_profile *p = sk_profile_parse(text, strlen(text), "t", &d);
-	cr_assert_not_null(p, "%s", d.n ? d.v[0].message : "-");
-	sk_diags_free(&d);
-	return p;
-}
-
-static const struct sk_rule *rule_with(const struct sk_profile *p, const char *name)
-{
-	for (size_t i = 0; i < p->n_rules; i++)
-		for (size_t j = 0; j < p->rules[i].n_names; j++)
-			if (!strcmp(p->rules[i].names[j], name))
-				return &p->rules[i];
-	return NULL;
-}
 
 Test(names, actions)
 {
