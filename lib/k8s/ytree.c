@@ -1,5 +1,6 @@
 /* Positioned YAML tree built from libfyaml's event stream (see ytree.h). */
 #include "k8s/ytree.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <libfyaml.h>
@@ -297,6 +298,8 @@ int sk_yparse_each(const char *text, size_t len, const char *file, struct sk_yst
 	memset(out, 0, sizeof *out);
 	out->text = text;
 	out->len = len;
+	if (sk_utf8_check(text, len, file, "yaml-syntax", diags) < 0)
+		return -EINVAL;
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;

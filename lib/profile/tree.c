@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "profile/tree.h"
+#include "util/utf8.h"
 
 struct builder {
 	struct fy_parser *fyp;
@@ -228,6 +229,8 @@ struct jnode *jtree_parse(const char *text, size_t len, const char *file,
 			  struct sk_diags *diags)
 {
 	struct builder b = {.file = file, .diags = diags};
+	if (sk_utf8_check(text, len, file, "parse-syntax", diags) < 0)
+		return NULL;
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
 	struct fy_capture cap = {.len = 0};
