@@ -15,14 +15,6 @@ void cli_print_diags(const struct sk_diags *d)
 	bool colour = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
 	static const char *const col[] = {"\033[36m", "\033[35m", "\033[31m"};
 	for (size_t i = 0; i < d->n; i++) {
-		/* two stages (parse, normalize) may find the same thing: say it once */
-		bool seen = false;
-		for (size_t j = 0; j < i && !seen && d->n < 4096; j++)
-			seen = d->v[j].line == d->v[i].line && d->v[j].col == d->v[i].col &&
-			       !strcmp(d->v[j].message, d->v[i].message) &&
-			       !strcmp(d->v[j].file ? d->v[j].file : "", d->v[i].file ? d->v[i].file : "");
-		if (seen)
-			continue;
 		char *s = sk_diag_format(&d->v[i]);
 		if (!s)
 			continue;
