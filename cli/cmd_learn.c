@@ -11,12 +11,13 @@
 
 #include <scmpkit/audit.h>
 #include <scmpkit/profile.h>
+#include <scmpkit/runtime.h>
 
 #include "cli.h"
 
 static const char help[] =
 	"Usage: scmpkit learn [--from SOURCE] [--since T] [--comm C | --exe E | --pid P]\n"
-	"                     [-p BASE] -o OUT [--allow-dangerous]\n\n"
+	"                     [-p BASE] [-r RUNTIME] -o OUT [--allow-dangerous]\n\n"
 	"Read the kernel's seccomp audit records (SCMP_ACT_LOG, and kills) and write\n"
 	"BASE plus every logged syscall as SCMP_ACT_ALLOW: the last step of audit mode\n"
 	"(practice P5; see scmpkit audit-profile). It says how many records it read and\n"
@@ -38,6 +39,9 @@ static const char help[] =
 	"                       audit profile was made from, not the audit profile\n"
 	"  -o, --output OUT     where to write the result (atomically; - for stdout)\n"
 	"  -f, --format F       oci, docker, spo (default: BASE's, else oci)\n"
+	"  -r, --runtime NAME   add the calls runtime NAME (runc) makes itself after loading\n"
+	"                       the filter (measured; data/runtime/NAME.tsv): one run's log\n"
+	"                       shows only those its Go scheduler happened to make\n"
 	"      --allow-dangerous  add calls from Docker's blocked list too\n"
 	"  -h, --help           this help\n\n"
 	"Reading the kernel log needs root when kernel.dmesg_restrict=1.\n"
@@ -99,9 +103,12 @@ static void print_processes(const struct sk_audit_log *log)
 	free(v);
 }
 
-static void print_diff(const char *base, const char *out, const struct sk_learn_result *res)
+/* FROM: the first rule sk_profile_allow_runtime appended (n_rules when none). */
+static void print_diff(const char *base, const char *out, const struct sk_learn_result *res,
+		       size_t from)
 {
-	if (!res->added && !res->n_new_arches) {
+	const struct sk_profile *p = res->profile;
+	if (!res->added && !res->n_new_arches && from == p->n_rules) {
 		fprintf(stderr, "nothing to add: %s already allows every logged call\n",
 			base ? base : "the base profile");
 		return;
@@ -123,6 +130,12 @@ static void print_diff(const char *base, const char *out, const struct sk_learn_
 			sk_arch_info(e->arch)->short_name, e->count, e->comm ? e->comm : "?",
 			sk_action_name(e->action));
 	}
+	for (size_t i = from; i < p->n_rules; i++)
+		for (size_t j = 0; j < p->rules[i].n_names; j++)
+			fprintf(stderr, "+ %-24s SCMP_ACT_ALLOW   # %s\n", p->rules[i].names[j],
+				strstr(p->rules[i].comment, "only with")
+					? "the runtime's, with noNewPrivileges false"
+					: "the runtime's, after it loads the filter");
 }
 
 static void print_skipped(const struct sk_learn_result *res, bool allow_dangerous)
@@ -168,18 +181,19 @@ int cmd_learn(int argc, char **argv)
 		{"base", required_argument, NULL, 'p'},
 		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'f'},
+		{"runtime", required_argument, NULL, 'r'},
 		{"allow-dangerous", no_argument, NULL, OPT_ALLOW_DANGEROUS},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	const char *from = "auto", *base_file = NULL, *out = NULL;
+	const char *from = "auto", *base_file = NULL, *out = NULL, *runtime = NULL;
 	bool allow_dangerous = false;
 	int format = -1, selectors = 0;
 	struct sk_audit_filter filter;
 	sk_audit_filter_init(&filter);
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "F:s:c:e:P:p:o:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "F:s:c:e:P:p:o:f:r:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
 			from = optarg;
@@ -218,6 +232,14 @@ int cmd_learn(int argc, char **argv)
 			if (format < 0 || format == SK_FORMAT_RUNC_CONFIG)
 				return cli_usage("learn", "unknown format '%s' (oci, docker, spo)", optarg);
 			break;
+		case 'r': {
+			const struct sk_runtime_call *calls;
+			if (sk_runtime_calls(optarg, &calls) < 0)
+				return cli_usage("learn", "unknown runtime '%s' (measured: %s)", optarg,
+						 sk_runtime_names());
+			runtime = optarg;
+			break;
+		}
 		case OPT_ALLOW_DANGEROUS:
 			allow_dangerous = true;
 			break;
@@ -287,7 +309,14 @@ int cmd_learn(int argc, char **argv)
 	struct sk_learn_result res;
 	int rc = EXIT_USAGE;
 	char *text = NULL;
-	if (sk_learn(base, &log, allow_dangerous, &res, &d) == 0) {
+	size_t runtime_from = 0;
+	int lr = sk_learn(base, &log, allow_dangerous, &res, &d);
+	if (lr == 0) {
+		runtime_from = res.profile->n_rules;
+		if (runtime)
+			lr = sk_profile_allow_runtime(res.profile, runtime, &d);
+	}
+	if (lr >= 0) {
 		if (format < 0)
 			format = base && base->format != SK_FORMAT_RUNC_CONFIG ? (int)base->format
 									     : SK_FORMAT_OCI;
@@ -296,7 +325,7 @@ int cmd_learn(int argc, char **argv)
 	cli_print_diags(&d);
 	print_fixes(&d);
 	if (text) {
-		print_diff(base_file, out, &res);
+		print_diff(base_file, out, &res, runtime_from);
 		print_skipped(&res, allow_dangerous);
 		if (cli_write_output(out, text) == 0)
 			rc = EXIT_OK;

@@ -11,14 +11,21 @@
 # thread and the tasks it clones afterwards make (they inherit the filter), up
 # to and including the execve of the container's command, is runc's own and
 # must be allowed by the container's profile. The union over the runs is kept
-# (Go's runtime threads add calls that vary from run to run).
+# (Go's runtime threads add calls that vary from run to run). Every core is
+# kept busy meanwhile: under contention Go's scheduler preempts and parks
+# runc's init, and makes calls (rt_sigreturn, futex) a quiet run may not make.
 #   usage: data/runtime/measure-runc.sh [RUNS] > data/runtime/runc.tsv
 set -eu
 RUNS=${1:-10}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../tests/e2e/bundle.sh"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+load=""
+trap 'kill $load 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq "$(nproc)"); do
+	sh -c 'while :; do :; done' &
+	load="$load $!"
+done
 cat >"$tmp/prof.json" <<'JSON'
 {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
  "syscalls": [{"names": ["kexec_load"], "action": "SCMP_ACT_ERRNO"}]}
@@ -90,7 +97,7 @@ print('# Syscalls runc makes itself after loading the container\'s seccomp filte
 print('# measured by data/runtime/measure-runc.sh (strace -f of `runc run` on the')
 print('# busybox bundle running /bin/true; calls of the `runc init` thread after its')
 print('# prctl(PR_SET_SECCOMP) and the tasks it clones, up to and including the execve of the')
-print(f'# command; union of {runs} runs per case). {version}.')
+print(f'# command; union of {runs} runs per case, every core kept busy). {version}.')
 print('# Columns: syscall, made with noNewPrivileges true (nnp), made with it false (no_nnp).')
 print('syscall\tnnp\tno_nnp')
 for name in sorted(res['true'] | res['false']):

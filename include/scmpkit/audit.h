@@ -52,6 +52,9 @@ enum sk_audit_line {
 	SK_AUDIT_LINE_SUPPRESSED, /* "kauditd_printk_skb: N callbacks suppressed" */
 	SK_AUDIT_LINE_LOST,       /* "audit: audit_lost=N ...", "printk limit exceeded", ... */
 	SK_AUDIT_LINE_MALFORMED,  /* looks like a seccomp record but is truncated or broken */
+	SK_AUDIT_LINE_HANDOVER,   /* auditd started or stopped: records before and after it
+	                             went to different logs (audit.log's DAEMON_START/END/ABORT,
+	                             the kernel log's "op=set audit_pid=0"); REC has its time */
 };
 
 struct sk_audit_record {
@@ -113,6 +116,8 @@ struct sk_audit_log {
 	uint64_t serial_missing; /* serial numbers missing between records read (in the --since window) */
 	size_t serial_gaps;      /* ... in how many gaps */
 	uint64_t kmsg_overwritten; /* /dev/kmsg records overwritten before we read them */
+	size_t handovers;        /* auditd starts/stops in the window: serials restart after each */
+	int64_t last_handover;   /* time of the last one */
 	enum sk_audit_form form; /* form of the last seccomp record read */
 	/* state of the gap detector */
 	bool have_serial;

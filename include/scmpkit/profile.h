@@ -165,6 +165,14 @@ int sk_rule_add_arg(struct sk_rule *r, unsigned index, enum sk_op op,
 		    uint64_t value, uint64_t value_two);
 int sk_profile_add_arch(struct sk_profile *p, enum sk_arch a);
 
+/* A rule that applies whatever the arguments: no args, no includes/excludes. */
+bool sk_rule_plain(const struct sk_rule *r);
+/* R lists NAME. */
+bool sk_rule_names(const struct sk_rule *r, const char *name);
+/* NAME is allowed for every argument: by the default action or by a plain
+ * SCMP_ACT_ALLOW rule of its own. */
+bool sk_profile_allows_outright(const struct sk_profile *p, const char *name);
+
 /* ---- parse ------------------------------------------------------------ */
 
 /* Parse a profile from text in any supported format (detected: OCI, Docker,

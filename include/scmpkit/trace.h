@@ -25,6 +25,7 @@
 #include <scmpkit/arch.h>
 #include <scmpkit/diag.h>
 #include <scmpkit/profile.h>
+#include <scmpkit/runtime.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -166,15 +167,6 @@ struct sk_profile *sk_trace_to_profile(const struct sk_trace_result *r,
 				       const struct sk_trace_profile_opts *o,
 				       struct sk_diags *d);
 
-/* Calls a runtime makes itself after it loaded the container's filter, as
- * measured (data/runtime/<runtime>.tsv, compiled in): whether each is made
- * with noNewPrivileges true (nnp) and false (no_nnp). Sets *CALLS to a static
- * table and returns its length; -ENOENT for an unknown runtime. */
-struct sk_runtime_call {
-	const char *name;
-	bool nnp, no_nnp;
-};
-int sk_runtime_calls(const char *runtime, const struct sk_runtime_call **calls);
 
 #ifdef __cplusplus
 }

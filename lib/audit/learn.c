@@ -59,39 +59,13 @@ static int collect(const struct sk_audit_log *log, struct sk_learn_result *out)
 	return 0;
 }
 
-static bool plain(const struct sk_rule *r)
-{
-	return !r->n_args && (!r->has_includes || sk_cond_empty(&r->includes)) &&
-	       (!r->has_excludes || sk_cond_empty(&r->excludes));
-}
-
-static bool rule_names(const struct sk_rule *r, const char *name)
-{
-	for (size_t i = 0; i < r->n_names; i++)
-		if (!strcmp(r->names[i], name))
-			return true;
-	return false;
-}
-
-/* Allowed for every argument by a rule of its own. */
-static bool allowed(const struct sk_profile *p, const char *name)
-{
-	if (p->default_action == SK_ACT_ALLOW)
-		return true;
-	for (size_t i = 0; i < p->n_rules; i++)
-		if (p->rules[i].action == SK_ACT_ALLOW && plain(&p->rules[i]) &&
-		    rule_names(&p->rules[i], name))
-			return true;
-	return false;
-}
-
 /* A name BASE logs outright moves to ALLOW: drop it from its LOG rules (and
  * drop rules left without names). */
 static void unlog(struct sk_profile *p, const char *name)
 {
 	for (size_t i = 0; i < p->n_rules;) {
 		struct sk_rule *r = &p->rules[i];
-		if (r->action == SK_ACT_LOG && plain(r)) {
+		if (r->action == SK_ACT_LOG && sk_rule_plain(r)) {
 			for (size_t j = 0; j < r->n_names;) {
 				if (strcmp(r->names[j], name)) {
 					j++;
@@ -173,7 +147,7 @@ int sk_learn(const struct sk_profile *base, const struct sk_audit_log *log,
 			mine = !strcmp(names[j], e->name);
 		if (mine) {
 			e->added = true;
-		} else if (allowed(p, e->name)) {
+		} else if (sk_profile_allows_outright(p, e->name)) {
 			e->already = true;
 		} else {
 			unlog(p, e->name);

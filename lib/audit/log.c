@@ -127,6 +127,15 @@ int sk_audit_log_feed(struct sk_audit_log *log, const char *line, size_t len,
 	case SK_AUDIT_LINE_LOST:
 		log->lost_lines++;
 		return 0;
+	case SK_AUDIT_LINE_HANDOVER:
+		/* the serials on either side of it went to different logs: a gap
+		 * across it is not a loss of this log's, the handover is reported */
+		if (!before_since(&rec, filter)) {
+			log->handovers++;
+			log->last_handover = rec.time;
+			log->have_serial = false;
+		}
+		return 0;
 	case SK_AUDIT_LINE_AUDIT:
 		log->other_audit++;
 		track_serial(log, &rec, filter);
@@ -317,6 +326,10 @@ size_t sk_audit_log_explain_loss(const struct sk_audit_log *log, struct sk_diags
 	static const char fix[] =
 		"for the learning run, set 'sysctl -w kernel.printk_ratelimit=0' (and restore it "
 		"after), or run auditd and learn from /var/log/audit/audit.log";
+	/* auditd takes records from the kernel, which drops them when its backlog is full */
+	static const char fix_auditd[] =
+		"for the learning run, raise the kernel's audit backlog ('auditctl -b 8192'); "
+		"'auditctl -s' shows the lost count";
 	size_t added = 0;
 	bool kernel_log = log->form != SK_AUDIT_FORM_AUDITD;
 	int interval = -1, burst = -1;
@@ -333,8 +346,25 @@ size_t sk_audit_log_explain_loss(const struct sk_audit_log *log, struct sk_diags
 			     (unsigned long long)log->serial_missing, log->serial_gaps,
 			     kernel_log ? " — dropped by the printk rate limit, or taken by auditd "
 					  "while it ran"
-					: "");
-		sk_diags_set_fix(diags, fix);
+					: " — dropped by the kernel (audit backlog full)");
+		sk_diags_set_fix(diags, kernel_log ? fix : fix_auditd);
+		added++;
+	}
+	if (log->handovers) {
+		/* a gap across a handover is not counted above: say where they went */
+		sk_diags_add(diags, SK_SEV_WARNING, NULL, 0, 0, "audit-handover",
+			     kernel_log ? "auditd ran within the window (it stopped %zu time(s), "
+					  "last at @%lld): the records it took are in its log, "
+					  "not in the kernel log"
+					: "auditd started or stopped %zu time(s) within the window "
+					  "(last at @%lld): records made while it was not running "
+					  "went to the kernel log, not here",
+			     log->handovers, (long long)log->last_handover);
+		sk_diags_set_fix(diags, kernel_log
+						? "learn from /var/log/audit/audit.log too (--from auditd, "
+						  "-p with this output)"
+						: "learn from the kernel log too (--from kmsg, -p with this "
+						  "output), or start the window after auditd started (--since)");
 		added++;
 	}
 	if (suppressed) {

@@ -271,11 +271,19 @@ enum sk_audit_line sk_audit_parse_line(const char *line, size_t len,
 		const char *t = find(s, end, "type=");
 		const char *a = t ? find(t, end, "audit(") : NULL;
 		if (a && stamp(a, end, rec)) {
-			/* auditd's own records carry auditd's serials, not the kernel's */
+			/* auditd's own records carry auditd's serials, not the kernel's;
+			 * its start and end (1200..1202) hand the records over */
+			if (find(t, a, "type=DAEMON_START") || find(t, a, "type=DAEMON_END") ||
+			    find(t, a, "type=DAEMON_ABORT") || find(t, a, "type=1200 ") ||
+			    find(t, a, "type=1201 ") || find(t, a, "type=1202 "))
+				return SK_AUDIT_LINE_HANDOVER;
 			if (find(t, a, "type=DAEMON_") || find(t, a, "type=12")) {
 				rec->has_stamp = false;
 				return SK_AUDIT_LINE_OTHER;
 			}
+			/* the kernel log: auditd unregistered, records come back here */
+			if (find(a, end, "op=set audit_pid=0 "))
+				return SK_AUDIT_LINE_HANDOVER;
 			return SK_AUDIT_LINE_AUDIT;
 		}
 		return SK_AUDIT_LINE_OTHER;

@@ -435,3 +435,28 @@ size_t sk_profile_arches(const struct sk_profile *p, enum sk_arch out[SK_ARCH_CO
 #undef ADD
 	return n;
 }
+
+bool sk_rule_plain(const struct sk_rule *r)
+{
+	return !r->n_args && (!r->has_includes || sk_cond_empty(&r->includes)) &&
+	       (!r->has_excludes || sk_cond_empty(&r->excludes));
+}
+
+bool sk_rule_names(const struct sk_rule *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_names; i++)
+		if (!strcmp(r->names[i], name))
+			return true;
+	return false;
+}
+
+bool sk_profile_allows_outright(const struct sk_profile *p, const char *name)
+{
+	if (p->default_action == SK_ACT_ALLOW)
+		return true;
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (p->rules[i].action == SK_ACT_ALLOW && sk_rule_plain(&p->rules[i]) &&
+		    sk_rule_names(&p->rules[i], name))
+			return true;
+	return false;
+}

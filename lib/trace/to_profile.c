@@ -263,36 +263,9 @@ static int build(struct builder *b, const struct sk_trace_result *res,
 				return r;
 		}
 	if (o->runtime) {
-		const struct sk_runtime_call *calls;
-		int n = sk_runtime_calls(o->runtime, &calls);
-		if (n < 0) {
-			sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-runtime",
-				     "unknown runtime '%s' (known: runc)", o->runtime);
-			return -EINVAL;
-		}
-		/* one rule per case, so each comment says when the call is needed */
-		static const char *const why_case[] = {
-			"calls %s makes itself after loading the filter (noNewPrivileges "
-			"true, allowPrivilegeEscalation false; measured: data/runtime/%s.tsv)",
-			"calls %s makes itself after loading the filter only with "
-			"noNewPrivileges false (allowPrivilegeEscalation true; measured: "
-			"data/runtime/%s.tsv)",
-		};
-		for (int c = 0; c < 2; c++) {
-			char names[2048] = "";
-			for (int i = 0; i < n; i++) {
-				if (c == 0 ? !calls[i].nnp : calls[i].nnp || !calls[i].no_nnp)
-					continue;
-				if (strlen(names) + strlen(calls[i].name) + 2 < sizeof names) {
-					strcat(names, calls[i].name);
-					strcat(names, " ");
-				}
-			}
-			snprintf(why, sizeof why, why_case[c], o->runtime, o->runtime);
-			int r = add_group(b, names, why);
-			if (r < 0)
-				return r;
-		}
+		int r = sk_profile_allow_runtime(b->p, o->runtime, d);
+		if (r < 0)
+			return r == -ENOENT ? -EINVAL : r;
 	}
 	return 0;
 }

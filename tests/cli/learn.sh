@@ -49,6 +49,24 @@ expect_msg "a dangerous call is not added, with Docker's reason" 0 "! ptrace +NO
 ok "... and is not in the profile" sh -c "! grep -q ptrace '$P/p1.json'"
 ok "--allow-dangerous adds it" sh -c "'$SCMPKIT' learn --from '$P/ptrace.log' --allow-dangerous -o '$P/p2.json' 2>/dev/null && grep -q ptrace '$P/p2.json'"
 
+# --runtime: what runc calls itself after loading the filter, whether or not the log shows it
+expect_msg "--runtime runc adds runc's late calls the log does not show" 0 \
+	"^\\+ futex +SCMP_ACT_ALLOW +# the runtime's, after it loads the filter" \
+	"$SCMPKIT" learn --from "$D/auditd-enriched.log" -p "$P/base.json" --runtime runc -o "$P/rt.json"
+ok "--runtime runc, docker format" "$SCMPKIT" learn --from "$D/auditd-enriched.log" -p "$P/base.json" \
+	--runtime runc -f docker -o "$P/rt-docker.json"
+expect_out "... in two rules of their own, with comments saying when" \
+	"calls runc makes itself after loading the filter (noNewPrivileges true|calls runc makes itself after loading the filter only with noNewPrivileges false (allowPrivilegeEscalation true; measured: data/runtime/runc.tsv)" \
+	"$PY" -c 'import json,sys
+p=json.load(open(sys.argv[1]))
+print("|".join(r["comment"].split(",")[0] for r in p["syscalls"] if "runc" in r.get("comment","")))' "$P/rt-docker.json"
+expect_out "... and calls already allowed are not added twice" "1" \
+	"$PY" -c 'import json,sys
+p=json.load(open(sys.argv[1]))
+print(sum(r["names"].count("execve") for r in p["syscalls"]))' "$P/rt.json"
+expect_msg "an unknown runtime is a usage error naming the measured ones" 2 "unknown runtime 'crun' \\(measured: runc\\)" \
+	"$SCMPKIT" learn --from "$D/journal.txt" --runtime crun -o "$P/x.json"
+
 # usage
 expect_msg "-o is required" 2 "-o OUT is required" "$SCMPKIT" learn --from "$D/journal.txt"
 expect_msg "one selector" 2 "one of --comm" "$SCMPKIT" learn --from "$D/journal.txt" --comm a --pid 3 -o "$P/x.json"

@@ -47,12 +47,15 @@ prog_runc() { # PROFILE BUSYBOX-DIR-IN-ROOTFS NAME
 
 # learn from the log: the host copy, the container copy, and runc's own calls
 # after it loaded the filter (P1: a few remain even with noNewPrivileges).
+# --runtime runc adds the calls runc was measured to make there: one run's log
+# shows only those its Go scheduler happened to make (a run without futex in
+# the log made a profile that crashed runc's init under load).
 learn_all() { # BASE OUT SINCE
 	"$SCMPKIT" learn --from "$SK_LOG_FROM" --exe "$W/$TAG/busybox" --since "@$3" -p "$1" -o "$W/L1.json" \
 		>"$W/learn1.txt" 2>&1 &&
 	"$SCMPKIT" learn --from "$SK_LOG_FROM" --exe "/$TAG/busybox" --since "@$3" -p "$W/L1.json" -o "$W/L2.json" \
 		>"$W/learn2.txt" 2>&1 &&
-	"$SCMPKIT" learn --from "$SK_LOG_FROM" --comm 'runc:[2:INIT]' --since "@$3" -p "$W/L2.json" \
+	"$SCMPKIT" learn --from "$SK_LOG_FROM" --comm 'runc:[2:INIT]' --since "@$3" -p "$W/L2.json" --runtime runc \
 		-o "$2" >"$W/learn3.txt" 2>&1
 }
 

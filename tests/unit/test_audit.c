@@ -190,6 +190,67 @@ Test(audit, auditd_log_has_no_gap)
 	sk_audit_log_free(&log);
 }
 
+static bool said(const struct sk_diags *d, const char *rule, const char *text)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].rule && !strcmp(d->v[i].rule, rule) && strstr(d->v[i].message, text))
+			return true;
+	return false;
+}
+
+/* A gap across auditd's start or stop is records that went to the other log:
+ * reported as such, not as records the kernel lost. */
+Test(audit, a_handover_to_or_from_auditd_is_not_a_loss)
+{
+	static const struct {
+		const char *file;
+		size_t seccomp, handovers;
+		const char *says;
+	} cases[] = {
+		/* DAEMON_END, DAEMON_START */
+		{"auditd-restart.log", 11, 2, "records made while it was not running went to the kernel log"},
+		/* op=set audit_pid=0 */
+		{"dmesg-auditd-stop.txt", 4, 1, "the records it took are in its log"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct sk_audit_log log;
+		read_sample(&log, cases[i].file, NULL);
+		cr_expect_eq(log.seccomp, cases[i].seccomp, "%s", cases[i].file);
+		cr_expect_eq(log.serial_missing, 0, "%s", cases[i].file);
+		cr_expect_eq(log.handovers, cases[i].handovers, "%s", cases[i].file);
+		struct sk_diags d = {0};
+		sk_audit_log_explain_loss(&log, &d);
+		cr_expect(said(&d, "audit-handover", cases[i].says), "%s", cases[i].file);
+		cr_expect(!said(&d, "audit-lost", ""), "%s", cases[i].file);
+		sk_diags_free(&d);
+		sk_audit_log_free(&log);
+	}
+	/* a window that starts after the handover: nothing to say */
+	struct sk_audit_filter f;
+	sk_audit_filter_init(&f);
+	f.has_since = true;
+	f.since = 1795883386;
+	struct sk_audit_log log;
+	read_sample(&log, "auditd-restart.log", &f);
+	cr_expect_eq(log.handovers, 0);
+	sk_audit_log_free(&log);
+	/* a real gap in audit.log: the kernel's backlog, with auditd's fix */
+	memset(&log, 0, sizeof log);
+	static const char gap[] =
+		"type=SECCOMP msg=audit(1795883385.775:10): auid=0 uid=0 gid=0 ses=1 pid=1 "
+		"comm=\"a\" exe=\"/a\" sig=0 arch=c000003e syscall=83 compat=0 ip=0x1 code=0x7ffc0000\n"
+		"type=SECCOMP msg=audit(1795883385.775:14): auid=0 uid=0 gid=0 ses=1 pid=1 "
+		"comm=\"a\" exe=\"/a\" sig=0 arch=c000003e syscall=84 compat=0 ip=0x1 code=0x7ffc0000\n";
+	cr_assert_eq(sk_audit_log_feed_text(&log, gap, sizeof gap - 1, NULL), 0);
+	cr_expect_eq(log.serial_missing, 3);
+	struct sk_diags d = {0};
+	sk_audit_log_explain_loss(&log, &d);
+	cr_expect(said(&d, "audit-lost", "audit backlog full"));
+	cr_expect(d.n && d.v[0].fix && strstr(d.v[0].fix, "auditctl -b"));
+	sk_diags_free(&d);
+	sk_audit_log_free(&log);
+}
+
 Test(audit, malformed_and_truncated_lines_are_counted_and_skipped)
 {
 	struct sk_audit_log log;

@@ -111,18 +111,6 @@ Test(trace, profile_has_recorded_essentials_vdso_and_arches)
 	free(r);
 }
 
-Test(trace, runtime_table_is_compiled_in)
-{
-	const struct sk_runtime_call *c;
-	int n = sk_runtime_calls("runc", &c);
-	cr_assert_gt(n, 0);
-	bool execve_nnp = false;
-	for (int i = 0; i < n; i++)
-		execve_nnp |= !strcmp(c[i].name, "execve") && c[i].nnp && c[i].no_nnp;
-	cr_expect(execve_nnp);
-	cr_expect_eq(sk_runtime_calls("crun-not-measured", &c), -ENOENT);
-}
-
 Test(trace, ptrace_records_a_real_command)
 {
 	char *argv[] = {"/bin/sh", "-c", "exit 7", NULL};
