@@ -1,10 +1,11 @@
 /* Decision ranges -> classic BPF.
  *
  * Layout: load arch, one JEQ per audit arch (the host's first), then per arch:
- * load nr, an optimal binary search over the ranges (JGE K only), whose leaves
- * are return instructions or argument-check blocks. A syscall that needs no
- * argument therefore reaches its RET through loads of arch and nr and JEQ/JGE
- * only: the kernel's action cache can prove it (seccomp_cache_prepare).
+ * load nr, an optimal weighted binary search over the ranges (JGE K), whose
+ * leaves test up to two single numbers by JEQ K and end in return
+ * instructions or argument-check blocks. A syscall that needs no argument
+ * therefore reaches its RET through loads of arch and nr and JEQ/JGE only: the
+ * kernel's action cache can prove it (seccomp_cache_prepare).
  *
  * The program is emitted backwards (last instruction first), so every jump
  * target already has its place: an instruction's id is the number of
@@ -293,6 +294,34 @@ static double weight(uint32_t lo, uint32_t hi, const uint32_t *wlo, const uint32
 	return w;
 }
 
+/* A leaf of the search tree: ranges FIRST..LAST, all of decision BG but for
+ * up to MAX_POINTS single numbers between them (ranges FIRST+1, FIRST+3, ...).
+ * A JEQ per such number costs one instruction where splitting it off by
+ * JGE costs two, and it runs no slower: an allow-list's isolated calls
+ * among denied numbers are most of a small profile's ranges. */
+#define MAX_POINTS 2
+struct seg {
+	size_t first, last;
+	size_t n_points;
+};
+
+/* Ranges -> leaves, greedily from the left. Returns the count. */
+static size_t segment(const struct ck_range *r, size_t n, struct seg *out)
+{
+	size_t n_seg = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct seg sg = {i, i, 0};
+		while (sg.n_points < MAX_POINTS && i + 2 < n && r[i + 1].lo == r[i + 1].hi &&
+		       r[i + 2].decision == r[sg.first].decision) {
+			sg.n_points++;
+			i += 2;
+		}
+		sg.last = i;
+		out[n_seg++] = sg;
+	}
+	return n_seg;
+}
+
 struct tree {
 	size_t n;
 	double *w;     /* prefix sums of weights: w[i] = sum of ranges < i */
@@ -302,8 +331,14 @@ struct tree {
 
 /* Optimal alphabetic tree by dynamic programming with Knuth's bound on the
  * split (root[i][j-1] <= root[i][j] <= root[i+1][j]): O(n^2). */
-static int tree_build(struct tree *t, const struct ck_range *r, size_t n, const uint32_t *wlo,
-		      const uint32_t *whi, size_t nw)
+/* Extra weight of a number whose decision checks arguments: such calls
+ * (clone, ioctl, socket, ...) are frequent and never in the kernel's action
+ * cache, so they sit near the root instead of among the rare numbers. */
+#define HOT_WEIGHT 32.0
+
+static int tree_build(struct tree *t, const struct ck_model *m, const struct ck_range *r,
+		      const struct seg *s, size_t n, const uint32_t *wlo, const uint32_t *whi,
+		      size_t nw)
 {
 	t->n = n;
 	t->w = malloc((n + 1) * sizeof *t->w);
@@ -312,8 +347,15 @@ static int tree_build(struct tree *t, const struct ck_range *r, size_t n, const 
 	if (!t->w || !t->cost || !t->root)
 		return -ENOMEM;
 	t->w[0] = 0;
-	for (size_t i = 0; i < n; i++)
-		t->w[i + 1] = t->w[i] + weight(r[i].lo, r[i].hi, wlo, whi, nw);
+	for (size_t i = 0; i < n; i++) {
+		double w = weight(r[s[i].first].lo, r[s[i].last].hi, wlo, whi, nw);
+		for (size_t k = s[i].first; k <= s[i].last; k++) {
+			const struct ck_decision *d = &m->decisions[r[k].decision];
+			if (d->owned && d->n_chains)
+				w += HOT_WEIGHT;
+		}
+		t->w[i + 1] = t->w[i] + w;
+	}
 	for (size_t i = 0; i < n; i++) {
 		t->cost[i * n + i] = 0;
 		t->root[i * n + i] = i;
@@ -355,6 +397,8 @@ struct gen {
 	const struct ck_model *m;
 	const struct ck_group *g;
 	size_t *block;  /* per decision: entry id of its argument block, or SIZE_MAX */
+	struct seg *seg;
+	size_t n_seg;
 	struct tree t;
 	bool big;       /* too many ranges for the quadratic table: halve by count */
 };
@@ -369,15 +413,25 @@ static size_t leaf(struct gen *G, size_t d)
 	return G->block[d];
 }
 
+/* A segment: its single numbers by JEQ, in order, then its background. */
+static size_t emit_seg(struct gen *G, const struct seg *sg)
+{
+	const struct ck_range *r = G->g->ranges;
+	size_t at = leaf(G, r[sg->first].decision);
+	for (size_t p = sg->last; p > sg->first; p -= 2)
+		at = jcond(G->e, BPF_JEQ, r[p - 1].lo, leaf(G, r[p - 1].decision), at);
+	return at;
+}
+
 static size_t emit_tree(struct gen *G, size_t i, size_t j)
 {
 	const struct ck_range *r = G->g->ranges;
 	if (i == j)
-		return leaf(G, r[i].decision);
+		return emit_seg(G, &G->seg[i]);
 	size_t k = G->big ? i + (j - i) / 2 : G->t.root[i * G->t.n + j];
 	size_t right = emit_tree(G, k + 1, j);
 	size_t left = emit_tree(G, i, k);
-	return jcond(G->e, BPF_JGE, r[k + 1].lo, right, left);
+	return jcond(G->e, BPF_JGE, r[G->seg[k + 1].first].lo, right, left);
 }
 
 #define BIG_TREE 3000 /* ranges; beyond, the DP table would be too large */
@@ -387,8 +441,13 @@ static int emit_group(struct emitter *e, const struct ck_model *m, const struct 
 {
 	struct gen G = {.e = e, .m = m, .g = g};
 	G.block = malloc((m->n_decisions ? m->n_decisions : 1) * sizeof *G.block);
-	if (!G.block)
+	G.seg = malloc((g->n_ranges ? g->n_ranges : 1) * sizeof *G.seg);
+	if (!G.block || !G.seg) {
+		free(G.block);
+		free(G.seg);
 		return -ENOMEM;
+	}
+	G.n_seg = segment(g->ranges, g->n_ranges, G.seg);
 	for (size_t d = 0; d < m->n_decisions; d++)
 		G.block[d] = SIZE_MAX;
 	/* argument blocks first (they end up after the tree) */
@@ -405,16 +464,18 @@ static int emit_group(struct emitter *e, const struct ck_model *m, const struct 
 		base = (uint32_t)first;
 	uint32_t wlo[2] = {base, SK_X32_SYSCALL_BIT}, whi[2] = {base + 511, SK_X32_SYSCALL_BIT + 1023};
 	size_t nw = g->audit_arch == sk_arch_info(SK_ARCH_X86_64)->audit_arch ? 2 : 1;
-	G.big = g->n_ranges > BIG_TREE;
-	if (!G.big && tree_build(&G.t, g->ranges, g->n_ranges, wlo, whi, nw) < 0) {
+	G.big = G.n_seg > BIG_TREE;
+	if (!G.big && tree_build(&G.t, m, g->ranges, G.seg, G.n_seg, wlo, whi, nw) < 0) {
 		tree_free(&G.t);
 		free(G.block);
+		free(G.seg);
 		return -ENOMEM;
 	}
-	size_t root = emit_tree(&G, 0, g->n_ranges - 1);
+	size_t root = emit_tree(&G, 0, G.n_seg - 1);
 	*entry = load(e, offsetof(struct seccomp_data, nr), root);
 	tree_free(&G.t);
 	free(G.block);
+	free(G.seg);
 	return e->oom ? -ENOMEM : 0;
 }
 
