@@ -8,6 +8,7 @@
 
 #include <scmpkit/arch.h>
 #include <scmpkit/dangerous.h>
+#include <scmpkit/runtime.h>
 
 #include "lint/internal.h"
 
@@ -150,6 +151,41 @@ static void check_essentials(const struct sk_profile *p, const enum sk_arch *arc
 		if (!blocking)
 			out->v[out->n - 1].severity = SK_SEV_WARNING;
 	}
+}
+
+/* P1: "a few runtime calls remain either way". runc makes these after
+ * loading the filter even with no_new_privs; a profile that blocks them
+ * stops the container from starting, or only now and then: runc's init is a
+ * Go program and makes futex or rt_sigreturn when its scheduler needs them. */
+static void check_runtime(const struct sk_profile *p, const enum sk_arch *arches,
+			  size_t n_arches, struct sk_diags *out)
+{
+	if (permits(p->default_action) || p->default_action == SK_ACT_NOTIFY ||
+	    p->default_action == SK_ACT_TRACE)
+		return;
+	const struct sk_runtime_call *calls;
+	int n = sk_runtime_calls("runc", &calls);
+	char missing[512] = "";
+	size_t count = 0;
+	for (int i = 0; i < n; i++) {
+		bool exists = false;
+		for (size_t a = 0; a < n_arches; a++)
+			exists |= sk_syscall_nr(arches[a], calls[i].name) >= 0;
+		if (!calls[i].nnp || !exists || permitted(p, calls[i].name))
+			continue;
+		size_t l = strlen(missing);
+		snprintf(missing + l, sizeof missing - l, "%s%s", count ? ", " : "", calls[i].name);
+		count++;
+	}
+	if (!count)
+		return;
+	struct sk_pos at = p->default_action_pos.line ? p->default_action_pos : p->pos;
+	sk_lint_report(out, "P1-runtime-calls", p->file, at,
+		       "if runc will load this profile, allow them: scmpkit record --runtime "
+		       "runc or scmpkit learn --runtime runc adds them",
+		       "runc makes %s itself after loading the filter, even with no_new_privs: "
+		       "under runc the container fails to start, every time or now and then",
+		       missing);
 }
 
 static void check_names(const struct sk_profile *p, const enum sk_arch *arches,
@@ -318,6 +354,7 @@ int sk_lint_profile(const struct sk_profile *p, const struct sk_lint_opts *opts,
 	size_t n = sk_profile_arches(p, arches);
 	check_default(p, out);
 	check_essentials(p, arches, n, out);
+	check_runtime(p, arches, n, out);
 	check_names(p, arches, n, out);
 	check_duplicates(p, out);
 	check_notify_and_args(p, arches, n, out);

@@ -261,11 +261,11 @@ static void emit_spo(struct buf *b, const struct sk_profile *p)
 		put(b, "\n  namespace: ");
 		put_str(b, p->spo_namespace);
 	}
+	/* The operator's CRD (v1beta1) has no defaultErrnoRet: kubectl's strict
+	 * field validation rejects the object, and the profile it writes leaves
+	 * the default errno to the runtime (EPERM). sk_profile_emit warns when
+	 * that changes the profile. */
 	put(b, "\nspec:\n  defaultAction: %s\n", sk_action_name(p->default_action));
-	/* Not every SPO release's CRD has this field (an API server then drops
-	 * it, and the default errno becomes EPERM); written so as not to lose it. */
-	if (p->has_default_errno_ret)
-		put(b, "  defaultErrnoRet: %" PRIu32 "\n", p->default_errno_ret);
 	if (p->spo_base_profile) {
 		put(b, "  baseProfileName: ");
 		put_str(b, p->spo_base_profile);
@@ -358,6 +358,16 @@ char *sk_profile_emit(const struct sk_profile *p, enum sk_format format, struct 
 		sk_diags_add(diags, SK_SEV_ERROR, file, 0, 0, "emit-invalid",
 			     "the profile has no valid default action");
 		return NULL;
+	}
+	if (format == SK_FORMAT_SPO && p->has_default_errno_ret && p->default_errno_ret != EPERM &&
+	    (p->default_action == SK_ACT_ERRNO || p->default_action == SK_ACT_TRACE)) {
+		const char *name = sk_errno_name((int)p->default_errno_ret);
+		sk_diags_add(diags, SK_SEV_WARNING, file, p->default_action_pos.line,
+			     p->default_action_pos.col, "emit-spo-default-errno",
+			     "a SeccompProfile has no defaultErrnoRet (security-profiles-operator's "
+			     "CRD): its default action returns EPERM, not %s (%" PRIu32 "); put the "
+			     "profile on the nodes as a Localhost file to keep it",
+			     name ? name : "?", p->default_errno_ret);
 	}
 	struct buf b = {0};
 	if (format == SK_FORMAT_SPO)

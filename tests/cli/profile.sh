@@ -42,6 +42,13 @@ ok "convert spo -> oci -> spo keeps the profile" sh -c '
 	"$SCMPKIT" convert --to oci "$1" >"$2/w.json" && "$SCMPKIT" convert --to spo "$2/w.json" >"$2/w2.yaml" &&
 	"$SCMPKIT" convert --to oci "$2/w2.yaml" | cmp - "$2/w.json"' _ "$DATA/web.yaml" "$T_TMP"
 ok "containers-common converts to oci" sh -c '"$SCMPKIT" convert --to oci "$1" 2>/dev/null | jq -e ".defaultErrnoRet == 38"' _ "$CC"
+expect_msg "--to spo: SeccompProfile has no defaultErrnoRet, so ENOSYS is lost with a warning" 0 \
+	"warning: a SeccompProfile has no defaultErrnoRet .*EPERM, not ENOSYS \\(38\\).*emit-spo-default-errno" \
+	"$SCMPKIT" convert --to spo -o "$T_TMP/cc-spo.yaml" "$CC"
+ok "... and the YAML has no such field (kubectl's strict validation would refuse it)" \
+	sh -c '! grep -q defaultErrnoRet "$1"' _ "$T_TMP/cc-spo.yaml"
+expect_out "--to spo of Docker's profile (EPERM): no warning" 0 \
+	sh -c '"$SCMPKIT" convert --to spo -o "$1/dd-spo.yaml" "$2" 2>&1 | grep -c emit-spo || true' _ "$T_TMP" "$DD"
 ok "convert --to docker keeps conditions" sh -c '"$SCMPKIT" convert --to docker "$1" 2>/dev/null | jq -e "[.syscalls[] | select(.includes)] | length == 3"' _ "$DATA/docker-conditions.json"
 
 # errors

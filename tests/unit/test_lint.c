@@ -34,6 +34,9 @@ static const struct rule_case {
 	 PROF("SCMP_ACT_ERRNO", X64, "")},
 	{"P3-dangerous-syscall", PROF("SCMP_ACT_ERRNO", X64, ", {\"names\": [\"keyctl\"], \"action\": \"SCMP_ACT_ALLOW\"}"),
 	 PROF("SCMP_ACT_ERRNO", X64, ", {\"names\": [\"keyctl\"], \"action\": \"SCMP_ACT_ERRNO\"}")},
+	{"P1-runtime-calls", PROF("SCMP_ACT_ERRNO", X64, ", {\"names\": [\"execve\", \"openat\"], \"action\": \"SCMP_ACT_ALLOW\"}"),
+	 PROF("SCMP_ACT_ERRNO", X64, ", {\"names\": [\"close\", \"epoll_ctl\", \"execve\", \"fstatfs\", \"futex\","
+	      " \"getdents64\", \"getpid\", \"openat\", \"prctl\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\"}")},
 	{"P1-runtime-coupled", PROF("SCMP_ACT_ERRNO", X64, ", {\"names\": [\"capset\"], \"action\": \"SCMP_ACT_ALLOW\"}"),
 	 PROF("SCMP_ACT_ERRNO", X64, "")},
 	{"arch-missing-syscall",
