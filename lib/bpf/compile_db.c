@@ -315,22 +315,15 @@ static unsigned prune(struct node **existing, struct node *nw, struct pstate *st
 				    nw->has_f != x->has_f || nw->act_f != x->act_f)
 					goto out;
 			}
-			if (nw->nt) {
+			/* the true branch, then the false one */
+			for (int side = 0; side < 2; side++) {
+				struct node *nc = side ? nw->nf : nw->nt;
+				if (!nc)
+					continue;
 				get(x);
 				nxt = *st;
 				nxt.flags |= M_SET;
-				cnt += prune(&x->nt, nw->nt, &nxt);
-				cnt += put(&x);
-				if (nxt.flags & M_MATCH)
-					sn.flags |= nxt.flags;
-				if (!x)
-					goto next;
-			}
-			if (nw->nf) {
-				get(x);
-				nxt = *st;
-				nxt.flags |= M_SET;
-				cnt += prune(&x->nf, nw->nf, &nxt);
+				cnt += prune(side ? &x->nf : &x->nt, nc, &nxt);
 				cnt += put(&x);
 				if (nxt.flags & M_MATCH)
 					sn.flags |= nxt.flags;
