@@ -30,7 +30,8 @@ static const char help[] =
 	"                       log), kmsg (/dev/kmsg), dmesg (syslog(2)), auditd\n"
 	"                       (/var/log/audit/audit.log), a FILE, or - for stdin: dmesg,\n"
 	"                       /dev/kmsg, audit.log, ausearch or journalctl output\n"
-	"  -s, --since T        records from T on: @EPOCH, 'YYYY-MM-DD HH:MM[:SS]', -30s, -10m, -2h\n"
+	"  -s, --since T        records from T on: @EPOCH[.FRACTION] (date +%s.%N),\n"
+	"                       'YYYY-MM-DD HH:MM[:SS]', -30s, -10m, -2h\n"
 	"  -c, --comm C         only records of processes named C\n"
 	"  -e, --exe E          only records of executable E (a path, or its last part)\n"
 	"  -P, --pid P          only records of process P\n"
@@ -199,8 +200,9 @@ int cmd_learn(int argc, char **argv)
 			from = optarg;
 			break;
 		case 's':
-			if (sk_audit_time_parse(optarg, (int64_t)time(NULL), &filter.since) < 0)
-				return cli_usage("learn", "cannot read the time '%s' (@EPOCH, "
+			if (sk_audit_time_parse_ms(optarg, (int64_t)time(NULL), &filter.since,
+						   &filter.since_ms) < 0)
+				return cli_usage("learn", "cannot read the time '%s' (@EPOCH[.MS], "
 						 "'YYYY-MM-DD HH:MM[:SS]', -30s, -10m, -2h, -1d)", optarg);
 			filter.has_since = true;
 			break;

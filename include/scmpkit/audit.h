@@ -91,7 +91,8 @@ enum sk_action sk_audit_code_action(uint32_t code);
  * are counted in sk_audit_log.untimed). */
 struct sk_audit_filter {
 	bool has_since;
-	int64_t since; /* seconds since the epoch */
+	int64_t since;     /* seconds since the epoch */
+	unsigned since_ms; /* and milliseconds past it (0..999): records carry them */
 	const char *comm;
 	const char *exe;
 	int64_t pid;   /* -1 = any */
@@ -158,6 +159,8 @@ int sk_audit_ratelimit(int *interval, int *burst);
 /* --since: "@EPOCH", "YYYY-MM-DD[ T]HH:MM[:SS]" (local time), "-30s", "-10m",
  * "-2h", "-1d" (before NOW). Returns 0 or -EINVAL. */
 int sk_audit_time_parse(const char *s, int64_t now, int64_t *out);
+/* The same, and "@EPOCH.FRACTION" (date +%s.%N) to the millisecond in *MS. */
+int sk_audit_time_parse_ms(const char *s, int64_t now, int64_t *out, unsigned *ms);
 
 /* ---- learn ------------------------------------------------------------------ */
 

@@ -38,7 +38,8 @@ static bool exe_matches(const char *exe, const char *want)
 
 static bool before_since(const struct sk_audit_record *r, const struct sk_audit_filter *f)
 {
-	return f && f->has_since && r->time && r->time < f->since;
+	return f && f->has_since && r->time &&
+	       (r->time < f->since || (r->time == f->since && r->time_ms < f->since_ms));
 }
 
 static bool keep(const struct sk_audit_record *r, const struct sk_audit_filter *f)
@@ -417,14 +418,29 @@ size_t sk_audit_log_explain_loss(const struct sk_audit_log *log, struct sk_diags
 
 int sk_audit_time_parse(const char *s, int64_t now, int64_t *out)
 {
+	unsigned ms;
+	return sk_audit_time_parse_ms(s, now, out, &ms);
+}
+
+int sk_audit_time_parse_ms(const char *s, int64_t now, int64_t *out, unsigned *ms)
+{
+	*ms = 0;
 	if (!s || !*s)
 		return -EINVAL;
 	char *e;
 	if (s[0] == '@') {
 		errno = 0;
 		long long v = strtoll(s + 1, &e, 10);
-		if (errno || e == s + 1 || *e)
+		if (errno || e == s + 1 || (*e && *e != '.'))
 			return -EINVAL;
+		if (*e == '.') {
+			/* up to nanoseconds; the records have milliseconds */
+			size_t n = strspn(e + 1, "0123456789");
+			if (!n || n > 9 || e[1 + n])
+				return -EINVAL;
+			for (size_t i = 0; i < 3; i++)
+				*ms = *ms * 10 + (i < n ? (unsigned)(e[1 + i] - '0') : 0);
+		}
 		*out = v;
 		return 0;
 	}

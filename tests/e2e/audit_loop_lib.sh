@@ -69,7 +69,7 @@ loop_run() {
 	expect_msg "--report-denials under A names the calls it logged" 0 "mkdir +x86_64.*LOG" \
 		"$SCMPKIT" run -p "$W/A.json" --report-denials -- "$W/${TAG}b/busybox" mkdir "$W/${TAG}b/r"
 	rmdir "$W/${TAG}b/r"
-	T0=$(date +%s)
+	T0=$(date +%s.%N) # to the millisecond: a run just before stays out
 	ok "the program passes under A with scmpkit run" \
 		"$SCMPKIT" run -p "$W/A.json" -- "$W/$TAG/busybox" sh -c \
 		"$W/$TAG/busybox mkdir $W/$TAG/d && echo data >$W/$TAG/d/f && $W/$TAG/busybox cat $W/$TAG/d/f && $W/$TAG/busybox rm -r $W/$TAG/d"

@@ -234,6 +234,22 @@ Test(audit, a_handover_to_or_from_auditd_is_not_a_loss)
 	read_sample(&log, "auditd-restart.log", &f);
 	cr_expect_eq(log.handovers, 0);
 	sk_audit_log_free(&log);
+	/* ... also when it starts in the same second, after the restart at .603:
+	 * the run's own records (from .775 on) are kept, the one at .211 is not */
+	f.since = 1795883385;
+	f.since_ms = 700;
+	read_sample(&log, "auditd-restart.log", &f);
+	cr_expect_eq(log.handovers, 0);
+	cr_expect_eq(log.serial_missing, 0);
+	cr_expect_eq(log.n, 4);
+	for (size_t i = 0; i < log.n; i++)
+		cr_expect(log.v[i].time > 1795883385 || log.v[i].time_ms >= 700);
+	sk_audit_log_free(&log);
+	/* ... and at the second only, the restart is inside the window */
+	f.since_ms = 0;
+	read_sample(&log, "auditd-restart.log", &f);
+	cr_expect_eq(log.handovers, 2);
+	sk_audit_log_free(&log);
 	/* a real gap in audit.log: the kernel's backlog, with auditd's fix */
 	memset(&log, 0, sizeof log);
 	static const char gap[] =
@@ -337,6 +353,20 @@ Test(audit, time_parse)
 	cr_expect_eq(sk_audit_time_parse("yesterday", 0, &t), -EINVAL);
 	cr_expect_eq(sk_audit_time_parse("-10x", 0, &t), -EINVAL);
 	cr_expect_eq(sk_audit_time_parse("@12a", 0, &t), -EINVAL);
+	/* date +%s.%N: to the millisecond the records carry */
+	unsigned ms;
+	cr_expect_eq(sk_audit_time_parse_ms("@1795883385.603118077", 0, &t, &ms), 0);
+	cr_expect_eq(t, 1795883385);
+	cr_expect_eq(ms, 603);
+	cr_expect_eq(sk_audit_time_parse_ms("@1795883385.7", 0, &t, &ms), 0);
+	cr_expect_eq(ms, 700);
+	cr_expect_eq(sk_audit_time_parse_ms("@1795883385", 0, &t, &ms), 0);
+	cr_expect_eq(ms, 0);
+	cr_expect_eq(sk_audit_time_parse_ms("@5.", 0, &t, &ms), -EINVAL);
+	cr_expect_eq(sk_audit_time_parse_ms("@5.1234567890", 0, &t, &ms), -EINVAL);
+	cr_expect_eq(sk_audit_time_parse_ms("@5.1x", 0, &t, &ms), -EINVAL);
+	cr_expect_eq(sk_audit_time_parse("@5.25", 0, &t), 0);
+	cr_expect_eq(t, 5);
 }
 
 
