@@ -18,6 +18,10 @@ enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
  * colour when stderr is a terminal. */
 void cli_print_diags(const struct sk_diags *d);
 
+/* The profile format ARG names for option OPT of CMD (oci, docker or spo: what
+ * a command writes); -1 after saying why on stderr (the caller exits 2). */
+int cli_output_format(const char *cmd, const char *opt, const char *arg);
+
 /* "scmpkit CMD: message" on stderr; returns EXIT_USAGE for `return cli_usage(...)`. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "scmpkit: error: message" on stderr. */

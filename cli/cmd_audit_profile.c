@@ -51,10 +51,8 @@ int cmd_audit_profile(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'f':
-			format = sk_format_parse(optarg);
-			if (format < 0 || format == SK_FORMAT_RUNC_CONFIG)
-				return cli_usage("audit-profile", "unknown format '%s' (oci, docker, spo)",
-						 optarg);
+			if ((format = cli_output_format("audit-profile", "--format", optarg)) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(help, stdout);

@@ -72,10 +72,8 @@ int cmd_convert(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "t:o:a:c:k:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			to = sk_format_parse(optarg);
-			if (to < 0 || to == SK_FORMAT_RUNC_CONFIG)
-				return cli_usage("convert", "--to must be oci, docker or spo, not '%s'",
-						 optarg);
+			if ((to = cli_output_format("convert", "--to", optarg)) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'o':
 			out = optarg;

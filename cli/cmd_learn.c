@@ -230,9 +230,8 @@ int cmd_learn(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'f':
-			format = sk_format_parse(optarg);
-			if (format < 0 || format == SK_FORMAT_RUNC_CONFIG)
-				return cli_usage("learn", "unknown format '%s' (oci, docker, spo)", optarg);
+			if ((format = cli_output_format("learn", "--format", optarg)) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'r': {
 			const struct sk_runtime_call *calls;

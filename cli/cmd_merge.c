@@ -68,10 +68,8 @@ int cmd_merge(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'f':
-			format = sk_format_parse(optarg);
-			if (format != SK_FORMAT_OCI && format != SK_FORMAT_DOCKER && format != SK_FORMAT_SPO)
-				return cli_usage("merge", "--format must be oci, docker or spo, not '%s'",
-						 optarg);
+			if ((format = cli_output_format("merge", "--format", optarg)) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'c':
 			do_check = true;

@@ -138,10 +138,9 @@ int cmd_record(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'f': {
-			int f = sk_format_parse(optarg);
-			if (f != SK_FORMAT_OCI && f != SK_FORMAT_DOCKER && f != SK_FORMAT_SPO)
-				return cli_usage("record", "--format must be oci, docker or spo, not '%s'",
-						 optarg);
+			int f = cli_output_format("record", "--format", optarg);
+			if (f < 0)
+				return EXIT_USAGE;
 			format = (enum sk_format)f;
 			break;
 		}

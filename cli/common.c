@@ -105,3 +105,12 @@ int cli_listing_opts(const char *cmd, const char *help, int argc, char **argv,
 	}
 	return -1;
 }
+
+int cli_output_format(const char *cmd, const char *opt, const char *arg)
+{
+	int f = sk_format_parse(arg);
+	if (f == SK_FORMAT_OCI || f == SK_FORMAT_DOCKER || f == SK_FORMAT_SPO)
+		return f;
+	cli_usage(cmd, "%s must be oci, docker or spo, not '%s'", opt, arg);
+	return -1;
+}
