@@ -26,6 +26,13 @@ static void edit(struct fixer *f, size_t start, size_t end, const char *text)
 {
 	if (f->err)
 		return;
+	if (start > end || end > f->len) { /* never write a file from bad positions */
+		sk_diags_add(f->diags, SK_SEV_ERROR, f->m->file, 0, 0, "fix-internal",
+			     "cannot fix: an edit at bytes %zu..%zu is out of order; nothing "
+			     "written", start, end);
+		f->err = -EINVAL;
+		return;
+	}
 	if (f->out->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 16;
 		struct sk_k8s_edit *v = realloc(f->out->v, cap * sizeof *v);
@@ -322,12 +329,20 @@ static bool empty_value(const struct sk_ynode *v)
 
 /* Remove the pair KEY: VAL of mapping MAP: its lines in block style, the pair
  * and one comma in flow style. */
-static void remove_pair(struct fixer *f, const struct sk_ynode *map, size_t i)
+/* Where the pair I of MAP ends: its value's end, or its key's when the value
+ * is empty ("key:" has no position of its own: line 0). */
+static size_t pair_end(const struct fixer *f, const struct sk_ynode *map, size_t i)
 {
 	const struct sk_ynode *k = map->kids[2 * i], *v = map->kids[2 * i + 1];
+	return node_end(f, v->line ? v : k);
+}
+
+static void remove_pair(struct fixer *f, const struct sk_ynode *map, size_t i)
+{
+	const struct sk_ynode *k = map->kids[2 * i];
 	if (!map->flow) {
 		if (starts_line(f, k))
-			edit(f, line_start(f, k->start), next_line(f, node_end(f, v)), "");
+			edit(f, line_start(f, k->start), next_line(f, pair_end(f, map, i)), "");
 		else
 			skipped(f, k, "%s: not on a line of its own; left unchanged", k->str);
 		return;
@@ -335,9 +350,9 @@ static void remove_pair(struct fixer *f, const struct sk_ynode *map, size_t i)
 	if (i + 1 < map->n) /* up to the next key */
 		edit(f, node_start(f, k), node_start(f, map->kids[2 * i + 2]), "");
 	else if (i > 0) /* from the previous value's end */
-		edit(f, node_end(f, map->kids[2 * i - 1]), node_end(f, v), "");
+		edit(f, pair_end(f, map, i - 1), pair_end(f, map, i), "");
 	else
-		edit(f, node_start(f, k), node_end(f, v), "");
+		edit(f, node_start(f, k), pair_end(f, map, i), "");
 }
 
 /* The profile's pairs: type, and localhostProfile for Localhost. */
@@ -490,7 +505,7 @@ static void fix_annotations(struct fixer *f, const struct sk_k8s_pod *p)
 		if (is_seccomp_annotation(ann->kids[2 * i]))
 			remove_pair(f, ann, i);
 	if (tail < ann->n)
-		edit(f, node_end(f, ann->kids[2 * tail - 1]), node_end(f, ann->kids[2 * ann->n - 1]), "");
+		edit(f, pair_end(f, ann, tail - 1), pair_end(f, ann, ann->n - 1), "");
 }
 
 static int cmp_edit(const void *a, const void *b)

@@ -1,6 +1,7 @@
 /* Positioned YAML tree built from libfyaml's event stream (see ytree.h). */
 #include "k8s/ytree.h"
 #include "util/utf8.h"
+#include "util/yaml_quote.h"
 
 #include <errno.h>
 #include <libfyaml.h>
@@ -206,16 +207,30 @@ static int on_event(struct builder *b, struct fy_event *ev)
 		if (!n)
 			return -ENOMEM;
 		tok = ev->scalar.value;
-		size_t len = 0;
-		const char *t = tok ? fy_token_get_text(tok, &len) : "";
-		n->str = arena_strndup(&b->s->arena, t ? t : "", t ? len : 0);
-		if (!n->str)
-			return -ENOMEM;
-		n->len = t ? len : 0;
+		const struct fy_mark *a = fy_event_start_mark(ev), *z = fy_event_end_mark(ev);
+		if (tok && fy_token_scalar_style(tok) == FYSS_SINGLE_QUOTED && a && z &&
+		    a->input_pos <= z->input_pos && z->input_pos <= b->s->len) {
+			/* util/yaml_quote.h: libfyaml 0.7.12 misreads these */
+			size_t raw = z->input_pos - a->input_pos;
+			char *v = arena_alloc(&b->s->arena, raw + 1);
+			if (!v)
+				return -ENOMEM;
+			n->len = sk_yaml_single_quoted(b->s->text + a->input_pos, raw, v);
+			v[n->len] = '\0';
+			n->str = v;
+		} else {
+			size_t len = 0;
+			const char *t = tok ? fy_token_get_text(tok, &len) : "";
+			n->str = arena_strndup(&b->s->arena, t ? t : "", t ? len : 0);
+			if (!n->str)
+				return -ENOMEM;
+			n->len = t ? len : 0;
+		}
 		n->plain = !tok || fy_token_scalar_style(tok) == FYSS_PLAIN;
-		set_start(n, fy_event_start_mark(ev));
-		const struct fy_mark *m = fy_event_end_mark(ev);
-		n->end = m ? m->input_pos : n->start;
+		/* an empty value ("key:") has no token and no marks: line 0 says
+		 * so (users place it by its key) */
+		set_start(n, a);
+		n->end = z ? z->input_pos : n->start;
 		if (remember_anchor(b, ev->scalar.anchor, n))
 			return -ENOMEM;
 		return attach(b, n);

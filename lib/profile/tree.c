@@ -7,9 +7,12 @@
 
 #include "profile/tree.h"
 #include "util/utf8.h"
+#include "util/yaml_quote.h"
 
 struct builder {
 	struct fy_parser *fyp;
+	const char *text; /* the input: single-quoted scalars are read from it */
+	size_t len;
 	const char *file;
 	struct sk_diags *diags;
 	bool failed;
@@ -82,9 +85,14 @@ static int build(struct builder *b, struct fy_event *ev, struct jnode *out, int 
 		return -EINVAL;
 	}
 	if (t == FYET_SCALAR) {
-		size_t len = 0;
-		const char *txt = fy_token_get_text(ev->scalar.value, &len);
 		enum fy_scalar_style st = fy_token_scalar_style(ev->scalar.value);
+		const struct fy_mark *a = fy_event_start_mark(ev), *z = fy_event_end_mark(ev);
+		bool raw = st == FYSS_SINGLE_QUOTED && a && z && a->input_pos <= z->input_pos &&
+			   z->input_pos <= b->len;
+		size_t len = 0;
+		const char *txt = raw ? NULL : fy_token_get_text(ev->scalar.value, &len);
+		if (raw)
+			len = z->input_pos - a->input_pos; /* the value is no longer */
 		out->type = J_SCALAR;
 		out->quoted = st != FYSS_PLAIN;
 		out->s = malloc(len + 1);
@@ -92,7 +100,9 @@ static int build(struct builder *b, struct fy_event *ev, struct jnode *out, int 
 			fy_parser_event_free(b->fyp, ev);
 			return -ENOMEM;
 		}
-		if (len)
+		if (raw)
+			len = sk_yaml_single_quoted(b->text + a->input_pos, len, out->s);
+		else if (len)
 			memcpy(out->s, txt, len);
 		out->s[len] = '\0';
 		fy_parser_event_free(b->fyp, ev);
@@ -228,7 +238,7 @@ static void report_fy_error(struct builder *b, const struct fy_capture *cap, con
 struct jnode *jtree_parse(const char *text, size_t len, const char *file,
 			  struct sk_diags *diags)
 {
-	struct builder b = {.file = file, .diags = diags};
+	struct builder b = {.text = text, .len = len, .file = file, .diags = diags};
 	if (sk_utf8_check(text, len, file, "parse-syntax", diags) < 0)
 		return NULL;
 	struct fy_diag_cfg dcfg;

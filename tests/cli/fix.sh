@@ -95,4 +95,29 @@ expect_out "... and nothing else is written" "" sh -c '"$SCMPKIT" fix "$1" 2>/de
 expect_msg "--profile must be relative" 2 "relative" "$SCMPKIT" fix --profile /etc/x.json "$D/kinds.yaml"
 expect_msg "bad YAML: exit 2 with a position" 2 "broken.yaml:[0-9]+:[0-9]+: error" "$SCMPKIT" fix "$D/lint/broken.yaml"
 expect_rc "--help" 0 "$SCMPKIT" fix --help
+# an annotation with an empty value has no position of its own in libfyaml's
+# events: it is removed with its key's line (found by fuzz_manifest: the edit
+# once ran backwards and the "fixed" file repeated the document's first lines)
+cat >"$T_TMP/empty-ann.yaml" <<'Y'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: legacy
+  annotations:
+    container.seccomp.security.alpha.kubernetes.io/app:
+    team: web
+spec:
+  containers:
+  - name: app
+    image: app:1
+Y
+"$SCMPKIT" fix "$T_TMP/empty-ann.yaml" >"$T_TMP/empty.diff" 2>&1
+expect_out "an empty annotation value: only its line goes" \
+	"-    container.seccomp.security.alpha.kubernetes.io/app:" \
+	sh -c 'grep "^-[^-]" "$1"' sh "$T_TMP/empty.diff"
+ok "... and the rest of the file is intact" sh -c '"$1" fix -i "$2" && [ "$(head -5 "$2")" = "apiVersion: v1
+kind: Pod
+metadata:
+  name: legacy
+  annotations:" ] && grep -qx "    team: web" "$2"' sh "$SCMPKIT" "$T_TMP/empty-ann.yaml"
 done_testing
