@@ -134,7 +134,7 @@ static void print_diff(const char *base, const char *out, const struct sk_learn_
 	for (size_t i = from; i < p->n_rules; i++)
 		for (size_t j = 0; j < p->rules[i].n_names; j++)
 			fprintf(stderr, "+ %-24s SCMP_ACT_ALLOW   # %s\n", p->rules[i].names[j],
-				strstr(p->rules[i].comment, "only with")
+				p->rules[i].comment && strstr(p->rules[i].comment, "only with")
 					? "the runtime's, with noNewPrivileges false"
 					: "the runtime's, after it loads the filter");
 }
@@ -202,7 +202,7 @@ int cmd_learn(int argc, char **argv)
 		case 's':
 			if (sk_audit_time_parse_ms(optarg, (int64_t)time(NULL), &filter.since,
 						   &filter.since_ms) < 0)
-				return cli_usage("learn", "cannot read the time '%s' (@EPOCH[.MS], "
+				return cli_usage("learn", "cannot read the time '%s' (@EPOCH[.FRACTION], "
 						 "'YYYY-MM-DD HH:MM[:SS]', -30s, -10m, -2h, -1d)", optarg);
 			filter.has_since = true;
 			break;
