@@ -93,6 +93,9 @@ struct sk_audit_filter {
 	bool has_since;
 	int64_t since;     /* seconds since the epoch */
 	unsigned since_ms; /* and milliseconds past it (0..999): records carry them */
+	unsigned slack_ms; /* the kernel stamps records with its coarse clock, which lags
+	                      by up to a tick: records stamped this much before SINCE
+	                      pass too (sk_audit_filter_init: two ticks of this kernel) */
 	const char *comm;
 	const char *exe;
 	int64_t pid;   /* -1 = any */

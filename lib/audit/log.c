@@ -15,6 +15,11 @@ void sk_audit_filter_init(struct sk_audit_filter *f)
 {
 	memset(f, 0, sizeof *f);
 	f->pid = -1;
+	/* audit(TIME:...) comes from ktime_get_coarse_real_ts64(): it can be a
+	 * tick behind `date +%s.%N` taken just before the run (seen in CI) */
+	struct timespec res;
+	if (clock_getres(CLOCK_REALTIME_COARSE, &res) == 0 && !res.tv_sec)
+		f->slack_ms = (unsigned)(2 * ((res.tv_nsec + 999999) / 1000000));
 }
 
 void sk_audit_log_free(struct sk_audit_log *log)
@@ -38,8 +43,10 @@ static bool exe_matches(const char *exe, const char *want)
 
 static bool before_since(const struct sk_audit_record *r, const struct sk_audit_filter *f)
 {
-	return f && f->has_since && r->time &&
-	       (r->time < f->since || (r->time == f->since && r->time_ms < f->since_ms));
+	if (!f || !f->has_since || !r->time)
+		return false;
+	int64_t at = r->time * 1000 + r->time_ms, since = f->since * 1000 + f->since_ms;
+	return at + f->slack_ms < since;
 }
 
 static bool keep(const struct sk_audit_record *r, const struct sk_audit_filter *f)

@@ -245,6 +245,21 @@ Test(audit, a_handover_to_or_from_auditd_is_not_a_loss)
 	for (size_t i = 0; i < log.n; i++)
 		cr_expect(log.v[i].time > 1795883385 || log.v[i].time_ms >= 700);
 	sk_audit_log_free(&log);
+	/* the stamps come from the kernel's coarse clock, a tick behind date(1):
+	 * the records at .775 and .779 pass a window from .780 with the slack */
+	f.since_ms = 780;
+	f.slack_ms = 8;
+	read_sample(&log, "auditd-restart.log", &f);
+	cr_expect_eq(log.n, 4);
+	sk_audit_log_free(&log);
+	f.slack_ms = 0;
+	read_sample(&log, "auditd-restart.log", &f);
+	cr_expect_eq(log.n, 0);
+	sk_audit_log_free(&log);
+	sk_audit_filter_init(&f);
+	cr_expect_geq(f.slack_ms, 2, "two ticks of this kernel's coarse clock");
+	f.has_since = true;
+	f.since = 1795883385;
 	/* ... and at the second only, the restart is inside the window */
 	f.since_ms = 0;
 	read_sample(&log, "auditd-restart.log", &f);
