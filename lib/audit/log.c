@@ -45,8 +45,12 @@ static bool before_since(const struct sk_audit_record *r, const struct sk_audit_
 {
 	if (!f || !f->has_since || !r->time)
 		return false;
-	int64_t at = r->time * 1000 + r->time_ms, since = f->since * 1000 + f->since_ms;
-	return at + f->slack_ms < since;
+	/* (time, ms) + slack < (since, since_ms), without overflow on odd stamps */
+	if (r->time >= f->since)
+		return r->time == f->since && r->time_ms + f->slack_ms < f->since_ms;
+	if (f->since != INT64_MIN && r->time == f->since - 1)
+		return r->time_ms + f->slack_ms < 1000 + f->since_ms;
+	return true;
 }
 
 static bool keep(const struct sk_audit_record *r, const struct sk_audit_filter *f)
