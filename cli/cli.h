@@ -22,6 +22,10 @@ void cli_print_diags(const struct sk_diags *d);
  * a command writes); -1 after saying why on stderr (the caller exits 2). */
 int cli_output_format(const char *cmd, const char *opt, const char *arg);
 
+/* ARG names a measured runtime (--runtime of record and learn): ARG, or NULL
+ * after saying why on stderr (the caller exits 2). */
+const char *cli_runtime(const char *cmd, const char *arg);
+
 /* "scmpkit CMD: message" on stderr; returns EXIT_USAGE for `return cli_usage(...)`. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "scmpkit: error: message" on stderr. */

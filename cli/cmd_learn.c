@@ -233,14 +233,10 @@ int cmd_learn(int argc, char **argv)
 			if ((format = cli_output_format("learn", "--format", optarg)) < 0)
 				return EXIT_USAGE;
 			break;
-		case 'r': {
-			const struct sk_runtime_call *calls;
-			if (sk_runtime_calls(optarg, &calls) < 0)
-				return cli_usage("learn", "unknown runtime '%s' (measured: %s)", optarg,
-						 sk_runtime_names());
-			runtime = optarg;
+		case 'r':
+			if (!(runtime = cli_runtime("learn", optarg)))
+				return EXIT_USAGE;
 			break;
-		}
 		case OPT_ALLOW_DANGEROUS:
 			allow_dangerous = true;
 			break;

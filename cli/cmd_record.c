@@ -174,12 +174,8 @@ int cmd_record(int argc, char **argv)
 			return cli_usage("record", "unknown option");
 		}
 	}
-	if (runtime) {
-		const struct sk_runtime_call *calls;
-		if (sk_runtime_calls(runtime, &calls) < 0)
-			return cli_usage("record", "unknown runtime '%s' (measured: %s)", runtime,
-					 sk_runtime_names());
-	}
+	if (runtime && !cli_runtime("record", runtime))
+		return EXIT_USAGE;
 	if (bundle && optind < argc)
 		return cli_usage("record", "give either --bundle DIR or a command, not both");
 	if (!bundle && optind >= argc)

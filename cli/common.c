@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <scmpkit/profile.h>
+#include <scmpkit/runtime.h>
 
 void cli_print_diags(const struct sk_diags *d)
 {
@@ -113,4 +114,13 @@ int cli_output_format(const char *cmd, const char *opt, const char *arg)
 		return f;
 	cli_usage(cmd, "%s must be oci, docker or spo, not '%s'", opt, arg);
 	return -1;
+}
+
+const char *cli_runtime(const char *cmd, const char *arg)
+{
+	const struct sk_runtime_call *calls;
+	if (sk_runtime_calls(arg, &calls) >= 0)
+		return arg;
+	cli_usage(cmd, "unknown runtime '%s' (measured: %s)", arg, sk_runtime_names());
+	return NULL;
 }

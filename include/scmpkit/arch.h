@@ -105,6 +105,10 @@ int64_t sk_syscall_id(const char *name);
  * tables exist nowhere: alpha-only calls, names kept as placeholders). */
 bool sk_syscall_numbered(const char *name);
 
+/* True when NAME has a number on one of the N architectures ARCHES (an
+ * invalid arch has none). */
+bool sk_syscall_on_any(const enum sk_arch *arches, size_t n, const char *name);
+
 /* Every name known on any architecture (sorted), for tools that list them. */
 size_t sk_syscall_name_count(void);
 const char *sk_syscall_name_at(size_t i);

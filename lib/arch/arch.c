@@ -271,6 +271,14 @@ bool sk_syscall_numbered(const char *name)
 	return false;
 }
 
+bool sk_syscall_on_any(const enum sk_arch *arches, size_t n, const char *name)
+{
+	for (size_t a = 0; a < n; a++)
+		if (sk_syscall_nr(arches[a], name) >= 0)
+			return true;
+	return false;
+}
+
 size_t sk_syscall_name_count(void)
 {
 	return sk_gen_name_count;

@@ -208,14 +208,14 @@ static int on_event(struct builder *b, struct fy_event *ev)
 			return -ENOMEM;
 		tok = ev->scalar.value;
 		const struct fy_mark *a = fy_event_start_mark(ev), *z = fy_event_end_mark(ev);
-		if (tok && fy_token_scalar_style(tok) == FYSS_SINGLE_QUOTED && a && z &&
-		    a->input_pos <= z->input_pos && z->input_pos <= b->s->len) {
-			/* util/yaml_quote.h: libfyaml 0.7.12 misreads these */
-			size_t raw = z->input_pos - a->input_pos;
-			char *v = arena_alloc(&b->s->arena, raw + 1);
+		size_t raw_len;
+		/* util/yaml_quote.h: libfyaml 0.7.12 misreads single-quoted ones */
+		const char *raw = sk_yaml_single_quoted_raw(tok, a, z, b->s->text, b->s->len, &raw_len);
+		if (raw) {
+			char *v = arena_alloc(&b->s->arena, raw_len + 1);
 			if (!v)
 				return -ENOMEM;
-			n->len = sk_yaml_single_quoted(b->s->text + a->input_pos, raw, v);
+			n->len = sk_yaml_single_quoted(raw, raw_len, v);
 			v[n->len] = '\0';
 			n->str = v;
 		} else {

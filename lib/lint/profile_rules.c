@@ -136,10 +136,8 @@ static void check_essentials(const struct sk_profile *p, const enum sk_arch *arc
 	bool blocking = !permits(p->default_action) && p->default_action != SK_ACT_NOTIFY &&
 			p->default_action != SK_ACT_TRACE;
 	for (size_t e = 0; e < sizeof essentials / sizeof *essentials; e++) {
-		bool exists = false;
-		for (size_t a = 0; a < n_arches; a++)
-			exists |= sk_syscall_nr(arches[a], essentials[e]) >= 0;
-		if (!exists || permitted(p, essentials[e]))
+		if (!sk_syscall_on_any(arches, n_arches, essentials[e]) ||
+		    permitted(p, essentials[e]))
 			continue;
 		char fix[128];
 		snprintf(fix, sizeof fix, "add \"%s\" to the allowed calls", essentials[e]);
@@ -168,10 +166,8 @@ static void check_runtime(const struct sk_profile *p, const enum sk_arch *arches
 	char missing[512] = "";
 	size_t count = 0;
 	for (int i = 0; i < n; i++) {
-		bool exists = false;
-		for (size_t a = 0; a < n_arches; a++)
-			exists |= sk_syscall_nr(arches[a], calls[i].name) >= 0;
-		if (!calls[i].nnp || !exists || permitted(p, calls[i].name))
+		if (!calls[i].nnp || !sk_syscall_on_any(arches, n_arches, calls[i].name) ||
+		    permitted(p, calls[i].name))
 			continue;
 		size_t l = strlen(missing);
 		snprintf(missing + l, sizeof missing - l, "%s%s", count ? ", " : "", calls[i].name);

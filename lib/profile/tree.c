@@ -86,13 +86,13 @@ static int build(struct builder *b, struct fy_event *ev, struct jnode *out, int 
 	}
 	if (t == FYET_SCALAR) {
 		enum fy_scalar_style st = fy_token_scalar_style(ev->scalar.value);
-		const struct fy_mark *a = fy_event_start_mark(ev), *z = fy_event_end_mark(ev);
-		bool raw = st == FYSS_SINGLE_QUOTED && a && z && a->input_pos <= z->input_pos &&
-			   z->input_pos <= b->len;
 		size_t len = 0;
+		/* util/yaml_quote.h: libfyaml 0.7.12 misreads single-quoted ones
+		 * (their value is no longer than the raw text: LEN bytes do) */
+		const char *raw = sk_yaml_single_quoted_raw(ev->scalar.value, fy_event_start_mark(ev),
+							    fy_event_end_mark(ev), b->text, b->len,
+							    &len);
 		const char *txt = raw ? NULL : fy_token_get_text(ev->scalar.value, &len);
-		if (raw)
-			len = z->input_pos - a->input_pos; /* the value is no longer */
 		out->type = J_SCALAR;
 		out->quoted = st != FYSS_PLAIN;
 		out->s = malloc(len + 1);
@@ -101,7 +101,7 @@ static int build(struct builder *b, struct fy_event *ev, struct jnode *out, int 
 			return -ENOMEM;
 		}
 		if (raw)
-			len = sk_yaml_single_quoted(b->text + a->input_pos, len, out->s);
+			len = sk_yaml_single_quoted(raw, len, out->s);
 		else if (len)
 			memcpy(out->s, txt, len);
 		out->s[len] = '\0';

@@ -7,14 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool on_some_arch(const enum sk_arch *arches, size_t n, const char *name)
-{
-	for (size_t a = 0; a < n; a++)
-		if (sk_syscall_nr(arches[a], name) >= 0)
-			return true;
-	return false;
-}
-
 static bool named_by_a_rule(const struct sk_profile *p, const char *name)
 {
 	for (size_t i = 0; i < p->n_rules; i++)
@@ -49,7 +41,7 @@ int sk_profile_allow_runtime(struct sk_profile *p, const char *runtime, struct s
 		int c = calls[i].nnp ? 0 : 1; /* 1: made only with noNewPrivileges false */
 		if (!calls[i].nnp && !calls[i].no_nnp)
 			continue;
-		if (sk_profile_allows_outright(p, name) || !on_some_arch(arches, n_arches, name))
+		if (sk_profile_allows_outright(p, name) || !sk_syscall_on_any(arches, n_arches, name))
 			continue;
 		if (named_by_a_rule(p, name)) {
 			sk_diags_add(d, SK_SEV_WARNING, p->file, 0, 0, "runtime-call-ruled",

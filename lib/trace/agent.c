@@ -56,10 +56,8 @@ static char *notify_profile(const char *listener, struct sk_diags *d)
 		goto out;
 	for (size_t i = 0; i < sk_syscall_name_count(); i++) {
 		const char *name = sk_syscall_name_at(i);
-		bool here = false;
-		for (int a = 0; a < 3; a++)
-			here |= arches[a] != SK_ARCH_INVALID && sk_syscall_nr(arches[a], name) >= 0;
-		if (here && strcmp(name, "write") && sk_rule_add_name(r, name) < 0)
+		if (sk_syscall_on_any(arches, 3, name) && strcmp(name, "write") &&
+		    sk_rule_add_name(r, name) < 0)
 			goto out;
 	}
 	for (int a = 0; a < 3; a++)

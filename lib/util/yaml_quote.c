@@ -1,6 +1,7 @@
 /* Single-quoted YAML scalars, decoded from the input (see yaml_quote.h). */
 #include "util/yaml_quote.h"
 
+#include <libfyaml.h>
 #include <stdbool.h>
 
 static bool blank(char c)
@@ -42,4 +43,15 @@ size_t sk_yaml_single_quoted(const char *raw, size_t n, char *out)
 		}
 	}
 	return o;
+}
+
+const char *sk_yaml_single_quoted_raw(struct fy_token *tok, const struct fy_mark *a,
+				      const struct fy_mark *z, const char *input, size_t len,
+				      size_t *n)
+{
+	if (!tok || fy_token_scalar_style(tok) != FYSS_SINGLE_QUOTED || !a || !z ||
+	    a->input_pos > z->input_pos || z->input_pos > len)
+		return NULL;
+	*n = z->input_pos - a->input_pos;
+	return input + a->input_pos;
 }

@@ -15,4 +15,14 @@
  * space, and each further empty line is a newline (YAML 1.2, 7.3.2). */
 size_t sk_yaml_single_quoted(const char *raw, size_t n, char *out);
 
+/* The inside of the quotes of scalar TOK, whose event spans marks A..Z of
+ * INPUT (LEN bytes, the text the parser was given), when TOK is single-quoted
+ * and the marks lie within INPUT: sets *N and returns it. NULL otherwise
+ * (fy_token_get_text is right for every other scalar). */
+struct fy_token;
+struct fy_mark;
+const char *sk_yaml_single_quoted_raw(struct fy_token *tok, const struct fy_mark *a,
+				      const struct fy_mark *z, const char *input, size_t len,
+				      size_t *n);
+
 #endif

@@ -3,6 +3,7 @@
 #define SK_TEST_PROFILE_HELPERS_H
 
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <scmpkit/profile.h>
@@ -26,6 +27,15 @@ static inline const struct sk_rule *rule_with(const struct sk_profile *p, const 
 			if (!strcmp(p->rules[i].names[j], name))
 				return &p->rules[i];
 	return NULL;
+}
+
+/* D has a diagnostic of rule RULE whose message contains TEXT. */
+static inline bool has_diag(const struct sk_diags *d, const char *rule, const char *text)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].rule && !strcmp(d->v[i].rule, rule) && strstr(d->v[i].message, text))
+			return true;
+	return false;
 }
 
 #endif

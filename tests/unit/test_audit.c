@@ -190,14 +190,6 @@ Test(audit, auditd_log_has_no_gap)
 	sk_audit_log_free(&log);
 }
 
-static bool said(const struct sk_diags *d, const char *rule, const char *text)
-{
-	for (size_t i = 0; i < d->n; i++)
-		if (d->v[i].rule && !strcmp(d->v[i].rule, rule) && strstr(d->v[i].message, text))
-			return true;
-	return false;
-}
-
 /* A gap across auditd's start or stop is records that went to the other log:
  * reported as such, not as records the kernel lost. */
 Test(audit, a_handover_to_or_from_auditd_is_not_a_loss)
@@ -220,8 +212,8 @@ Test(audit, a_handover_to_or_from_auditd_is_not_a_loss)
 		cr_expect_eq(log.handovers, cases[i].handovers, "%s", cases[i].file);
 		struct sk_diags d = {0};
 		sk_audit_log_explain_loss(&log, &d);
-		cr_expect(said(&d, "audit-handover", cases[i].says), "%s", cases[i].file);
-		cr_expect(!said(&d, "audit-lost", ""), "%s", cases[i].file);
+		cr_expect(has_diag(&d, "audit-handover", cases[i].says), "%s", cases[i].file);
+		cr_expect(!has_diag(&d, "audit-lost", ""), "%s", cases[i].file);
 		sk_diags_free(&d);
 		sk_audit_log_free(&log);
 	}
@@ -276,7 +268,7 @@ Test(audit, a_handover_to_or_from_auditd_is_not_a_loss)
 	cr_expect_eq(log.serial_missing, 3);
 	struct sk_diags d = {0};
 	sk_audit_log_explain_loss(&log, &d);
-	cr_expect(said(&d, "audit-lost", "audit backlog full"));
+	cr_expect(has_diag(&d, "audit-lost", "audit backlog full"));
 	cr_expect(d.n && d.v[0].fix && strstr(d.v[0].fix, "auditctl -b"));
 	sk_diags_free(&d);
 	sk_audit_log_free(&log);

@@ -7,14 +7,6 @@
 
 #include "profile_helpers.h"
 
-static bool has_diag(const struct sk_diags *d, const char *code, const char *text)
-{
-	for (size_t i = 0; i < d->n; i++)
-		if (!strcmp(d->v[i].rule, code) && strstr(d->v[i].message, text))
-			return true;
-	return false;
-}
-
 Test(runtime, table_is_compiled_in)
 {
 	const struct sk_runtime_call *c;
