@@ -35,7 +35,7 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool cli_is_help(const char *arg);
 
 /* Write TEXT to PATH atomically ("-" or NULL: stdout). Reports errors itself;
- * returns 0 or EXIT_USAGE. */
+ * returns 0 or EXIT_FINDINGS (a failed write is the command's failure, not bad input). */
 int cli_write_output(const char *path, const char *text);
 
 /* Options shared by the commands that list BPF programs (disasm, dump):

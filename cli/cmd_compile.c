@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <scmpkit/fileio.h>
 #include <scmpkit/bpf.h>
 #include <scmpkit/profile.h>
 
@@ -65,8 +66,8 @@ static int write_raw(const struct sk_filter_set *set, const char *out)
 		int r = sk_write_file_atomic(p, bytes, len);
 		free(bytes);
 		if (r < 0) {
-			cli_error("%s: cannot write: %s", p, strerror(-r));
-			return EXIT_USAGE;
+			cli_error("%s: cannot write: %s", p, sk_write_error(r));
+			return EXIT_FINDINGS;
 		}
 	}
 	return EXIT_OK;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <scmpkit/fileio.h>
 #include <scmpkit/bpf.h>
 
 #include "cli.h"
@@ -36,9 +37,9 @@ int cmd_disasm(int argc, char **argv)
 	const char *file = argv[optind];
 	char *data;
 	size_t len;
-	int r = sk_read_file(file, &data, &len);
+	int r = sk_read_input(file, SK_INPUT_BPF, &data, &len);
 	if (r < 0) {
-		cli_error("%s: %s", file, strerror(-r));
+		cli_error("%s: cannot read: %s", file, sk_read_error(r, SK_INPUT_BPF));
 		return EXIT_USAGE;
 	}
 	struct sk_diags diags = {0};

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <scmpkit/fileio.h>
 #include <scmpkit/k8s.h>
 #include <scmpkit/profile.h>
 
@@ -33,9 +34,9 @@ static int fix_one(const char *file, const struct sk_k8s_fix_opts *o, bool in_pl
 {
 	char *text;
 	size_t len;
-	int r = sk_read_file(file, &text, &len);
+	int r = sk_read_input(file, SK_INPUT_MANIFEST, &text, &len);
 	if (r < 0) {
-		cli_error("%s: cannot read: %s", file, strerror(-r));
+		cli_error("%s: cannot read: %s", file, sk_read_error(r, SK_INPUT_MANIFEST));
 		return EXIT_USAGE;
 	}
 	struct sk_diags d = {0};

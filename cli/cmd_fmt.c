@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <scmpkit/fileio.h>
 #include <scmpkit/profile.h>
 
 #include "cli.h"
@@ -54,9 +55,9 @@ int cmd_fmt(int argc, char **argv)
 	/* Read the text ourselves: --check compares it with the formatted form. */
 	char *text = NULL;
 	size_t len = 0;
-	int r = sk_read_file(file, &text, &len);
+	int r = sk_read_input(file, SK_INPUT_PROFILE, &text, &len);
 	if (r < 0) {
-		cli_error("%s: cannot read: %s", file, strerror(-r));
+		cli_error("%s: cannot read: %s", file, sk_read_error(r, SK_INPUT_PROFILE));
 		return EXIT_USAGE;
 	}
 	struct sk_diags d = {0};

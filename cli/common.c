@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <scmpkit/fileio.h>
 #include <scmpkit/profile.h>
 #include <scmpkit/runtime.h>
 
@@ -65,8 +66,9 @@ int cli_write_output(const char *path, const char *text)
 {
 	int r = sk_write_file_atomic(path ? path : "-", text, strlen(text));
 	if (r < 0) {
-		cli_error("%s: cannot write: %s", path ? path : "stdout", strerror(-r));
-		return EXIT_USAGE;
+		/* the input was fine: a failed write is the command's own failure */
+		cli_error("%s: cannot write: %s", path ? path : "stdout", sk_write_error(r));
+		return EXIT_FINDINGS;
 	}
 	return 0;
 }

@@ -229,14 +229,6 @@ size_t sk_profile_arches(const struct sk_profile *p, enum sk_arch out[SK_ARCH_CO
  * positions and the file name are ignored. */
 bool sk_profile_equal(const struct sk_profile *a, const struct sk_profile *b);
 
-/* ---- files -------------------------------------------------------------- */
-
-/* Write DATA to PATH atomically (temporary file in the same directory, fsync,
- * rename). PATH "-" writes to stdout. Returns 0 or -errno. */
-int sk_write_file_atomic(const char *path, const char *data, size_t len);
-/* Read a whole file ("-" = stdin) into a NUL-terminated buffer. 0 or -errno. */
-int sk_read_file(const char *path, char **data, size_t *len);
-
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,6 @@
 /* Lint driver: detect the input, run the rules, honour --disable and inline
  * "# scmpkit:ignore RULE" comments. */
+#include <scmpkit/fileio.h>
 #include <scmpkit/lint.h>
 
 #include <errno.h>
@@ -286,10 +287,10 @@ int sk_lint_file(const char *file, const struct sk_lint_opts *opts, struct sk_di
 {
 	char *text;
 	size_t len;
-	int r = sk_read_file(file, &text, &len);
+	int r = sk_read_input(file, SK_INPUT_MANIFEST, &text, &len);
 	if (r < 0) {
 		sk_diags_add(out, SK_SEV_ERROR, file, 0, 0, "read-error", "cannot read: %s",
-			     strerror(-r));
+			     sk_read_error(r, SK_INPUT_MANIFEST));
 		return r;
 	}
 	r = sk_lint_text(text, len, file, opts, out);

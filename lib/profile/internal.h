@@ -7,11 +7,8 @@
 
 #include <scmpkit/profile.h>
 
-/* strdup that accepts NULL (returns NULL). */
-char *sk_strdup0(const char *s);
+#include "util/grow.h"
 
-/* Grow *V (elements of SIZE) so that it holds at least N+1; 0 or -ENOMEM. */
-int sk_grow(void **v, size_t *cap, size_t n, size_t size);
 
 /* Deep copies and frees of the parts of a profile. */
 void sk_rule_clear(struct sk_rule *r);

@@ -133,26 +133,6 @@ const size_t sk_docker_default_caps_count =
 
 /* ---- memory helpers -------------------------------------------------------- */
 
-char *sk_strdup0(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-int sk_grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return 0;
-	size_t nc = *cap ? *cap * 2 : 4;
-	while (nc <= n)
-		nc *= 2;
-	void *nv = realloc(*v, nc * size);
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	*cap = nc;
-	return 0;
-}
-
 /* Arrays in the model carry no capacity field: grow them one element at a
  * time with realloc; profiles are small and this keeps the struct simple. */
 static int push(void **v, size_t n, size_t size)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <scmpkit/fileio.h>
 #include <scmpkit/profile.h>
 
 #include "profile/internal.h"
@@ -686,11 +687,11 @@ struct sk_profile *sk_profile_load(const char *file, struct sk_diags *diags)
 {
 	char *data;
 	size_t len;
-	int r = sk_read_file(file, &data, &len);
+	int r = sk_read_input(file, SK_INPUT_PROFILE, &data, &len);
 	const char *shown = strcmp(file, "-") ? file : "<stdin>";
 	if (r < 0) {
 		sk_diags_add(diags, SK_SEV_ERROR, shown, 0, 0, "parse-io", "cannot read: %s",
-			     strerror(-r));
+			     sk_read_error(r, SK_INPUT_PROFILE));
 		return NULL;
 	}
 	struct sk_profile *p = sk_profile_parse(data, len, shown, diags);

@@ -9,6 +9,8 @@
  * write is allowed and always recorded. */
 #include "trace_backend.h"
 
+#include <scmpkit/fileio.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libfyaml.h>

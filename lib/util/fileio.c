@@ -1,30 +1,89 @@
-/* Whole-file reads and atomic writes: a failed run never leaves half a file. */
-#include <scmpkit/profile.h>
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Reading inputs within limits and writing outputs atomically (fileio.h).
+ *
+ * Both directions are where a hostile neighbour on the node gets a say: an
+ * input can be /dev/zero or a FIFO nobody writes, an output path can be a
+ * symlink someone else planted. Each rule here answers one such attack; the
+ * header lists them. */
+#include <scmpkit/fileio.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
-static int read_fd(int fd, char **data, size_t *len)
+#include "util/cleanup.h"
+
+#define MiB ((size_t)1 << 20)
+
+static const struct {
+	size_t limit;
+	const char *name;
+} kinds[] = {
+	[SK_INPUT_PROFILE] = {16 * MiB, "a profile"},
+	[SK_INPUT_MANIFEST] = {64 * MiB, "a manifest"},
+	[SK_INPUT_BPF] = {1 * MiB, "a BPF program"},
+	[SK_INPUT_LOG] = {1024 * MiB, "a log"},
+	[SK_INPUT_BINARY] = {2048 * MiB, "a binary"},
+	[SK_INPUT_OTHER] = {64 * MiB, "an input"},
+};
+
+size_t sk_input_limit(enum sk_input_kind kind)
 {
-	size_t cap = 65536, n = 0;
+	return kinds[(unsigned)kind <= SK_INPUT_OTHER ? kind : SK_INPUT_OTHER].limit;
+}
+
+const char *sk_input_kind_name(enum sk_input_kind kind)
+{
+	return kinds[(unsigned)kind <= SK_INPUT_OTHER ? kind : SK_INPUT_OTHER].name;
+}
+
+const char *sk_read_error(int err, enum sk_input_kind kind)
+{
+	static __thread char msg[96];
+	switch (err < 0 ? -err : err) {
+	case EFBIG:
+		snprintf(msg, sizeof msg, "larger than the %zu MiB limit for %s",
+			 sk_input_limit(kind) / MiB, sk_input_kind_name(kind));
+		return msg;
+	case ENODEV:
+		return "a device, not a file";
+	case EISDIR:
+		return "a directory, not a file";
+	default:
+		return strerror(err < 0 ? -err : err);
+	}
+}
+
+/* Read FD to its end, at most LIMIT bytes. A read error is an error, never
+ * the end of the file (ENOMEM from a read once looked like EOF). */
+static int read_fd(int fd, size_t limit, size_t hint, char **data, size_t *len)
+{
+	size_t cap = hint && hint < limit ? hint + 1 : 65536, n = 0;
 	char *buf = malloc(cap + 1);
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
 		if (n == cap) {
-			char *nb = realloc(buf, cap * 2 + 1);
+			if (cap > limit) {
+				free(buf);
+				return -EFBIG;
+			}
+			size_t nc = cap * 2 > limit + 1 ? limit + 1 : cap * 2;
+			char *nb = realloc(buf, nc + 1);
 			if (!nb) {
 				free(buf);
 				return -ENOMEM;
 			}
 			buf = nb;
-			cap *= 2;
+			cap = nc;
 		}
 		ssize_t r = read(fd, buf + n, cap - n);
 		if (r < 0) {
@@ -37,6 +96,10 @@ static int read_fd(int fd, char **data, size_t *len)
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		if (n > limit) {
+			free(buf);
+			return -EFBIG;
+		}
 	}
 	buf[n] = 0;
 	*data = buf;
@@ -45,21 +108,35 @@ static int read_fd(int fd, char **data, size_t *len)
 	return 0;
 }
 
-int sk_read_file(const char *path, char **data, size_t *len)
+int sk_read_input(const char *path, enum sk_input_kind kind, char **data, size_t *len)
 {
+	size_t limit = sk_input_limit(kind);
 	if (!strcmp(path, "-"))
-		return read_fd(STDIN_FILENO, data, len);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+		return read_fd(STDIN_FILENO, limit, 0, data, len);
+	/* O_NONBLOCK: opening a FIFO nobody writes would otherwise wait forever;
+	 * it is switched off again before reading, so a writer that is there
+	 * is read to its end. */
+	_sk_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
-	}
-	int r = read_fd(fd, data, len);
-	close(fd);
-	return r;
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		return -ENODEV;
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > limit)
+		return -EFBIG;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return -errno;
+	return read_fd(fd, limit, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, data, len);
+}
+
+int sk_read_file(const char *path, char **data, size_t *len)
+{
+	return sk_read_input(path, SK_INPUT_OTHER, data, len);
 }
 
 static int write_all(int fd, const char *data, size_t len)
@@ -77,61 +154,169 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+const char *sk_write_error(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case ELOOP:
+		return "a symlink owned by another user: refusing to write through it";
+	case ENODEV:
+		return "a device: refusing to write into it";
+	case EISDIR:
+		return "a directory";
+	case ENOENT:
+		return "no such directory, or a symlink that leads nowhere";
+	default:
+		return strerror(err < 0 ? -err : err);
+	}
+}
+
+static bool is_dev_null(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && major(st->st_rdev) == 1 && minor(st->st_rdev) == 3;
+}
+
+/* Write in place: a FIFO someone reads, or /dev/null. */
+static int write_in_place(const char *path, const char *data, size_t len)
+{
+	_sk_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	/* the node may have been swapped between our stat and this open */
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISFIFO(st.st_mode) && !is_dev_null(&st))
+		return -ENODEV;
+	int r = write_all(fd, data, len);
+	int c = close(SK_TAKE_FD(fd));
+	return r ? r : c < 0 ? -errno : 0;
+}
+
+static mode_t current_umask(void)
+{
+	mode_t um = umask(0);
+	umask(um);
+	return um;
+}
+
+/* DIR/.BASE.XXXXXX into BUF; a fresh random suffix each call. */
+static int temp_name(char *buf, size_t size, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path) : 1;
+	const char *dir = slash ? path : ".";
+	if (slash == path)
+		dirlen = 0; /* "/name": the root directory */
+	const char *base = slash ? slash + 1 : path;
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	char suffix[7];
+	unsigned v = 0;
+	FILE *r = fopen("/dev/urandom", "re");
+	for (int i = 0; i < 6; i++) {
+		if (!r || fread(&v, sizeof v, 1, r) != 1)
+			v = (unsigned)rand() ^ (unsigned)getpid() ^ (unsigned)i * 7919u;
+		suffix[i] = alnum[v % (sizeof alnum - 1)];
+	}
+	suffix[6] = 0;
+	if (r)
+		fclose(r);
+	int n = snprintf(buf, size, "%.*s/.%s.%s", dirlen, dir, base, suffix);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+/* Create the contents as an unnamed file in TARGET's directory and give it a
+ * temporary name only once it is whole: killed mid-way, the kernel frees it. */
+static int write_temp(const char *target, const struct stat *old, const char *data,
+		      size_t len, char *tmp, size_t tmpsize)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(target, '/');
+	int n = slash ? snprintf(dir, sizeof dir, "%.*s", slash == target ? 1 : (int)(slash - target), target)
+		      : snprintf(dir, sizeof dir, ".");
+	if (n < 0 || (size_t)n >= sizeof dir)
+		return -ENAMETOOLONG;
+	mode_t mode = old ? old->st_mode & 07777 : 0666;
+	bool named = false;
+	_sk_cleanup_close_ int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+	if (fd < 0) {
+		/* no O_TMPFILE on this filesystem: a named temporary file */
+		if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+			return -errno;
+		for (int tries = 0; fd < 0 && tries < 100; tries++) {
+			int r = temp_name(tmp, tmpsize, target);
+			if (r < 0)
+				return r;
+			fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+			if (fd < 0 && errno != EEXIST)
+				return -errno;
+		}
+		if (fd < 0)
+			return -EEXIST;
+		named = true;
+	}
+	int r = write_all(fd, data, len);
+	/* a replaced file keeps its mode and, where we may, its owner */
+	if (!r && old && fchown(fd, old->st_uid, old->st_gid) < 0 && errno != EPERM)
+		r = -errno;
+	if (!r && fchmod(fd, old ? mode : mode & ~current_umask()) < 0)
+		r = -errno;
+	if (!r && fsync(fd) < 0)
+		r = -errno;
+	if (!r && !named) {
+		char proc[64];
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+		r = -EEXIST;
+		for (int tries = 0; r == -EEXIST && tries < 100; tries++) {
+			r = temp_name(tmp, tmpsize, target);
+			if (!r && linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0)
+				r = -errno;
+		}
+		named = !r;
+	}
+	if (close(SK_TAKE_FD(fd)) < 0 && !r)
+		r = -errno;
+	if (r && named)
+		unlink(tmp);
+	return r;
+}
+
 int sk_write_file_atomic(const char *path, const char *data, size_t len)
 {
 	if (!strcmp(path, "-"))
 		return write_all(STDOUT_FILENO, data, len);
-	/* A device or FIFO (-o /dev/null, a pipe) is written in place: renaming a
-	 * temporary file over it would replace the device node itself. */
-	struct stat target;
-	if (stat(path, &target) == 0 && !S_ISREG(target.st_mode)) {
-		if (S_ISDIR(target.st_mode))
-			return -EISDIR;
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		int r = write_all(fd, data, len);
-		if (close(fd) < 0 && !r)
-			r = -errno;
-		return r;
-	}
-	/* POSIX dirname/basename may modify their argument: give each a copy */
-	char *d = strdup(path), *b = strdup(path);
-	char *tmp = NULL;
-	if (!d || !b || asprintf(&tmp, "%s/.%s.XXXXXX", dirname(d), basename(b)) < 0) {
-		free(d);
-		free(b);
-		return -ENOMEM;
-	}
-	free(d);
-	free(b);
-	int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		int e = -errno;
-		free(tmp);
-		return e;
-	}
-	/* keep the mode of a file we replace; otherwise the usual 0644 under umask */
+	char target[PATH_MAX];
 	struct stat st;
-	mode_t mode = 0666;
-	if (stat(path, &st) == 0)
-		mode = st.st_mode & 07777;
-	else {
-		mode_t um = umask(0);
-		umask(um);
-		mode &= ~um;
+	bool exists = true;
+	if (lstat(path, &st) < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		exists = false;
+	} else if (S_ISLNK(st.st_mode)) {
+		/* Follow only our own links (or root's, such as /dev/stdout): a
+		 * link another user planted could lead anywhere we may write. */
+		if (st.st_uid != geteuid() && st.st_uid != 0)
+			return -ELOOP;
+		if (!realpath(path, target))
+			return -errno;
+		if (stat(target, &st) < 0)
+			return -errno;
+		path = target;
 	}
-	int r = write_all(fd, data, len);
-	if (!r && fchmod(fd, mode) < 0)
-		r = -errno;
-	if (!r && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && !r)
-		r = -errno;
-	if (!r && rename(tmp, path) < 0)
-		r = -errno;
+	if (exists) {
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
+		if (S_ISFIFO(st.st_mode) || is_dev_null(&st))
+			return write_in_place(path, data, len);
+		if (!S_ISREG(st.st_mode))
+			return -ENODEV;
+	}
+	char tmp[PATH_MAX];
+	int r = write_temp(path, exists ? &st : NULL, data, len, tmp, sizeof tmp);
 	if (r)
+		return r;
+	if (rename(tmp, path) < 0) {
+		r = -errno;
 		unlink(tmp);
-	free(tmp);
+	}
 	return r;
 }

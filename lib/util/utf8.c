@@ -1,11 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* UTF-8 validation (RFC 3629: no overlongs, no surrogates, at most U+10FFFF). */
 #include "util/utf8.h"
 
 #include <errno.h>
 #include <stdint.h>
 
-/* Length of the valid sequence at S (at most N bytes), or 0 when invalid. */
-static size_t seq_len(const unsigned char *s, size_t n)
+size_t sk_utf8_seq_len(const unsigned char *s, size_t n)
 {
 	unsigned char c = s[0];
 	if (c < 0x80)
@@ -38,7 +38,7 @@ int sk_utf8_check(const char *text, size_t len, const char *file, const char *ru
 	const unsigned char *s = (const unsigned char *)text;
 	unsigned line = 1, col = 1;
 	for (size_t i = 0; i < len;) {
-		size_t n = seq_len(s + i, len - i);
+		size_t n = sk_utf8_seq_len(s + i, len - i);
 		if (!n) {
 			sk_diags_add(diags, SK_SEV_ERROR, file, line, col, rule,
 				     "invalid UTF-8 (byte 0x%02x): YAML and JSON input must be UTF-8",

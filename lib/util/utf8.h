@@ -6,6 +6,10 @@
 
 #include <scmpkit/diag.h>
 
+/* Length of the valid UTF-8 sequence at S (at most N bytes, N > 0), or 0
+ * when it is invalid. */
+size_t sk_utf8_seq_len(const unsigned char *s, size_t n);
+
 /* YAML and JSON input must be UTF-8. libfyaml 0.7.12 does not always reject
  * invalid bytes: a '%' directive followed by one (found by fuzz_manifest)
  * sends its scanner into an endless loop. So every parser checks first.

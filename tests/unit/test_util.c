@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* lib/util: the growable buffer's invariants, escaping of untrusted text,
+ * input limits and the refusals of the atomic writer (issue 12, items 5, 12,
+ * 13, 14). */
+#include <criterion/criterion.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <scmpkit/escape.h>
+#include <scmpkit/fileio.h>
+
+#include "util/cleanup.h"
+#include "util/strbuf.h"
+
+Test(strbuf, never_null_and_nul_terminated)
+{
+	struct sk_sb sb = SK_SB_INIT;
+	cr_assert_not_null(sb.buf);
+	cr_assert_str_eq(sb.buf, "");
+	sk_sb_adds(&sb, "abc");
+	sk_sb_addf(&sb, "-%d-", 42);
+	sk_sb_addc(&sb, 'x');
+	sk_sb_addchars(&sb, ' ', 3);
+	cr_assert_str_eq(sb.buf, "abc-42-x   ");
+	cr_assert_eq(sb.len, strlen(sb.buf));
+	sk_sb_setlen(&sb, 3);
+	cr_assert_str_eq(sb.buf, "abc");
+	size_t len;
+	char *s = sk_sb_detach(&sb, &len);
+	cr_assert_str_eq(s, "abc");
+	cr_assert_eq(len, 3);
+	cr_assert_str_eq(sb.buf, "", "a detached buffer is empty again");
+	free(s);
+	s = sk_sb_detach(&sb, &len);
+	cr_assert_not_null(s, "detaching an empty buffer gives an empty string");
+	cr_assert_str_eq(s, "");
+	free(s);
+	sk_sb_release(&sb);
+}
+
+Test(strbuf, oom_is_sticky)
+{
+	struct sk_sb sb = SK_SB_INIT;
+	sk_sb_adds(&sb, "x");
+	cr_assert_eq(sk_sb_grow(&sb, SIZE_MAX - 1), -ENOMEM);
+	sk_sb_adds(&sb, "more");
+	cr_assert(sb.oom);
+	cr_assert_null(sk_sb_detach(&sb, NULL), "half a text is never handed over");
+}
+
+Test(escape, terminal_controls)
+{
+	char *s = sk_escape("\r\x1b[2K\x1b[1Aevil\n\\ok\xc2\x9b\xff é");
+	cr_assert_str_eq(s, "\\r\\e[2K\\e[1Aevil\\n\\\\ok\\xc2\\x9b\\xff é");
+	cr_assert(!sk_needs_escape("busybox é"));
+	cr_assert(sk_needs_escape("a\tb"));
+	free(s);
+}
+
+static char dir[] = "/tmp/sk-util-XXXXXX";
+
+static void mkdir_tmp(void)
+{
+	cr_assert_not_null(mkdtemp(dir));
+}
+
+static void rm_tmp(void)
+{
+	char cmd[64];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+Test(fileio, refuses_devices_and_limits, .init = mkdir_tmp, .fini = rm_tmp)
+{
+	char *data;
+	size_t len;
+	cr_assert_eq(sk_read_input("/dev/zero", SK_INPUT_PROFILE, &data, &len), -ENODEV);
+	cr_assert_str_eq(sk_read_error(-ENODEV, SK_INPUT_PROFILE), "a device, not a file");
+	char path[128];
+	snprintf(path, sizeof path, "%s/big", dir);
+	int fd = open(path, O_CREAT | O_WRONLY, 0600);
+	cr_assert(fd >= 0);
+	cr_assert_eq(ftruncate(fd, (off_t)(sk_input_limit(SK_INPUT_PROFILE) + 1)), 0);
+	close(fd);
+	cr_assert_eq(sk_read_input(path, SK_INPUT_PROFILE, &data, &len), -EFBIG);
+	cr_assert_str_eq(sk_read_error(-EFBIG, SK_INPUT_PROFILE),
+			 "larger than the 16 MiB limit for a profile");
+	cr_assert_eq(sk_read_input(path, SK_INPUT_MANIFEST, &data, &len), 0);
+	cr_assert_eq(len, sk_input_limit(SK_INPUT_PROFILE) + 1);
+	free(data);
+	cr_assert_eq(sk_read_input(dir, SK_INPUT_PROFILE, &data, &len), -EISDIR);
+}
+
+Test(fileio, fifo_without_writer_does_not_block, .init = mkdir_tmp, .fini = rm_tmp, .timeout = 10)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/fifo", dir);
+	cr_assert_eq(mkfifo(path, 0600), 0);
+	char *data;
+	size_t len;
+	cr_assert_eq(sk_read_input(path, SK_INPUT_PROFILE, &data, &len), 0);
+	cr_assert_eq(len, 0);
+	free(data);
+}
+
+Test(fileio, a_stream_past_the_limit_is_an_error, .timeout = 20)
+{
+	/* /dev/zero through a pipe: no size to check up front */
+	int p[2];
+	cr_assert_eq(pipe(p), 0);
+	pid_t pid = fork();
+	if (!pid) {
+		dup2(p[1], 1);
+		close(p[0]);
+		execlp("cat", "cat", "/dev/zero", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", p[0]);
+	char *data;
+	size_t len;
+	cr_assert_eq(sk_read_input(path, SK_INPUT_BPF, &data, &len), -EFBIG);
+	close(p[0]);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+static size_t count_entries(void)
+{
+	DIR *d = opendir(dir);
+	size_t n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += e->d_name[0] != '.' || (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."));
+	closedir(d);
+	return n;
+}
+
+Test(fileio, atomic_write_keeps_mode_and_leaves_nothing, .init = mkdir_tmp, .fini = rm_tmp)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/out.json", dir);
+	cr_assert_eq(sk_write_file_atomic(path, "one\n", 4), 0);
+	cr_assert_eq(chmod(path, 0640), 0);
+	cr_assert_eq(sk_write_file_atomic(path, "two\n", 4), 0);
+	struct stat st;
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0640);
+	cr_assert_eq(st.st_size, 4);
+	cr_assert_eq(count_entries(), 1, "no temporary file is left behind");
+	cr_assert_eq(sk_write_file_atomic(dir, "x", 1), -EISDIR);
+}
+
+Test(fileio, never_into_devices, .init = mkdir_tmp, .fini = rm_tmp)
+{
+	cr_assert_eq(sk_write_file_atomic("/dev/zero", "x", 1), -ENODEV);
+	cr_assert_eq(sk_write_file_atomic("/dev/null", "x", 1), 0);
+	char link[128];
+	snprintf(link, sizeof link, "%s/link", dir);
+	cr_assert_eq(symlink("/dev/zero", link), 0);
+	cr_assert_eq(sk_write_file_atomic(link, "x", 1), -ENODEV);
+}
+
+Test(fileio, not_through_another_users_symlink, .init = mkdir_tmp, .fini = rm_tmp)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root to plant a symlink owned by another user");
+	char target[128], link[128];
+	snprintf(target, sizeof target, "%s/victim", dir);
+	snprintf(link, sizeof link, "%s/planted", dir);
+	cr_assert_eq(sk_write_file_atomic(target, "precious\n", 9), 0);
+	cr_assert_eq(symlink(target, link), 0);
+	cr_assert_eq(lchown(link, 65534, 65534), 0);
+	cr_assert_eq(sk_write_file_atomic(link, "evil\n", 5), -ELOOP);
+	char *data;
+	size_t len;
+	cr_assert_eq(sk_read_file(target, &data, &len), 0);
+	cr_assert_str_eq(data, "precious\n");
+	free(data);
+	/* our own link to a regular file is written through, and stays a link */
+	cr_assert_eq(lchown(link, 0, 0), 0);
+	cr_assert_eq(sk_write_file_atomic(link, "new\n", 4), 0);
+	struct stat st;
+	cr_assert_eq(lstat(link, &st), 0);
+	cr_assert(S_ISLNK(st.st_mode));
+	cr_assert_eq(sk_read_file(target, &data, &len), 0);
+	cr_assert_str_eq(data, "new\n");
+	free(data);
+}
+
+Test(cleanup, take_ptr_hands_over)
+{
+	char *kept;
+	{
+		_sk_cleanup_free_ char *p = strdup("x");
+		kept = SK_TAKE_PTR(p);
+		cr_assert_null(p);
+	}
+	cr_assert_str_eq(kept, "x");
+	free(kept);
+	int fd;
+	{
+		_sk_cleanup_close_ int f = open("/dev/null", O_RDONLY);
+		fd = SK_TAKE_FD(f);
+	}
+	cr_assert(fcntl(fd, F_GETFD) >= 0, "a taken fd stays open");
+	close(fd);
+}
