@@ -20,6 +20,9 @@ extern "C" {
 char *sk_escape(const char *s);
 /* The same for LEN bytes that may hold NULs. */
 char *sk_escape_mem(const char *s, size_t len);
+/* Like sk_escape, but backslashes stay as they are: for text that is
+ * already meant to be read as written (a diagnostic's message). */
+char *sk_escape_controls(const char *s);
 /* Whether S needs any escaping. */
 int sk_needs_escape(const char *s);
 

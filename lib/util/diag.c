@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Diagnostics list: the library's only way of reporting problems. */
 #include <scmpkit/diag.h>
+#include <scmpkit/escape.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -160,22 +162,34 @@ int sk_severity_parse(const char *s)
 	return -1;
 }
 
+/* The file name and the message quote what others chose (paths, manifest
+ * values, process names): their control characters are escaped here, at the
+ * one place every text rendering goes through. */
 char *sk_diag_format(const struct sk_diag *g)
 {
+	char *file = g->file ? sk_escape_controls(g->file) : NULL;
+	char *message = sk_escape_controls(g->message ? g->message : "");
 	char *out = NULL;
+	if ((g->file && !file) || !message) {
+		free(file);
+		free(message);
+		return NULL;
+	}
 	char where[512] = "";
-	if (g->file && g->line && g->col)
-		snprintf(where, sizeof where, "%s:%u:%u: ", g->file, g->line, g->col);
-	else if (g->file && g->line)
-		snprintf(where, sizeof where, "%s:%u: ", g->file, g->line);
-	else if (g->file)
-		snprintf(where, sizeof where, "%s: ", g->file);
+	if (file && g->line && g->col)
+		snprintf(where, sizeof where, "%s:%u:%u: ", file, g->line, g->col);
+	else if (file && g->line)
+		snprintf(where, sizeof where, "%s:%u: ", file, g->line);
+	else if (file)
+		snprintf(where, sizeof where, "%s: ", file);
 	int r;
 	if (g->rule)
 		r = asprintf(&out, "%s%s: %s [%s]", where, sk_severity_name(g->severity),
-			     g->message, g->rule);
+			     message, g->rule);
 	else
 		r = asprintf(&out, "%s%s: %s", where, sk_severity_name(g->severity),
-			     g->message);
+			     message);
+	free(file);
+	free(message);
 	return r < 0 ? NULL : out;
 }

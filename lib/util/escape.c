@@ -7,12 +7,12 @@
 #include "util/strbuf.h"
 #include "util/utf8.h"
 
-static size_t next(const unsigned char *s, size_t i, size_t len, int *bad)
+static size_t next(const unsigned char *s, size_t i, size_t len, int *bad, int backslash)
 {
 	size_t n = sk_utf8_seq_len(s + i, len - i);
 	/* C0, DEL and the C1 controls (U+0080..U+009F, 0xc2 0x80..0x9f): a
 	 * terminal acts on each of them */
-	*bad = !n || s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\' ||
+	*bad = !n || s[i] < 0x20 || s[i] == 0x7f || (backslash && s[i] == '\\') ||
 	       (n == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0);
 	return n ? n : 1;
 }
@@ -23,20 +23,20 @@ int sk_needs_escape(const char *s)
 	size_t len = strlen(s);
 	for (size_t i = 0; i < len;) {
 		int bad;
-		i += next(u, i, len, &bad);
+		i += next(u, i, len, &bad, 1);
 		if (bad)
 			return 1;
 	}
 	return 0;
 }
 
-char *sk_escape_mem(const char *s, size_t len)
+static char *escape(const char *s, size_t len, int backslash)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	struct sk_sb sb = SK_SB_INIT;
 	for (size_t i = 0; i < len;) {
 		int bad;
-		size_t n = next(u, i, len, &bad);
+		size_t n = next(u, i, len, &bad, backslash);
 		if (!bad) {
 			sk_sb_add(&sb, s + i, n);
 		} else {
@@ -56,7 +56,17 @@ char *sk_escape_mem(const char *s, size_t len)
 	return sk_sb_detach(&sb, NULL);
 }
 
+char *sk_escape_mem(const char *s, size_t len)
+{
+	return escape(s, len, 1);
+}
+
 char *sk_escape(const char *s)
 {
-	return sk_escape_mem(s, strlen(s));
+	return escape(s, strlen(s), 1);
+}
+
+char *sk_escape_controls(const char *s)
+{
+	return escape(s, strlen(s), 0);
 }

@@ -27,3 +27,13 @@ Test(diag, severities)
 	cr_expect_eq(sk_severity_parse("info"), SK_SEV_NOTE);
 	cr_expect_eq(sk_severity_parse("bogus"), -1);
 }
+
+Test(diag, untrusted_text_is_escaped)
+{
+	struct sk_diags d = {0};
+	sk_diags_add(&d, SK_SEV_ERROR, "evil\n.yaml", 1, 2, "r", "image \"\r\033[2K\" at C:\\x");
+	char *s = sk_diag_format(&d.v[0]);
+	cr_expect_str_eq(s, "evil\\n.yaml:1:2: error: image \"\\r\\e[2K\" at C:\\x [r]");
+	free(s);
+	sk_diags_free(&d);
+}
