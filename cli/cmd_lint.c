@@ -1,11 +1,9 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit lint: profiles and Kubernetes manifests against practices P1–P7. */
-#include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <scmpkit/lint.h>
@@ -15,8 +13,10 @@
 static const char help[] =
 	"Usage: scmpkit lint [OPTIONS] FILE|DIR|-...\n\n"
 	"Check seccomp profiles (OCI, Docker, SeccompProfile; JSON or YAML), Kubernetes\n"
-	"manifests (multi-document YAML or JSON, kind: List) and runc config.json files\n"
-	"against the practices P1-P7. Directories are searched for *.json, *.yaml, *.yml.\n\n"
+	"manifests (multi-document YAML or JSON, kind: List, SeccompProfiles beside\n"
+	"workloads) and runc config.json files against the practices P1-P7.\n"
+	"Directories are searched for *.json, *.yaml, *.yml: Helm templates, kustomize\n"
+	"patches and other YAML found there are skipped with a note on stderr.\n\n"
 	"Options:\n"
 	"  -f, --format FMT       text (default; colour on a terminal), json or sarif (2.1.0)\n"
 	"      --fail-on SEV      exit 1 when a finding is at least SEV: note, warning,\n"
@@ -28,79 +28,8 @@ static const char help[] =
 	"  -h, --help             this help\n\n"
 	"A comment '# scmpkit:ignore RULE[,RULE]' on a node's line (or on a comment line\n"
 	"just above it) silences those rules there.\n\n"
-	"Exit status: 0 clean, 1 findings at or above --fail-on, 2 bad input or usage.\n";
-
-struct run {
-	struct sk_lint_opts opts;
-	struct sk_diags diags;
-	bool bad_input;
-};
-
-static bool lintable_name(const char *name)
-{
-	const char *dot = strrchr(name, '.');
-	return dot && (!strcmp(dot, ".json") || !strcmp(dot, ".yaml") || !strcmp(dot, ".yml"));
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void lint_path(struct run *r, const char *path, bool explicit_arg);
-
-/* Every lintable file below DIR, in name order so that output is stable. */
-static void lint_dir(struct run *r, const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d) {
-		cli_error("%s: %s", dir, strerror(errno));
-		r->bad_input = true;
-		return;
-	}
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		char **v = realloc(names, (n + 1) * sizeof *v);
-		if (!v)
-			break;
-		names = v;
-		if (asprintf(&names[n], "%s/%s", dir, e->d_name) >= 0)
-			n++;
-	}
-	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		lint_path(r, names[i], false);
-		free(names[i]);
-	}
-	free(names);
-}
-
-static void lint_path(struct run *r, const char *path, bool explicit_arg)
-{
-	struct stat st;
-	if (strcmp(path, "-") && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		lint_dir(r, path);
-		return;
-	}
-	if (!explicit_arg && !lintable_name(path))
-		return;
-	int e = sk_lint_file(path, &r->opts, &r->diags);
-	if (e == -ENOTSUP) {
-		if (explicit_arg) {
-			sk_diags_add(&r->diags, SK_SEV_ERROR, path, 0, 0, "unknown-input",
-				     "neither a seccomp profile, a Kubernetes manifest nor a runc "
-				     "config.json");
-			r->bad_input = true;
-		}
-	} else if (e < 0) {
-		r->bad_input = true;
-	}
-}
+	"Exit status: 0 clean, 1 findings at or above --fail-on, 2 bad input or usage\n"
+	"(a FILE named here that is unreadable, broken or none of the above).\n";
 
 static void list_rules(void)
 {
@@ -111,16 +40,18 @@ static void list_rules(void)
 	}
 }
 
-static int add_disabled(const char ***v, size_t *n, char *arg)
+/* V has room for every rule once: only registered rules are taken, once. */
+static int add_disabled(const char **v, size_t *n, char *arg)
 {
 	for (char *save = NULL, *t = strtok_r(arg, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!sk_lint_rule_find(t))
+		const struct sk_lint_rule *r = sk_lint_rule_find(t);
+		if (!r)
 			return cli_usage("lint", "unknown rule '%s' (see --list-rules)", t);
-		const char **nv = realloc(*v, (*n + 1) * sizeof *nv);
-		if (!nv)
-			return EXIT_USAGE;
-		*v = nv;
-		nv[(*n)++] = t;
+		bool have = false;
+		for (size_t i = 0; i < *n && !have; i++)
+			have = v[i] == r->id;
+		if (!have)
+			v[(*n)++] = r->id;
 	}
 	return 0;
 }
@@ -139,10 +70,14 @@ int cmd_lint(int argc, char **argv)
 	};
 	enum sk_lint_format fmt = SK_LINT_TEXT;
 	int fail_on = SK_SEV_ERROR;
-	const char **disabled = NULL;
+	const char **disabled = calloc(sk_lint_rule_count(), sizeof *disabled);
 	size_t n_disabled = 0;
 	const char *profiles_dir = NULL;
 	int c, rc;
+	if (!disabled) {
+		cli_error("out of memory");
+		return EXIT_FINDINGS;
+	}
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:d:p:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -163,7 +98,7 @@ int cmd_lint(int argc, char **argv)
 						 optarg);
 			break;
 		case 'd':
-			if ((rc = add_disabled(&disabled, &n_disabled, optarg))) {
+			if ((rc = add_disabled(disabled, &n_disabled, optarg))) {
 				free(disabled);
 				return rc;
 			}
@@ -188,20 +123,25 @@ int cmd_lint(int argc, char **argv)
 		free(disabled);
 		return cli_usage("lint", "expected a FILE, DIR or -");
 	}
-	struct run r = {.opts = {disabled, n_disabled, profiles_dir}};
-	for (int i = optind; i < argc; i++)
-		lint_path(&r, argv[i], true);
-	sk_diags_sort(&r.diags);
-	char *out = sk_lint_render(&r.diags, fmt,
+	struct sk_lint_opts o = {disabled, n_disabled, profiles_dir};
+	struct sk_lint_result r;
+	if (sk_lint_paths((const char *const *)argv + optind, (size_t)(argc - optind), &o, &r)) {
+		cli_error("out of memory");
+		sk_lint_result_free(&r);
+		free(disabled);
+		return EXIT_FINDINGS;
+	}
+	char *out = sk_lint_render(&r.findings, fmt,
 				   fmt == SK_LINT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
 	if (out) {
 		fputs(out, stdout);
 		free(out);
 	}
+	cli_print_diags(&r.skipped);
 	rc = r.bad_input ? EXIT_USAGE
-	     : sk_diags_count(&r.diags, (enum sk_severity)fail_on) ? EXIT_FINDINGS
-								   : EXIT_OK;
-	sk_diags_free(&r.diags);
+	     : sk_diags_count(&r.findings, (enum sk_severity)fail_on) ? EXIT_FINDINGS
+								      : EXIT_OK;
+	sk_lint_result_free(&r);
 	free(disabled);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #define SCMPKIT_DIAG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -54,6 +55,11 @@ size_t sk_diags_count(const struct sk_diags *d, enum sk_severity min);
 
 /* Move every diagnostic of SRC to the end of DST; SRC is left empty. */
 int sk_diags_splice(struct sk_diags *dst, struct sk_diags *src);
+
+/* Drop (and free) the diagnostics from index FIRST on for which DROP(g, CTX)
+ * is true; the others keep their order. */
+void sk_diags_remove_if(struct sk_diags *d, size_t first,
+			bool (*drop)(const struct sk_diag *g, void *ctx), void *ctx);
 
 /* Sort by file, line, column (stable). */
 void sk_diags_sort(struct sk_diags *d);

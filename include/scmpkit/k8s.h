@@ -1,12 +1,17 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit/k8s.h — Kubernetes manifests: the pod templates inside them.
  *
  * Reads multi-document YAML or JSON (kind: List included, empty documents
- * skipped) and finds every pod spec the way the API server does: Pod,
- * PodTemplate, ReplicationController, ReplicaSet, Deployment, StatefulSet,
- * DaemonSet, Job (.spec.template) and CronJob (.spec.jobTemplate.spec.template).
- * Other kinds — CRDs with seccomp keys in their schemas included — are not
- * workloads and yield nothing. Every value keeps its file position, so lint can
- * point at it and fix can edit the text in place.
+ * skipped) through scmpkit/doc.h and finds every pod spec where Kubernetes
+ * keeps one: a Pod's spec, a PodTemplate's template, and .spec.template (or a
+ * CronJob's .spec.jobTemplate.spec.template) of any object that carries a pod
+ * template there — the built-in workloads, OpenShift's DeploymentConfig, Argo
+ * Rollouts, Knative Services, ... A kind Kubernetes defines itself counts only
+ * from its own API group: a custom resource reusing the name is not assumed
+ * to follow its schema. Kinds whose operator makes pods from a spec of its own
+ * (Prometheus, Alertmanager, ...) are listed as such, and SecurityProfile
+ * Operator SeccompProfiles are found too. Every value keeps its file position,
+ * so lint can point at it and fix can edit the text in place.
  */
 #ifndef SCMPKIT_K8S_H
 #define SCMPKIT_K8S_H
@@ -15,6 +20,7 @@
 #include <stddef.h>
 
 #include <scmpkit/diag.h>
+#include <scmpkit/doc.h>
 #include <scmpkit/profile.h>
 
 #ifdef __cplusplus
@@ -39,7 +45,9 @@ struct sk_k8s_seccomp {
 	struct sk_pos localhost_pos;
 };
 
-enum sk_k8s_tri { SK_K8S_UNSET = 0, SK_K8S_TRUE, SK_K8S_FALSE };
+/* A boolean field: unset, true, false, or a value the API server rejects
+ * (the string "false", a number). */
+enum sk_k8s_tri { SK_K8S_UNSET = 0, SK_K8S_TRUE, SK_K8S_FALSE, SK_K8S_INVALID };
 
 struct sk_k8s_container {
 	const char *name;
@@ -49,9 +57,16 @@ struct sk_k8s_container {
 	struct sk_k8s_seccomp annotation; /* container.seccomp.security.alpha.kubernetes.io/NAME */
 	enum sk_k8s_tri allow_privilege_escalation;
 	struct sk_pos ape_pos;
+	const char *ape_raw; /* allowPrivilegeEscalation as written, when INVALID */
 	bool privileged;
 	struct sk_pos privileged_pos;
-	const void *node; /* internal: the container's YAML mapping */
+	/* "CAP_SYS_ADMIN" literally in capabilities.add: the API server refuses
+	 * allowPrivilegeEscalation: false beside it (it compares that spelling;
+	 * "SYS_ADMIN" passes and grants the capability all the same) */
+	bool cap_sys_admin;
+	struct sk_pos cap_sys_admin_pos;
+	bool host_process; /* securityContext.windowsOptions.hostProcess: true */
+	const struct sk_doc_node *node; /* the container's mapping */
 };
 
 struct sk_k8s_pod {
@@ -59,13 +74,27 @@ struct sk_k8s_pod {
 	const char *name;     /* its metadata.name, "" when absent */
 	unsigned doc;         /* 0-based document index in the file */
 	struct sk_pos pos;    /* the pod spec mapping */
-	bool windows;         /* spec.os.name: windows — seccomp does not apply */
+	/* A Windows pod, where seccomp and allowPrivilegeEscalation do not
+	 * exist: why we think so ("spec.os.name: windows", "hostProcess: true",
+	 * "nodeSelector kubernetes.io/os: windows", "node affinity
+	 * kubernetes.io/os In [windows]"), or NULL for a Linux pod. */
+	const char *windows;
 	struct sk_k8s_seccomp seccomp;    /* pod-level securityContext.seccompProfile */
 	struct sk_k8s_seccomp annotation; /* seccomp.security.alpha.kubernetes.io/pod */
 	struct sk_k8s_container *containers;
 	size_t n_containers;
-	const void *spec;     /* internal: the pod spec's YAML mapping */
-	const void *metadata; /* internal: the pod (template) metadata mapping, or NULL */
+	const struct sk_doc_node *spec;     /* the pod spec's mapping */
+	const struct sk_doc_node *metadata; /* the pod (template) metadata mapping, or NULL */
+};
+
+/* An object that is not a workload but matters: a SeccompProfile, or a kind
+ * whose operator makes pods lint cannot see. */
+struct sk_k8s_object {
+	const char *kind, *api_version, *name; /* name "" when absent */
+	unsigned doc;
+	struct sk_pos pos; /* its kind value */
+	const struct sk_doc_node *node;
+	const char *note; /* for pod makers: where their pods' settings live */
 };
 
 struct sk_k8s_manifest {
@@ -76,6 +105,10 @@ struct sk_k8s_manifest {
 	size_t n_objects; /* Kubernetes objects seen (items of Lists counted) */
 	struct sk_k8s_pod *pods;
 	size_t n_pods;
+	struct sk_k8s_object *profiles; /* SeccompProfiles (security-profiles-operator) */
+	size_t n_profiles;
+	struct sk_k8s_object *pod_makers; /* kinds whose pods lint cannot see */
+	size_t n_pod_makers;
 	void *priv;
 };
 
@@ -85,6 +118,21 @@ struct sk_k8s_manifest {
 struct sk_k8s_manifest *sk_k8s_parse(const char *text, size_t len, const char *file,
 				     struct sk_diags *diags);
 void sk_k8s_free(struct sk_k8s_manifest *m);
+
+/* For a reader of the document stream (lint reads its input once): an empty
+ * manifest of FILE, then the objects of document DOC (its root ROOT) added to
+ * it, and its pods and objects forgotten before the next document. The nodes
+ * belong to the caller's stream. 0 or -ENOMEM. */
+struct sk_k8s_manifest *sk_k8s_new(const char *text, size_t len, const char *file);
+int sk_k8s_add_document(struct sk_k8s_manifest *m, unsigned doc, const struct sk_doc_node *root);
+void sk_k8s_forget_documents(struct sk_k8s_manifest *m);
+
+/* Where lint reports a manifest value N: N's position, but a quoted value's
+ * first character inside its quotes; 0:0 for NULL. */
+struct sk_pos sk_k8s_pos(const struct sk_doc_node *n);
+
+/* ROOT is a Kubernetes object (a mapping with apiVersion and kind). */
+bool sk_k8s_is_object(const struct sk_doc_node *root);
 
 /* True when some document of TEXT has both "apiVersion" and "kind" at its top
  * level, i.e. it is a Kubernetes object (SeccompProfile resources included). */
@@ -96,28 +144,47 @@ bool sk_k8s_is_manifest(const struct sk_k8s_manifest *m);
 
 /* ---- fix ------------------------------------------------------------------ */
 
-struct sk_k8s_fix_opts {
-	const char *localhost_profile; /* Localhost with this path; NULL: RuntimeDefault */
+/* A container named by the user for a profile: CONTAINER in the workload
+ * whose metadata.name is WORKLOAD (any workload when NULL). */
+struct sk_k8s_profile_map {
+	const char *workload;
+	const char *container;
+	const char *localhost_profile;
 };
 
-/* One textual edit: replace [start, end) of the input with TEXT. Edits cover
- * whole lines or part of one line, and never overlap. */
-struct sk_k8s_edit {
-	size_t start, end;
-	char *text;
+struct sk_k8s_fix_opts {
+	/* Localhost with this path for containers that have no profile to keep
+	 * (see sk_k8s_fix); NULL: RuntimeDefault */
+	const char *localhost_profile;
+	const struct sk_k8s_profile_map *map; /* per container, before the rest */
+	size_t n_map;
 };
+
+/* One textual edit: replace [start, end) of the input with TEXT (the
+ * document layer's edit). Edits cover whole lines or part of one line, and
+ * never overlap. */
+#define sk_k8s_edit sk_doc_edit
 
 struct sk_k8s_edits {
 	struct sk_k8s_edit *v;
 	size_t n;
+	/* what fix chose for each container it gave a profile, and why: notes at
+	 * the container's position (the command prints them on stderr) */
+	struct sk_diags choices;
 };
 
-/* The edits that make M's workloads follow P1, P2 and P4: every container gets
- * its own seccompProfile (when it has none, or Unconfined, or an invalid one)
- * and allowPrivilegeEscalation: false (privileged containers are reported
- * instead: the API server rejects that combination); deprecated seccomp
- * annotations are removed; a pod-level Unconfined becomes the chosen profile.
- * Windows pods are left alone. Edits are textual at the nodes' positions, so the
+/* The edits that make M's workloads follow P1, P2 and P4 without making any
+ * of them worse: every container gets its own seccompProfile when it has none,
+ * Unconfined or an invalid one. Which one, first that applies: the user's
+ * profile for that container (OPTS->map); the Localhost profile (or
+ * RuntimeDefault) its deprecated annotation named; the pod level's profile it
+ * inherits now, when that is Localhost; OPTS->localhost_profile; the pod
+ * level's RuntimeDefault, or its annotation's; RuntimeDefault. A mapped
+ * container's own RuntimeDefault becomes its mapped profile. Containers get
+ * allowPrivilegeEscalation: false, except privileged ones and those adding
+ * "CAP_SYS_ADMIN" (the API server rejects both combinations: reported
+ * instead); deprecated seccomp annotations are removed; a pod-level
+ * Unconfined becomes the chosen profile. Windows pods are left alone. Edits are textual at the nodes' positions, so the
  * rest of the file — comments included — stays byte-identical. Flow style
  * (JSON) gets pairs in JSON syntax, so JSON stays JSON; an empty value
  * ("securityContext:", null, ~, {}) under a block key becomes block lines.
@@ -127,12 +194,13 @@ struct sk_k8s_edits {
 int sk_k8s_fix(const struct sk_k8s_manifest *m, const struct sk_k8s_fix_opts *opts,
 	       struct sk_k8s_edits *out, struct sk_diags *diags);
 
-/* TEXT with EDITS applied (caller frees), or NULL on ENOMEM. */
+/* TEXT with EDITS applied (caller frees), or NULL on ENOMEM or when the
+ * edits overlap or lie outside TEXT. */
 char *sk_k8s_apply_edits(const char *text, size_t len, const struct sk_k8s_edits *edits);
 
 /* A unified diff (3 lines of context) between TEXT and TEXT with EDITS
  * applied, with headers "--- a/NAME" and "+++ b/NAME"; "" when EDITS is empty.
- * Caller frees; NULL on ENOMEM. */
+ * Caller frees; NULL on ENOMEM or edits that overlap or lie outside TEXT. */
 char *sk_k8s_diff(const char *text, size_t len, const struct sk_k8s_edits *edits,
 		  const char *name);
 

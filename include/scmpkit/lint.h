@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit/lint.h — check profiles and manifests against practices P1–P7.
  *
  * Every finding is an sk_diag with a stable rule id, a severity, the position
@@ -26,6 +27,9 @@ struct sk_lint_rule {
 	enum sk_severity severity;
 	const char *practice; /* "P1".."P7", or NULL for correctness rules */
 	const char *summary;  /* one sentence, for --list-rules and SARIF */
+	const char *description; /* what it checks and why it matters (SARIF fullDescription) */
+	const char *help;        /* how to fix it; `code` in backquotes (SARIF help) */
+	const char *security_severity; /* GitHub's 0.0-10.0 scale: "8.0" */
 };
 
 size_t sk_lint_rule_count(void);
@@ -47,14 +51,38 @@ int sk_lint_profile(const struct sk_profile *p, const struct sk_lint_opts *opts,
 int sk_lint_manifest(const struct sk_k8s_manifest *m, const struct sk_lint_opts *opts,
 		     struct sk_diags *out);
 
-/* Detect what TEXT is and lint it; applies --disable and inline ignores.
- * Returns 0; -EINVAL when the input is broken (errors in OUT, the caller exits
- * 2); -ENOTSUP when it is none of the inputs lint knows (nothing added). */
+/* Detect what each document of TEXT is and lint it, from one parse: profiles
+ * (a profile file is one document), runc config.json files, Kubernetes
+ * objects — workloads, SeccompProfiles (stacked on their baseProfileName,
+ * sk_profile_resolve_base), kinds whose pods lint cannot see — in any mix and
+ * order. Applies --disable and inline ignores. Returns 0; -EINVAL when the
+ * input is broken (only its errors in OUT, the caller exits 2); -ENOTSUP when
+ * it is none of the inputs lint knows (nothing added); -ENOMEM. */
 int sk_lint_text(const char *text, size_t len, const char *file,
 		 const struct sk_lint_opts *opts, struct sk_diags *out);
 
-/* Read FILE ("-": stdin) and sk_lint_text() it; -errno when unreadable. */
+/* Read FILE ("-": stdin, named "stdin" in findings) and sk_lint_text() it;
+ * -errno when unreadable (an error in OUT). */
 int sk_lint_file(const char *file, const struct sk_lint_opts *opts, struct sk_diags *out);
+
+/* What a run over files and directories found. */
+struct sk_lint_result {
+	struct sk_diags findings; /* sorted by file, line, column */
+	/* a note per file of a directory that was not linted, and why (a Helm
+	 * template, a kustomize patch, YAML that is no manifest or profile) */
+	struct sk_diags skipped;
+	/* a file named in PATHS could not be read, was broken or is none of the
+	 * inputs lint knows (the caller exits 2) */
+	bool bad_input;
+};
+
+/* Lint every path of PATHS ("-": stdin): a file as sk_lint_file, a directory
+ * for its *.json, *.yaml and *.yml files below it, in name order. Problems with
+ * files found in directories are findings or skip notes, never bad input. A
+ * SeccompProfile's base may be given in any file of the run. 0 or -ENOMEM. */
+int sk_lint_paths(const char *const *paths, size_t n, const struct sk_lint_opts *opts,
+		  struct sk_lint_result *res);
+void sk_lint_result_free(struct sk_lint_result *res);
 
 enum sk_lint_format { SK_LINT_TEXT, SK_LINT_JSON, SK_LINT_SARIF };
 

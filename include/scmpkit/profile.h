@@ -18,6 +18,7 @@
 
 #include <scmpkit/arch.h>
 #include <scmpkit/diag.h>
+#include <scmpkit/doc.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,10 +63,6 @@ enum sk_format {
 	SK_FORMAT_DOCKER,     /* Docker/moby: archMap, includes/excludes */
 	SK_FORMAT_SPO,        /* SeccompProfile custom resource */
 	SK_FORMAT_RUNC_CONFIG /* config.json; linux.seccomp inside */
-};
-
-struct sk_pos {
-	unsigned line, col; /* 1-based; 0 = none (built in memory) */
 };
 
 struct sk_arg {
@@ -132,6 +129,7 @@ struct sk_profile {
 	char *spo_name;
 	char *spo_namespace;
 	char *spo_base_profile;
+	struct sk_pos spo_base_pos;       /* its "baseProfileName" value */
 	struct sk_pos pos;                /* the profile object */
 	struct sk_pos default_action_pos; /* its "defaultAction" value */
 };
@@ -183,6 +181,12 @@ struct sk_profile *sk_profile_parse(const char *text, size_t len, const char *fi
 				    struct sk_diags *diags);
 /* Read FILE ("-" for stdin) and parse it. */
 struct sk_profile *sk_profile_load(const char *file, struct sk_diags *diags);
+/* The profile at ROOT, a node scmpkit/doc.h read (a document's root, or a
+ * SeccompProfile object inside a stream): lint reads its input once and
+ * builds every profile it finds from the nodes. Diagnostics as for
+ * sk_profile_parse, at the nodes' positions in FILE. */
+struct sk_profile *sk_profile_from_node(const struct sk_doc_node *root, const char *file,
+					struct sk_diags *diags);
 
 /* ---- emit ------------------------------------------------------------- */
 
@@ -223,6 +227,39 @@ struct sk_profile *sk_profile_resolve(const struct sk_profile *p,
  * of its archMap; when it lists none, the native arch. Returns a count and
  * fills OUT (at most SK_ARCH_COUNT). */
 size_t sk_profile_arches(const struct sk_profile *p, enum sk_arch out[SK_ARCH_COUNT]);
+
+/* ---- SeccompProfile base profiles (security-profiles-operator) ---------- */
+
+/* A base profile the Security Profiles Operator publishes for a runtime: the
+ * calls that runtime makes under the container's filter (data/spo-base-profiles.tsv,
+ * with the operator's repository, file and commit each list was read from). */
+struct sk_spo_base {
+	const char *name;   /* "runc-v1.4.2": a SeccompProfile's metadata.name */
+	const char *oci;    /* "ghcr.io/security-profiles/runc:v1.4.2" (oci:// form) */
+	const char *source; /* "kubernetes-sigs/security-profiles-operator examples/baseprofile-runc.yaml@COMMIT" */
+	enum sk_arch arch;
+	const char *const *names; /* the calls it allows */
+	size_t n_names;
+};
+/* API_VERSION is the operator's SeccompProfile API: security-profiles-operator.x-k8s.io/
+ * v1 (its storage version, cluster-scoped), v1beta1 or v1alpha1. */
+bool sk_spo_api_version(const char *api_version);
+size_t sk_spo_base_count(void);
+const struct sk_spo_base *sk_spo_base_at(size_t i);
+/* By name ("runc-v1.4.2", or "oci://ghcr.io/security-profiles/runc:v1.4.2"). */
+const struct sk_spo_base *sk_spo_base_find(const char *name);
+
+/* P stacked on its baseProfileName, as the operator does it: the base is
+ * looked up by metadata.name among GIVEN (the SeccompProfiles at hand), then
+ * among the published bases; a base may name a base of its own (15 levels at
+ * most). The calls are unioned name by name, the less restrictive action
+ * winning where both name a call (argument conditions joined); everything
+ * else is P's. *OUT is a new profile without baseProfileName (a clone of P
+ * when it has none); rules from a base point at P's baseProfileName.
+ * Returns 0; -ENOENT when a base is found nowhere, -ELOOP past 15 levels or
+ * in a cycle (an error naming it in DIAGS either way); -ENOMEM. */
+int sk_profile_resolve_base(const struct sk_profile *p, const struct sk_profile *const *given,
+			    size_t n_given, struct sk_profile **out, struct sk_diags *diags);
 
 /* Structural equality, order-insensitive where order carries no meaning
  * (names within a rule, arches, rule order among rules that do not overlap);

@@ -1,5 +1,14 @@
-/* Lint driver: detect the input, run the rules, honour --disable and inline
- * "# scmpkit:ignore RULE" comments. */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Lint driver: read the input once, decide what each document is, hand the
+ * rules what they look at, honour --disable and inline "# scmpkit:ignore".
+ *
+ * The text is parsed once (scmpkit/doc.h) and linted document by document as
+ * the parser finishes each, so a stream of 10,000 workloads never holds more
+ * than one document's tree, and a profile is built from the same nodes the
+ * detection looked at. Everything that reads a file is here: the Localhost
+ * profiles a manifest names are read (and linted) before the manifest's rules
+ * run, and SeccompProfiles are kept for the whole run so that a profile's
+ * baseProfileName may be given anywhere in it. */
 #include <scmpkit/fileio.h>
 #include <scmpkit/lint.h>
 
@@ -7,74 +16,52 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "k8s/internal.h"
-#include "lint/internal.h"
+#include "lint/lint_run.h"
+#include "util/grow.h"
 
 enum input_kind { IN_UNKNOWN, IN_EMPTY, IN_MANIFEST, IN_PROFILE, IN_RUNC_CONFIG };
 
-/* What one document says the input is; IN_EMPTY when it says nothing (a null
+/* What one document says it is; IN_EMPTY when it says nothing (a null
  * document), IN_UNKNOWN when it is something lint does not know. */
-static enum input_kind detect_doc(const struct sk_ynode *r)
+static enum input_kind detect_doc(const struct sk_doc_node *r)
 {
-	if (!r || (r->type == SK_Y_SCALAR && sk_ynull(r)))
+	if (sk_doc_null(r))
 		return IN_EMPTY;
-	if (r->type != SK_Y_MAP)
+	if (r->type != SK_DOC_MAP)
 		return IN_UNKNOWN;
-	if (sk_ymap_get(r, "apiVersion") && sk_ymap_get(r, "kind"))
-		return sk_yis(sk_ymap_get(r, "kind"), "SeccompProfile") ? IN_PROFILE : IN_MANIFEST;
-	if (sk_ymap_get(r, "ociVersion") || sk_ymap_get(r, "process"))
+	if (sk_k8s_is_object(r))
+		return IN_MANIFEST; /* SeccompProfiles too: objects among others */
+	if (sk_doc_get(r, "ociVersion") || sk_doc_get(r, "process"))
 		return IN_RUNC_CONFIG;
-	if (sk_ymap_get(r, "defaultAction") || sk_ymap_get(r, "syscalls"))
+	if (sk_doc_get(r, "defaultAction") || sk_doc_get(r, "syscalls"))
 		return IN_PROFILE;
 	return IN_UNKNOWN;
 }
 
-/* The first document that tells decides; otherwise unknown (or empty). */
-static enum input_kind detect(const struct sk_ystream *s)
+/* ---- the run: what outlives one text ------------------------------------ */
+
+void sk_lint_run_init(struct sk_lint_run *run, const struct sk_lint_opts *opts)
 {
-	bool any = false;
-	for (size_t d = 0; d < s->n_docs; d++) {
-		enum input_kind k = detect_doc(s->docs[d].root);
-		if (k == IN_EMPTY)
-			continue;
-		any = true;
-		if (k != IN_UNKNOWN)
-			return k;
-	}
-	return any ? IN_UNKNOWN : IN_EMPTY;
+	*run = (struct sk_lint_run){.opts = opts};
 }
 
-/* A runc config.json: no_new_privs (P1) and a seccomp section (P4), then the
- * profile inside it. */
-static int lint_runc_config(const char *text, size_t len, const char *file,
-			    const struct sk_ynode *root, const struct sk_lint_opts *opts,
-			    struct sk_diags *out)
+void sk_lint_run_free(struct sk_lint_run *run)
 {
-	const struct sk_ynode *process = sk_ymap_get(root, "process");
-	const struct sk_ynode *nnp = sk_ymap_get(process, "noNewPrivileges");
-	if (!sk_ytrue(nnp))
-		sk_lint_report(out, "P1-no-new-privs", file,
-			       sk_k8s_pos(nnp ? nnp : sk_ymap_key(root, "process")),
-			       "set process.noNewPrivileges: true",
-			       "process.noNewPrivileges is %s: the filter must then allow the "
-			       "runtime's privilege-dropping calls, and setuid binaries gain "
-			       "privileges",
-			       nnp ? "false" : "not set");
-	const struct sk_ynode *linux_ = sk_ymap_get(root, "linux");
-	if (sk_ynull(sk_ymap_get(linux_, "seccomp"))) {
-		sk_lint_report(out, "P4-no-seccomp", file,
-			       sk_k8s_pos(linux_ ? sk_ymap_key(root, "linux") : root),
-			       "add linux.seccomp (scmpkit record writes one)",
-			       "config.json has no linux.seccomp: the container runs unconfined");
-		return 0;
+	for (size_t i = 0; i < run->n_seen; i++) {
+		free(run->seen[i].path);
+		free(run->seen[i].missing);
 	}
-	struct sk_profile *p = sk_profile_parse(text, len, file, out);
-	if (!p)
-		return -EINVAL;
-	sk_lint_profile(p, opts, out);
-	sk_profile_free(p);
-	return 0;
+	free(run->seen);
+	for (size_t i = 0; i < run->n_given; i++)
+		sk_profile_free(run->given[i]);
+	free(run->given);
+	for (size_t i = 0; i < run->n_pending; i++)
+		free(run->pending[i].text);
+	free(run->pending);
+	memset(run, 0, sizeof *run);
 }
+
+/* ---- findings: disabled rules and inline ignores ------------------------- */
 
 /* Line starts of a text, built once per file so that looking up the line of
  * each finding is O(1) (manifests with 10,000 workloads have as many findings). */
@@ -165,135 +152,254 @@ static bool disabled(const struct sk_lint_opts *o, const char *rule)
 	return false;
 }
 
-/* Drop the findings from FIRST on that are disabled or ignored in FILE. */
-static void filter(struct sk_diags *out, size_t first, const char *text, size_t len,
-		   const char *file, const struct sk_lint_opts *opts)
-{
-	size_t w = first;
-	struct lines ls = {0};
-	/* no "scmpkit:ignore" anywhere: no need to look at lines */
-	bool any_ignore = memmem(text, len, "scmpkit:ignore", 14) != NULL;
-	if (any_ignore && lines_init(&ls, text, len))
-		any_ignore = false;
-	for (size_t i = first; i < out->n; i++) {
-		struct sk_diag *g = &out->v[i];
-		bool here = g->file && file && !strcmp(g->file, file);
-		bool lint_rule = g->rule && sk_lint_rule_find(g->rule);
-		if (lint_rule && (disabled(opts, g->rule) ||
-				  (any_ignore && here && ignored(&ls, g->line, g->rule)))) {
-			free(g->file);
-			free(g->rule);
-			free(g->message);
-			free(g->fix);
-			free(g->practice);
-			continue;
-		}
-		out->v[w++] = *g;
-	}
-	out->n = w;
-	free(ls.start);
-}
-
-/* Manifests are linted document by document as they are parsed, so that a
- * stream of 10,000 workloads never holds more than one document's tree. */
-struct stream {
+struct filter {
 	const struct sk_lint_opts *opts;
-	struct sk_diags found; /* kept apart until the whole input parsed */
-	enum input_kind kind;  /* as far as decided */
-	bool any;
+	const char *file;
+	const struct lines *lines; /* NULL when the text has no "scmpkit:ignore" */
 };
 
-#define STOP_STREAMING 1
-
-static int lint_doc(void *ctx, const struct sk_k8s_manifest *m, const struct sk_ynode *root)
+static bool drop(const struct sk_diag *g, void *ctx)
 {
-	struct stream *st = ctx;
-	if (st->kind == IN_EMPTY || st->kind == IN_UNKNOWN) {
-		enum input_kind k = detect_doc(root);
-		st->any |= k != IN_EMPTY;
-		if (k != IN_EMPTY && k != IN_UNKNOWN)
-			st->kind = k;
-	}
-	if (st->kind == IN_MANIFEST)
-		return sk_lint_manifest(m, st->opts, &st->found);
-	/* profiles and runc configs are small: read the whole input again */
-	return st->kind == IN_EMPTY || st->kind == IN_UNKNOWN ? 0 : STOP_STREAMING;
+	const struct filter *f = ctx;
+	if (!g->rule || !sk_lint_rule_find(g->rule))
+		return false; /* input errors are never silenced */
+	if (disabled(f->opts, g->rule))
+		return true;
+	return f->lines && g->file && f->file && !strcmp(g->file, f->file) &&
+	       ignored(f->lines, g->line, g->rule);
 }
 
-/* The whole-input path, for profiles and runc configs. */
-static int lint_whole(const char *text, size_t len, const char *file,
-		      const struct sk_lint_opts *opts, struct sk_diags *out)
+/* Drop the findings from FIRST on that are disabled, or ignored in FILE. */
+int sk_lint_filter(struct sk_diags *out, size_t first, const char *text, size_t len,
+		   const char *file, const struct sk_lint_opts *opts)
 {
-	struct sk_k8s_manifest *m = sk_k8s_parse(text, len, file, out);
-	if (!m)
+	struct lines ls = {0};
+	struct filter f = {opts, file, NULL};
+	/* no "scmpkit:ignore" anywhere: no need to look at lines */
+	if (memmem(text, len, "scmpkit:ignore", 14)) {
+		if (lines_init(&ls, text, len))
+			return -ENOMEM;
+		f.lines = &ls;
+	}
+	sk_diags_remove_if(out, first, drop, &f);
+	free(ls.start);
+	return 0;
+}
+
+/* ---- one text ------------------------------------------------------------- */
+
+struct text {
+	struct sk_lint_run *run;
+	const char *text;
+	size_t len;
+	const char *file;
+	bool as_localhost;
+	struct sk_diags *out;  /* input errors and parse warnings go here at once */
+	struct sk_diags found; /* findings, kept apart until the whole input parsed */
+	struct sk_k8s_manifest *m;
+	bool known, unknown;
+	bool single; /* document 0 is a profile or a config.json: there is no other */
+	struct sk_profile **pending; /* SeccompProfiles whose base is not known yet */
+	size_t n_pending, cap_pending;
+};
+
+static struct sk_lint_env env_of(const struct text *t)
+{
+	return (struct sk_lint_env){.opts = t->run->opts, .as_localhost = t->as_localhost};
+}
+
+/* The profile at ROOT (a profile, or the config.json holding one), linted. */
+static int lint_profile_at(struct text *t, const struct sk_doc_node *root)
+{
+	struct sk_profile *p = sk_profile_from_node(root, t->file, t->out);
+	if (!p)
 		return -EINVAL;
-	const struct sk_ystream *s = sk_k8s_stream(m);
-	int r = 0;
-	switch (detect(s)) {
-	case IN_EMPTY:
-		break;
-	case IN_UNKNOWN:
-		r = -ENOTSUP;
-		break;
-	case IN_MANIFEST:
-		r = sk_lint_manifest(m, opts, out);
-		break;
-	case IN_RUNC_CONFIG:
-		for (size_t d = 0; d < s->n_docs; d++)
-			if (s->docs[d].root && s->docs[d].root->type == SK_Y_MAP) {
-				r = lint_runc_config(text, len, file, s->docs[d].root, opts, out);
-				break;
-			}
-		break;
-	case IN_PROFILE: {
-		struct sk_profile *p = sk_profile_parse(text, len, file, out);
-		if (!p) {
-			r = -EINVAL;
-			break;
-		}
-		r = sk_lint_profile(p, opts, out);
+	struct sk_lint_env env = env_of(t);
+	int e = sk_lint_profile_rules(p, &env, &t->found);
+	sk_profile_free(p);
+	return e;
+}
+
+/* A runc config.json: no_new_privs (P1) and a seccomp section (P4), then the
+ * profile inside it. */
+static int lint_runc_config(struct text *t, const struct sk_doc_node *root)
+{
+	const struct sk_doc_node *process = sk_doc_get(root, "process");
+	const struct sk_doc_node *nnp = sk_doc_get(process, "noNewPrivileges");
+	if (!sk_doc_true(nnp))
+		sk_lint_report(&t->found, "P1-no-new-privs", t->file,
+			       sk_k8s_pos(nnp ? nnp : sk_doc_key(root, "process")),
+			       "set process.noNewPrivileges: true",
+			       "process.noNewPrivileges is %s: the filter must then allow the "
+			       "runtime's privilege-dropping calls, and setuid binaries gain "
+			       "privileges",
+			       nnp ? "false" : "not set");
+	const struct sk_doc_node *linux_ = sk_doc_get(root, "linux");
+	if (sk_doc_null(sk_doc_get(linux_, "seccomp"))) {
+		sk_lint_report(&t->found, "P4-no-seccomp", t->file,
+			       sk_k8s_pos(linux_ ? sk_doc_key(root, "linux") : root),
+			       "add linux.seccomp (scmpkit record writes one)",
+			       "config.json has no linux.seccomp: the container runs unconfined");
+		return 0;
+	}
+	return lint_profile_at(t, root);
+}
+
+/* A profile file, or a runc config.json: one document without aliases. */
+static int lint_single(struct text *t, const struct sk_doc *s, size_t d, enum input_kind k)
+{
+	const struct sk_doc_node *root = s->docs[d].root;
+	if (d > 0) {
+		sk_diags_add(t->out, SK_SEV_ERROR, t->file, root->pos.line, root->pos.col,
+			     "parse-syntax", "more than one YAML document; a profile is one");
+		return -EINVAL;
+	}
+	if (sk_doc_refuse_aliases(s, d, t->file, "profiles", "parse-syntax", t->out))
+		return -EINVAL;
+	t->single = true;
+	return k == IN_RUNC_CONFIG ? lint_runc_config(t, root) : lint_profile_at(t, root);
+}
+
+/* Lint P, a SeccompProfile stacked on its base (or alone, with the base
+ * unresolved: FINAL says no later document or file can give it). 1 when the
+ * base is not known yet. */
+int sk_lint_seccomp_profile(struct sk_lint_run *run, const struct sk_profile *p, bool final,
+			    bool as_localhost, struct sk_diags *out)
+{
+	struct sk_lint_env env = {.opts = run->opts, .as_localhost = as_localhost};
+	struct sk_diags why = {0};
+	struct sk_profile *r = NULL;
+	int e = sk_profile_resolve_base(p, (const struct sk_profile *const *)run->given,
+					run->n_given, &r, &why);
+	if (e == -ENOENT && !final) {
+		sk_diags_free(&why);
+		return 1;
+	}
+	if (e == -ENOENT || e == -ELOOP) {
+		sk_lint_report(out, "spo-base-unresolved", p->file, p->spo_base_pos,
+			       "lint the base profile together with this one, or name one the "
+			       "operator publishes (runc-v1.4.2, crun-v1.26, ...)",
+			       "SeccompProfile %s: %s; linted without it, so calls the profile may "
+			       "lack are not checked",
+			       p->spo_name ? p->spo_name : "", why.n ? why.v[0].message : "");
+		env.base_unresolved = true;
+		e = sk_lint_profile_rules(p, &env, out);
+	} else if (!e) {
+		e = sk_lint_profile_rules(r, &env, out);
+	}
+	sk_profile_free(r);
+	sk_diags_free(&why);
+	return e;
+}
+
+static int seccomp_profile(struct text *t, const struct sk_k8s_object *o)
+{
+	struct sk_profile *p = sk_profile_from_node(o->node, t->file, t->out);
+	if (!p)
+		return -EINVAL;
+	struct sk_lint_run *run = t->run;
+	if (SK_GROW(run->given, run->cap_given, run->n_given)) {
 		sk_profile_free(p);
-		break;
+		return -ENOMEM;
 	}
+	run->given[run->n_given++] = p; /* the run's now: bases for the others */
+	int e = sk_lint_seccomp_profile(run, p, false, t->as_localhost, &t->found);
+	if (e == 1) {
+		if (SK_GROW(t->pending, t->cap_pending, t->n_pending))
+			return -ENOMEM;
+		t->pending[t->n_pending++] = p;
+		e = 0;
 	}
-	sk_k8s_free(m);
-	return r;
+	return e;
+}
+
+static int on_doc(void *ctx, const struct sk_doc *s, size_t d)
+{
+	struct text *t = ctx;
+	const struct sk_doc_node *root = s->docs[d].root;
+	if (t->single) {
+		struct sk_pos at = root && root->pos.line ? root->pos
+							  : (struct sk_pos){s->docs[d].line, 1};
+		sk_diags_add(t->out, SK_SEV_ERROR, t->file, at.line, at.col, "parse-syntax",
+			     "more than one YAML document; a profile is one");
+		return -EINVAL;
+	}
+	enum input_kind k = detect_doc(root);
+	t->unknown |= k == IN_UNKNOWN;
+	t->known |= k != IN_UNKNOWN && k != IN_EMPTY;
+	if (k == IN_PROFILE || k == IN_RUNC_CONFIG)
+		return lint_single(t, s, d, k);
+	if (k != IN_MANIFEST)
+		return 0;
+	struct sk_k8s_manifest *m = t->m;
+	int e = sk_k8s_add_document(m, (unsigned)d, root);
+	for (size_t i = 0; !e && i < m->n_profiles; i++)
+		e = seccomp_profile(t, &m->profiles[i]);
+	if (!e)
+		e = sk_lint_manifest_run(t->run, m, t->as_localhost, &t->found);
+	sk_k8s_forget_documents(m);
+	return e;
+}
+
+/* The SeccompProfiles of this text still waiting for a base: linted now if
+ * the rest of the text gave it, else handed to the run (with a copy of the
+ * text, for its ignore comments) or, when FINAL, linted alone. */
+static int settle_pending(struct text *t, bool final)
+{
+	for (size_t i = 0; i < t->n_pending; i++) {
+		int e = sk_lint_seccomp_profile(t->run, t->pending[i], final, t->as_localhost,
+						&t->found);
+		if (e == 1)
+			e = sk_lint_run_defer(t->run, t->pending[i], t->text, t->len, t->as_localhost);
+		if (e < 0)
+			return e;
+	}
+	return 0;
+}
+
+int sk_lint_run_text(struct sk_lint_run *run, const char *text, size_t len, const char *file,
+		     bool as_localhost, bool final, struct sk_diags *out)
+{
+	size_t first = out->n;
+	struct text t = {.run = run, .text = text, .len = len, .file = file,
+			 .as_localhost = as_localhost, .out = out};
+	t.m = sk_k8s_new(text, len, file);
+	if (!t.m)
+		return -ENOMEM;
+	struct sk_doc s;
+	int r = sk_doc_parse_each(text, len, file, NULL, on_doc, &t, &s, out);
+	sk_doc_release(&s);
+	if (!r)
+		r = settle_pending(&t, final);
+	if (!r)
+		r = sk_diags_splice(out, &t.found);
+	sk_diags_free(&t.found); /* broken input: its errors only, not the findings */
+	sk_k8s_free(t.m);
+	free(t.pending);
+	if (r < 0)
+		return r == -ENOMEM ? r : -EINVAL;
+	if (sk_lint_filter(out, first, text, len, file, run->opts))
+		return -ENOMEM;
+	return t.known || !t.unknown ? 0 : -ENOTSUP;
 }
 
 int sk_lint_text(const char *text, size_t len, const char *file,
 		 const struct sk_lint_opts *opts, struct sk_diags *out)
 {
-	size_t first = out->n;
-	struct stream st = {.opts = opts, .kind = IN_EMPTY};
-	int r = sk_k8s_parse_each(text, len, file, lint_doc, &st, out);
-	if (r == STOP_STREAMING) {
-		sk_diags_free(&st.found);
-		r = lint_whole(text, len, file, opts, out);
-	} else if (r < 0) {
-		/* broken input: its errors only, not the findings before them */
-		sk_diags_free(&st.found);
-		return r == -ENOMEM ? r : -EINVAL;
-	} else {
-		r = st.kind == IN_MANIFEST ? sk_diags_splice(out, &st.found)
-		    : st.any	       ? -ENOTSUP
-				       : 0;
-		sk_diags_free(&st.found);
-	}
-	filter(out, first, text, len, file, opts);
+	struct sk_lint_run run;
+	sk_lint_run_init(&run, opts);
+	int r = sk_lint_run_text(&run, text, len, file, false, true, out);
+	sk_lint_run_free(&run);
 	return r;
 }
 
 int sk_lint_file(const char *file, const struct sk_lint_opts *opts, struct sk_diags *out)
 {
-	char *text;
-	size_t len;
-	int r = sk_read_input(file, SK_INPUT_MANIFEST, &text, &len);
-	if (r < 0) {
-		sk_diags_add(out, SK_SEV_ERROR, file, 0, 0, "read-error", "cannot read: %s",
-			     sk_read_error(r, SK_INPUT_MANIFEST));
-		return r;
-	}
-	r = sk_lint_text(text, len, file, opts, out);
-	free(text);
+	struct sk_lint_run run;
+	sk_lint_run_init(&run, opts);
+	int r = sk_lint_run_file(&run, file, true, out);
+	if (r >= 0 && sk_lint_run_finish(&run, out) < 0)
+		r = -ENOMEM;
+	sk_lint_run_free(&run);
 	return r;
 }

@@ -1,21 +1,18 @@
-/* Rules on Kubernetes workloads: P1, P2, P3, P4 for every container. */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Rules on Kubernetes workloads: P1, P2, P3, P4 for every container, and what
+ * the API server would reject. Whether a Localhost profile exists is the
+ * driver's to find out (sk_lint_env); these rules only look. */
 #include <scmpkit/lint.h>
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "lint/internal.h"
 
 struct ctx {
 	const struct sk_k8s_manifest *m;
-	const struct sk_lint_opts *opts;
+	const struct sk_lint_env *env;
 	struct sk_diags *out;
-	/* Localhost profiles already linted in this run, so each is read once */
-	char **seen;
-	size_t n_seen;
 };
 
 static const char *type_name(enum sk_k8s_seccomp_type t)
@@ -34,23 +31,26 @@ static bool same_profile(const struct sk_k8s_seccomp *a, const struct sk_k8s_sec
 	return a->localhost && b->localhost && !strcmp(a->localhost, b->localhost);
 }
 
-static bool seen_before(struct ctx *c, const char *path)
+const char *sk_lint_localhost_problem(const char *lp)
 {
-	for (size_t i = 0; i < c->n_seen; i++)
-		if (!strcmp(c->seen[i], path))
-			return true;
-	char **v = realloc(c->seen, (c->n_seen + 1) * sizeof *v);
-	if (!v)
-		return true;
-	c->seen = v;
-	c->seen[c->n_seen] = strdup(path);
-	if (c->seen[c->n_seen])
-		c->n_seen++;
-	return false;
+	if (lp[0] == '/')
+		return "is absolute";
+	for (const char *p = lp; (p = strstr(p, "..")) != NULL; p += 2)
+		if ((p == lp || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+			return "contains '..'";
+	return NULL;
 }
 
-/* A Localhost profile: a relative path without "..", which exists under the
- * kubelet's seccomp root and is itself linted. */
+static const struct sk_lint_localhost *found(const struct ctx *c, const char *lp)
+{
+	for (size_t i = 0; i < c->env->n_localhost; i++)
+		if (!strcmp(c->env->localhost[i].path, lp))
+			return &c->env->localhost[i];
+	return NULL;
+}
+
+/* A Localhost profile: a relative path without "..", which the driver found
+ * under the kubelet's seccomp root (and linted). */
 static void check_localhost(struct ctx *c, const struct sk_k8s_seccomp *s, const char *what)
 {
 	const char *f = c->m->file;
@@ -62,37 +62,21 @@ static void check_localhost(struct ctx *c, const struct sk_k8s_seccomp *s, const
 		return;
 	}
 	struct sk_pos at = s->localhost_pos.line ? s->localhost_pos : s->type_pos;
-	if (lp[0] == '/') {
+	const char *problem = sk_lint_localhost_problem(lp);
+	if (problem) {
 		sk_lint_report(c->out, "P3-localhost-path", f, at,
-			       "write the path relative to the kubelet's seccomp root "
-			       "(/var/lib/kubelet/seccomp)",
-			       "%s: localhostProfile '%s' is absolute", what, lp);
+			       lp[0] == '/' ? "write the path relative to the kubelet's seccomp root "
+					      "(/var/lib/kubelet/seccomp)"
+					    : "keep the profile inside the kubelet's seccomp root",
+			       "%s: localhostProfile '%s' %s", what, lp, problem);
 		return;
 	}
-	for (const char *p = lp; (p = strstr(p, "..")) != NULL; p += 2)
-		if ((p == lp || p[-1] == '/') && (p[2] == '\0' || p[2] == '/')) {
-			sk_lint_report(c->out, "P3-localhost-path", f, at,
-				       "keep the profile inside the kubelet's seccomp root",
-				       "%s: localhostProfile '%s' contains '..'", what, lp);
-			return;
-		}
-	if (!c->opts || !c->opts->profiles_dir)
-		return;
-	char *path;
-	if (asprintf(&path, "%s/%s", c->opts->profiles_dir, lp) < 0)
-		return;
-	struct stat st;
-	if (stat(path, &st) || !S_ISREG(st.st_mode)) {
+	const struct sk_lint_localhost *l = found(c, lp);
+	if (l && l->missing)
 		sk_lint_report(c->out, "P3-localhost-missing", f, at,
 			       "record the profile (scmpkit record) and install it on every node",
-			       "%s: Localhost profile '%s' does not exist under %s", what, lp,
-			       c->opts->profiles_dir);
-	} else if (!seen_before(c, path)) {
-		/* its findings point into the profile file; broken input there is an
-		 * error finding too, since the kubelet would refuse to start the pod */
-		sk_lint_file(path, c->opts, c->out);
-	}
-	free(path);
+			       "%s: Localhost profile '%s' %s under %s", what, lp, l->missing,
+			       c->env->opts->profiles_dir);
 }
 
 static void check_annotation(struct ctx *c, const struct sk_k8s_seccomp *ann,
@@ -115,8 +99,9 @@ static void check_annotation(struct ctx *c, const struct sk_k8s_seccomp *ann,
 			       what, ann->raw, type_name(ann->type), type_name(field->type));
 	sk_lint_report(c->out, "P2-deprecated-annotation", f, ann->pos,
 		       "delete the annotation and set securityContext.seccompProfile on the "
-		       "container (scmpkit fix)",
-		       "%s: annotation %s is ignored since Kubernetes 1.25 and removed in 1.27",
+		       "container (scmpkit fix carries the profile over)",
+		       "%s: annotation %s has no effect since Kubernetes 1.27 (API servers up to "
+		       "1.26 copied it into securityContext.seccompProfile when the pod was created)",
 		       what, key);
 }
 
@@ -146,6 +131,61 @@ static void check_field(struct ctx *c, const struct sk_k8s_seccomp *s, const cha
 	}
 }
 
+/* P1, and what holds where allowPrivilegeEscalation: false cannot be set: the
+ * API server's validation refuses it beside privileged: true and beside the
+ * literal "CAP_SYS_ADMIN" in capabilities.add. */
+static void check_escalation(struct ctx *c, const struct sk_k8s_container *k, const char *what)
+{
+	const char *f = c->m->file;
+	if (k->privileged)
+		sk_lint_report(c->out, "P4-privileged", f, k->privileged_pos,
+			       "remove privileged: true and grant only the capabilities needed",
+			       "%s is privileged: Kubernetes runs privileged containers Unconfined "
+			       "whatever seccompProfile says, and with every capability",
+			       what);
+	switch (k->allow_privilege_escalation) {
+	case SK_K8S_FALSE:
+		if (k->privileged || k->cap_sys_admin)
+			sk_lint_report(c->out, "api-server-rejects", f, k->ape_pos,
+				       k->privileged ? "drop privileged: true (or the "
+						       "allowPrivilegeEscalation line)"
+						     : "drop CAP_SYS_ADMIN from capabilities.add (or "
+						       "the allowPrivilegeEscalation line)",
+				       "%s: allowPrivilegeEscalation: false beside %s: the API server "
+				       "rejects the container",
+				       what, k->privileged ? "privileged: true" : "CAP_SYS_ADMIN");
+		return;
+	case SK_K8S_INVALID:
+		sk_lint_report(c->out, "api-server-rejects", f, k->ape_pos,
+			       "write allowPrivilegeEscalation: false, without quotes",
+			       "%s: allowPrivilegeEscalation is the string \"%s\", not a boolean: the "
+			       "API server rejects the object",
+			       what, k->ape_raw);
+		return;
+	case SK_K8S_TRUE:
+	case SK_K8S_UNSET:
+		break;
+	}
+	const char *how = k->allow_privilege_escalation == SK_K8S_TRUE
+				  ? "true"
+				  : "not set (defaults to true)";
+	if (k->privileged || k->cap_sys_admin)
+		sk_lint_report(c->out, "P1-allow-privilege-escalation", f,
+			       k->allow_privilege_escalation == SK_K8S_TRUE ? k->ape_pos : k->pos,
+			       k->privileged ? "remove privileged: true, then set "
+					       "allowPrivilegeEscalation: false"
+					     : "remove CAP_SYS_ADMIN from capabilities.add, then set "
+					       "allowPrivilegeEscalation: false",
+			       "%s: allowPrivilegeEscalation is %s, and cannot be false while %s (the "
+			       "API server rejects that)",
+			       what, how, k->privileged ? "it is privileged" : "it adds CAP_SYS_ADMIN");
+	else
+		sk_lint_report(c->out, "P1-allow-privilege-escalation", f,
+			       k->allow_privilege_escalation == SK_K8S_TRUE ? k->ape_pos : k->pos,
+			       "set securityContext.allowPrivilegeEscalation: false",
+			       "%s: allowPrivilegeEscalation is %s", what, how);
+}
+
 static void lint_container(struct ctx *c, const struct sk_k8s_pod *p,
 			   const struct sk_k8s_container *k, bool *inherits_rd)
 {
@@ -158,20 +198,7 @@ static void lint_container(struct ctx *c, const struct sk_k8s_pod *p,
 	char key[512];
 	snprintf(key, sizeof key, SK_K8S_CONTAINER_ANNOTATION_PREFIX "%s", k->name);
 	check_annotation(c, &k->annotation, &k->seccomp, what, key);
-
-	if (k->privileged)
-		sk_lint_report(c->out, "P4-privileged", f, k->privileged_pos,
-			       "remove privileged: true and grant only the capabilities needed",
-			       "%s is privileged: seccomp does not apply to it", what);
-	if (k->allow_privilege_escalation != SK_K8S_FALSE)
-		sk_lint_report(c->out, "P1-allow-privilege-escalation", f,
-			       k->allow_privilege_escalation == SK_K8S_TRUE ? k->ape_pos : k->pos,
-			       "set securityContext.allowPrivilegeEscalation: false",
-			       "%s: allowPrivilegeEscalation is %s", what,
-			       k->allow_privilege_escalation == SK_K8S_TRUE
-				       ? "true"
-				       : "not set (defaults to true)");
-
+	check_escalation(c, k, what);
 	check_field(c, &k->seccomp, what);
 	if (k->seccomp.type == SK_SECCOMP_RUNTIME_DEFAULT)
 		sk_lint_report(c->out, "P3-runtime-default", f, k->seccomp.type_pos,
@@ -217,14 +244,18 @@ static void lint_pod(struct ctx *c, const struct sk_k8s_pod *p)
 			       "%s uses RuntimeDefault, a last resort", what);
 }
 
-int sk_lint_manifest(const struct sk_k8s_manifest *m, const struct sk_lint_opts *opts,
-		     struct sk_diags *out)
+int sk_lint_manifest_rules(const struct sk_k8s_manifest *m, const struct sk_lint_env *env,
+			   struct sk_diags *out)
 {
-	struct ctx c = {.m = m, .opts = opts, .out = out};
+	struct ctx c = {.m = m, .env = env, .out = out};
 	for (size_t i = 0; i < m->n_pods; i++)
 		lint_pod(&c, &m->pods[i]);
-	for (size_t i = 0; i < c.n_seen; i++)
-		free(c.seen[i]);
-	free(c.seen);
+	for (size_t i = 0; i < m->n_pod_makers; i++) {
+		const struct sk_k8s_object *o = &m->pod_makers[i];
+		sk_lint_report(out, "pods-not-visible", m->file, o->pos,
+			       "check the pods the operator makes: kubectl get statefulset -o yaml | "
+			       "scmpkit lint -",
+			       "%s %s: %s", o->kind, o->name, o->note);
+	}
 	return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Rules on one seccomp profile: P1, P3, P5, P6, P7 and plain mistakes. */
 #include <scmpkit/lint.h>
 
@@ -112,7 +113,7 @@ static void check_default(const struct sk_profile *p, struct sk_diags *out)
 			       "not listed, including new ones, is allowed");
 	else if (p->default_action == SK_ACT_LOG)
 		sk_lint_report(out, "P5-audit-mode", f, at,
-			       "learn from the log (scmpkit audit), then set the default to "
+			       "learn from the log (scmpkit learn), then set the default to "
 			       "SCMP_ACT_ERRNO",
 			       "defaultAction SCMP_ACT_LOG does not enforce: unlisted calls are "
 			       "only logged (needs Linux >= 4.14 and runc >= 1.0.0-rc9)");
@@ -129,6 +130,24 @@ static void check_default(const struct sk_profile *p, struct sk_diags *out)
 			       sk_action_name(p->default_action));
 }
 
+/* The listed arches where CALL exists, when that is not all of them ("x86"
+ * for sigreturn on x86_64, x86 and x32); "" otherwise. */
+static void only_on(const enum sk_arch *arches, size_t n_arches, const char *call, char *buf,
+		    size_t size)
+{
+	size_t len = 0, have = 0;
+	buf[0] = '\0';
+	for (size_t a = 0; a < n_arches; a++) {
+		if (sk_syscall_nr(arches[a], call) < 0)
+			continue;
+		have++;
+		len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s%s",
+					len ? ", " : "", sk_arch_info(arches[a])->short_name);
+	}
+	if (have == n_arches || len >= size)
+		buf[0] = '\0';
+}
+
 static void check_essentials(const struct sk_profile *p, const enum sk_arch *arches,
 			     size_t n_arches, struct sk_diags *out)
 {
@@ -139,10 +158,15 @@ static void check_essentials(const struct sk_profile *p, const enum sk_arch *arc
 		if (!sk_syscall_on_any(arches, n_arches, essentials[e]) ||
 		    permitted(p, essentials[e]))
 			continue;
-		char fix[128];
+		char fix[128], where[160];
 		snprintf(fix, sizeof fix, "add \"%s\" to the allowed calls", essentials[e]);
+		only_on(arches, n_arches, essentials[e], where, sizeof where);
+		char on[256] = "";
+		if (*where)
+			snprintf(on, sizeof on, " on %s (of the listed architectures, the only %s)",
+				 where, strchr(where, ',') ? "ones that have it" : "one that has it");
 		sk_lint_report(out, "P7-missing-essential", p->file, at, fix,
-			       "'%s' is not allowed: processes %s", essentials[e],
+			       "'%s' is not allowed: processes%s %s", essentials[e], on,
 			       strstr(essentials[e], "sigreturn") || !strcmp(essentials[e], "restart_syscall")
 				       ? "cannot return from signal handlers or resume interrupted calls"
 				       : "cannot exit cleanly and containers hang on stop");
@@ -184,65 +208,128 @@ static void check_runtime(const struct sk_profile *p, const enum sk_arch *arches
 		       missing);
 }
 
+/* P3 and P1 for one permitted call N at AT. */
+static void check_grant(const struct sk_profile *p, const struct sk_rule *rl, const char *n,
+			struct sk_pos at, struct sk_diags *out)
+{
+	const char *why = sk_dangerous_reason(n);
+	if (why && !(sk_dangerous_args_only(n) && rl->n_args)) {
+		char fix[160];
+		snprintf(fix, sizeof fix,
+			 sk_dangerous_args_only(n) ? "allow '%s' only with an argument filter, as "
+						     "Docker's default profile does"
+						   : "remove '%s' unless the application truly needs it",
+			 n);
+		sk_lint_report(out, "P3-dangerous-syscall", p->file, at, fix, "'%s' is allowed: %s", n,
+			       why);
+	}
+	if (in_list(n, runtime_coupled, sizeof runtime_coupled / sizeof *runtime_coupled))
+		sk_lint_report(out, "P1-runtime-coupled", p->file, at,
+			       "with allowPrivilegeEscalation: false the runtime no longer needs it; "
+			       "keep it only if the application calls it",
+			       "'%s' is allowed: the runtime needs it only when "
+			       "allowPrivilegeEscalation is true",
+			       n);
+}
+
+/* Arch coverage of a permitted call N: where it does not exist, libc calls a
+ * replacement the profile must allow too. */
+static void check_replacement(const struct sk_profile *p, const char *n, struct sk_pos at,
+			      const enum sk_arch *arches, size_t n_arches, struct sk_diags *out)
+{
+	for (size_t q = 0; q < sizeof equivalents / sizeof *equivalents; q++) {
+		if (strcmp(equivalents[q].old, n) || names_permitted(p, equivalents[q].repl))
+			continue;
+		char missing[256] = "";
+		for (size_t a = 0; a < n_arches; a++) {
+			if (sk_syscall_nr(arches[a], n) >= 0 ||
+			    sk_syscall_nr(arches[a], equivalents[q].repl) < 0)
+				continue;
+			size_t l = strlen(missing);
+			snprintf(missing + l, sizeof missing - l, "%s%s", l ? ", " : "",
+				 sk_arch_info(arches[a])->short_name);
+		}
+		if (!*missing)
+			continue;
+		char fix[128];
+		snprintf(fix, sizeof fix, "also allow '%s'", equivalents[q].repl);
+		sk_lint_report(out, "arch-missing-syscall", p->file, at, fix,
+			       "'%s' does not exist on %s, where libc calls '%s' instead", n, missing,
+			       equivalents[q].repl);
+	}
+}
+
+/* A name that exists on none of the profile's arches (but somewhere: names
+ * unknown everywhere are parse errors) matches nothing: runc skips it. */
+static void check_exists(const struct sk_profile *p, const struct sk_rule *rl, const char *n,
+			 struct sk_pos at, const enum sk_arch *arches, size_t n_arches,
+			 struct sk_diags *out)
+{
+	if (rl->includes.n_arches || sk_syscall_on_any(arches, n_arches, n) ||
+	    !sk_syscall_known(n))
+		return; /* Docker's includes.arches says where the rule applies */
+	char list[256] = "";
+	for (size_t a = 0; a < n_arches; a++) {
+		size_t l = strlen(list);
+		snprintf(list + l, sizeof list - l, "%s%s", l ? ", " : "",
+			 sk_arch_info(arches[a])->short_name);
+	}
+	char fix[160];
+	snprintf(fix, sizeof fix,
+		 "remove '%s', or list the architecture it is meant for in \"architectures\"", n);
+	sk_lint_report(out, "syscall-not-on-arch", p->file, at, fix,
+		       "'%s' exists on none of the profile's architectures (%s): the rule does "
+		       "nothing for it (runc skips the name)",
+		       n, list);
+}
+
 static void check_names(const struct sk_profile *p, const enum sk_arch *arches,
 			size_t n_arches, struct sk_diags *out)
 {
-	const char *f = p->file;
 	for (size_t r = 0; r < p->n_rules; r++) {
 		const struct sk_rule *rl = &p->rules[r];
 		for (size_t i = 0; i < rl->n_names; i++) {
 			const char *n = rl->names[i];
 			struct sk_pos at = name_pos(rl, i);
-			/* names unknown everywhere: sk_profile_parse warns already */
-			if (permits(rl->action) && !conditional(rl)) {
-				const char *why = sk_dangerous_reason(n);
-				if (why && !(sk_dangerous_args_only(n) && rl->n_args)) {
-					char fix[160];
-					snprintf(fix, sizeof fix,
-						 sk_dangerous_args_only(n)
-							 ? "allow '%s' only with an argument filter, as "
-							   "Docker's default profile does"
-							 : "remove '%s' unless the application truly needs it",
-						 n);
-					sk_lint_report(out, "P3-dangerous-syscall", f, at, fix,
-						       "'%s' is allowed: %s", n, why);
-				}
-				if (in_list(n, runtime_coupled,
-					    sizeof runtime_coupled / sizeof *runtime_coupled))
-					sk_lint_report(out, "P1-runtime-coupled", f, at,
-						       "with allowPrivilegeEscalation: false the runtime "
-						       "no longer needs it; keep it only if the "
-						       "application calls it",
-						       "'%s' is allowed: the runtime needs it only when "
-						       "allowPrivilegeEscalation is true",
-						       n);
-			}
-			/* arch coverage: names missing where the profile will run */
+			check_exists(p, rl, n, at, arches, n_arches, out);
 			if (!permits(rl->action))
 				continue;
-			for (size_t q = 0; q < sizeof equivalents / sizeof *equivalents; q++) {
-				if (strcmp(equivalents[q].old, n) ||
-				    names_permitted(p, equivalents[q].repl))
-					continue;
-				char missing[256] = "";
-				for (size_t a = 0; a < n_arches; a++) {
-					if (sk_syscall_nr(arches[a], n) >= 0 ||
-					    sk_syscall_nr(arches[a], equivalents[q].repl) < 0)
-						continue;
-					size_t l = strlen(missing);
-					snprintf(missing + l, sizeof missing - l, "%s%s", l ? ", " : "",
-						 sk_arch_info(arches[a])->short_name);
-				}
-				if (!*missing)
-					continue;
-				char fix[128];
-				snprintf(fix, sizeof fix, "also allow '%s'", equivalents[q].repl);
-				sk_lint_report(out, "arch-missing-syscall", f, at, fix,
-					       "'%s' does not exist on %s, where libc calls '%s' instead",
-					       n, missing, equivalents[q].repl);
-			}
+			if (!conditional(rl))
+				check_grant(p, rl, n, at, out);
+			check_replacement(p, n, at, arches, n_arches, out);
 		}
 	}
+}
+
+static bool cond_set(const struct sk_cond *c)
+{
+	return c->n_arches || c->n_caps || c->min_kernel;
+}
+
+/* A Docker-format profile as a Localhost profile: containerd reads the file
+ * as runtime-spec JSON and drops what that has no field for. */
+static void check_docker_localhost(const struct sk_profile *p, struct sk_diags *out)
+{
+	const char *what = p->n_archmap ? "archMap" : NULL;
+	struct sk_pos at = p->n_archmap ? p->archmap[0].pos : p->pos;
+	for (size_t r = 0; !what && r < p->n_rules; r++)
+		if (cond_set(&p->rules[r].includes) || cond_set(&p->rules[r].excludes)) {
+			what = "includes/excludes";
+			at = p->rules[r].pos;
+		}
+	if (!what)
+		return;
+	char fix[1024];
+	snprintf(fix, sizeof fix,
+		 "resolve it for the nodes first: scmpkit convert --to oci --arch ARCH --caps CAPS "
+		 "%s -o %s",
+		 p->file ? p->file : "PROFILE", p->file ? p->file : "PROFILE");
+	sk_lint_report(out, "docker-format-localhost", p->file, at, fix,
+		       "a Localhost profile in Docker's format (%s): containerd reads it as "
+		       "runtime-spec JSON and drops archMap, includes and excludes, so rules meant "
+		       "for some capabilities or architectures apply to every container and "
+		       "sub-architectures get no rules; CRI-O honours them",
+		       what);
 }
 
 /* Same name again in an unconditional rule: a duplicate, or a conflict where
@@ -342,17 +429,28 @@ static void check_notify_and_args(const struct sk_profile *p, const enum sk_arch
 	}
 }
 
-int sk_lint_profile(const struct sk_profile *p, const struct sk_lint_opts *opts,
-		    struct sk_diags *out)
+int sk_lint_profile_rules(const struct sk_profile *p, const struct sk_lint_env *env,
+			  struct sk_diags *out)
 {
-	(void)opts;
 	enum sk_arch arches[SK_ARCH_COUNT];
 	size_t n = sk_profile_arches(p, arches);
 	check_default(p, out);
-	check_essentials(p, arches, n, out);
-	check_runtime(p, arches, n, out);
+	/* with its base profile unknown, what the profile lacks is unknown too */
+	if (!env->base_unresolved) {
+		check_essentials(p, arches, n, out);
+		check_runtime(p, arches, n, out);
+	}
 	check_names(p, arches, n, out);
 	check_duplicates(p, out);
 	check_notify_and_args(p, arches, n, out);
+	if (env->as_localhost)
+		check_docker_localhost(p, out);
 	return 0;
+}
+
+int sk_lint_profile(const struct sk_profile *p, const struct sk_lint_opts *opts,
+		    struct sk_diags *out)
+{
+	struct sk_lint_env env = {.opts = opts};
+	return sk_lint_profile_rules(p, &env, out);
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,48 +15,25 @@
 #include <scmpkit/profile.h>
 
 #include "profile/internal.h"
-
-struct buf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-__attribute__((format(printf, 2, 3))) static void put(struct buf *b, const char *fmt, ...)
-{
-	if (b->oom)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || sk_grow((void **)&b->s, &b->cap, b->len + (size_t)n + 1, 1) < 0) {
-		b->oom = true;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
+#include "util/strbuf.h"
 
 /* A JSON string literal (also valid YAML, as a double-quoted scalar). */
-static void put_str(struct buf *b, const char *s)
+static void put_str(struct sk_sb *b, const char *s)
 {
-	put(b, "\"");
+	sk_sb_adds(b, "\"");
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '"' || *p == '\\')
-			put(b, "\\%c", *p);
+			sk_sb_addf(b, "\\%c", *p);
 		else if (*p == '\n')
-			put(b, "\\n");
+			sk_sb_adds(b, "\\n");
 		else if (*p == '\t')
-			put(b, "\\t");
+			sk_sb_adds(b, "\\t");
 		else if (*p < 0x20 || *p == 0x7f)
-			put(b, "\\u%04x", *p);
+			sk_sb_addf(b, "\\u%04x", *p);
 		else
-			put(b, "%c", *p);
+			sk_sb_addf(b, "%c", *p);
 	}
-	put(b, "\"");
+	sk_sb_adds(b, "\"");
 }
 
 static bool rule_is_docker(const struct sk_rule *r)
@@ -66,30 +44,30 @@ static bool rule_is_docker(const struct sk_rule *r)
 /* ---- JSON ------------------------------------------------------------------ */
 
 /* Writes "key": at INDENT, preceded by a comma when not FIRST. */
-static void key(struct buf *b, bool *first, int indent, const char *k)
+static void key(struct sk_sb *b, bool *first, int indent, const char *k)
 {
-	put(b, "%s\n%*s\"%s\": ", *first ? "" : ",", indent, "", k);
+	sk_sb_addf(b, "%s\n%*s\"%s\": ", *first ? "" : ",", indent, "", k);
 	*first = false;
 }
 
-static void json_strv(struct buf *b, char *const *v, size_t n, int indent)
+static void json_strv(struct sk_sb *b, char *const *v, size_t n, int indent)
 {
 	if (!n) {
-		put(b, "[]");
+		sk_sb_adds(b, "[]");
 		return;
 	}
-	put(b, "[");
+	sk_sb_adds(b, "[");
 	for (size_t i = 0; i < n; i++) {
-		put(b, "%s\n%*s", i ? "," : "", indent + 2, "");
+		sk_sb_addf(b, "%s\n%*s", i ? "," : "", indent + 2, "");
 		put_str(b, v[i]);
 	}
-	put(b, "\n%*s]", indent, "");
+	sk_sb_addf(b, "\n%*s]", indent, "");
 }
 
-static void json_cond(struct buf *b, const struct sk_cond *c, int indent)
+static void json_cond(struct sk_sb *b, const struct sk_cond *c, int indent)
 {
 	bool first = true;
-	put(b, "{");
+	sk_sb_adds(b, "{");
 	if (c->n_arches) {
 		key(b, &first, indent + 2, "arches");
 		json_strv(b, c->arches, c->n_arches, indent + 2);
@@ -102,13 +80,13 @@ static void json_cond(struct buf *b, const struct sk_cond *c, int indent)
 		key(b, &first, indent + 2, "minKernel");
 		put_str(b, c->min_kernel);
 	}
-	put(b, "\n%*s}", indent, "");
+	sk_sb_addf(b, "\n%*s}", indent, "");
 }
 
-static void json_rule(struct buf *b, const struct sk_rule *r, bool docker, int in)
+static void json_rule(struct sk_sb *b, const struct sk_rule *r, bool docker, int in)
 {
 	bool first = true;
-	put(b, "{");
+	sk_sb_adds(b, "{");
 	if (docker && r->legacy_name && r->n_names == 1) {
 		key(b, &first, in + 2, "name");
 		put_str(b, r->names[0]);
@@ -120,7 +98,7 @@ static void json_rule(struct buf *b, const struct sk_rule *r, bool docker, int i
 	put_str(b, sk_action_name(r->action));
 	if (r->has_errno_ret) {
 		key(b, &first, in + 2, "errnoRet");
-		put(b, "%" PRIu32, r->errno_ret);
+		sk_sb_addf(b, "%" PRIu32, r->errno_ret);
 	}
 	if (docker && r->errno_name) {
 		key(b, &first, in + 2, "errno");
@@ -128,17 +106,17 @@ static void json_rule(struct buf *b, const struct sk_rule *r, bool docker, int i
 	}
 	if (r->n_args) {
 		key(b, &first, in + 2, "args");
-		put(b, "[");
+		sk_sb_adds(b, "[");
 		for (size_t i = 0; i < r->n_args; i++) {
 			const struct sk_arg *a = &r->args[i];
-			put(b, "%s\n%*s{", i ? "," : "", in + 4, "");
-			put(b, "\n%*s\"index\": %u,", in + 6, "", a->index);
-			put(b, "\n%*s\"value\": %" PRIu64 ",", in + 6, "", a->value);
-			put(b, "\n%*s\"valueTwo\": %" PRIu64 ",", in + 6, "", a->value_two);
-			put(b, "\n%*s\"op\": \"%s\"", in + 6, "", sk_op_name(a->op));
-			put(b, "\n%*s}", in + 4, "");
+			sk_sb_addf(b, "%s\n%*s{", i ? "," : "", in + 4, "");
+			sk_sb_addf(b, "\n%*s\"index\": %u,", in + 6, "", a->index);
+			sk_sb_addf(b, "\n%*s\"value\": %" PRIu64 ",", in + 6, "", a->value);
+			sk_sb_addf(b, "\n%*s\"valueTwo\": %" PRIu64 ",", in + 6, "", a->value_two);
+			sk_sb_addf(b, "\n%*s\"op\": \"%s\"", in + 6, "", sk_op_name(a->op));
+			sk_sb_addf(b, "\n%*s}", in + 4, "");
 		}
-		put(b, "\n%*s]", in + 2, "");
+		sk_sb_addf(b, "\n%*s]", in + 2, "");
 	}
 	if (docker && r->comment) {
 		key(b, &first, in + 2, "comment");
@@ -152,39 +130,39 @@ static void json_rule(struct buf *b, const struct sk_rule *r, bool docker, int i
 		key(b, &first, in + 2, "excludes");
 		json_cond(b, &r->excludes, in + 2);
 	}
-	put(b, "\n%*s}", in, "");
+	sk_sb_addf(b, "\n%*s}", in, "");
 }
 
-static void json_arches(struct buf *b, const enum sk_arch *v, size_t n, int indent)
+static void json_arches(struct sk_sb *b, const enum sk_arch *v, size_t n, int indent)
 {
-	put(b, "[");
+	sk_sb_adds(b, "[");
 	for (size_t i = 0; i < n; i++)
-		put(b, "%s\n%*s\"%s\"", i ? "," : "", indent + 2, "", sk_arch_info(v[i])->oci_name);
-	put(b, n ? "\n%*s]" : "]", indent, "");
+		sk_sb_addf(b, "%s\n%*s\"%s\"", i ? "," : "", indent + 2, "", sk_arch_info(v[i])->oci_name);
+	sk_sb_addf(b, n ? "\n%*s]" : "]", indent, "");
 }
 
-static void json_flags(struct buf *b, unsigned flags, int indent)
+static void json_flags(struct sk_sb *b, unsigned flags, int indent)
 {
-	put(b, "[");
+	sk_sb_adds(b, "[");
 	bool any = false;
 	for (unsigned bit = 1; bit; bit <<= 1) {
 		if (!(flags & bit) || !sk_flag_name((enum sk_flag)bit))
 			continue;
-		put(b, "%s\n%*s\"%s\"", any ? "," : "", indent + 2, "", sk_flag_name((enum sk_flag)bit));
+		sk_sb_addf(b, "%s\n%*s\"%s\"", any ? "," : "", indent + 2, "", sk_flag_name((enum sk_flag)bit));
 		any = true;
 	}
-	put(b, any ? "\n%*s]" : "]", indent, "");
+	sk_sb_addf(b, any ? "\n%*s]" : "]", indent, "");
 }
 
-static void emit_json(struct buf *b, const struct sk_profile *p, bool docker)
+static void emit_json(struct sk_sb *b, const struct sk_profile *p, bool docker)
 {
 	bool first = true;
-	put(b, "{");
+	sk_sb_adds(b, "{");
 	key(b, &first, 2, "defaultAction");
 	put_str(b, sk_action_name(p->default_action));
 	if (p->has_default_errno_ret) {
 		key(b, &first, 2, "defaultErrnoRet");
-		put(b, "%" PRIu32, p->default_errno_ret);
+		sk_sb_addf(b, "%" PRIu32, p->default_errno_ret);
 	}
 	if (docker && p->default_errno_name) {
 		key(b, &first, 2, "defaultErrno");
@@ -196,15 +174,15 @@ static void emit_json(struct buf *b, const struct sk_profile *p, bool docker)
 	}
 	if (docker && p->n_archmap) {
 		key(b, &first, 2, "archMap");
-		put(b, "[");
+		sk_sb_adds(b, "[");
 		for (size_t i = 0; i < p->n_archmap; i++) {
 			const struct sk_archmap *m = &p->archmap[i];
-			put(b, "%s\n    {\n      \"architecture\": \"%s\",\n      \"subArchitectures\": ",
+			sk_sb_addf(b, "%s\n    {\n      \"architecture\": \"%s\",\n      \"subArchitectures\": ",
 			    i ? "," : "", sk_arch_info(m->arch)->oci_name);
 			json_arches(b, m->subs, m->n_subs, 6);
-			put(b, "\n    }");
+			sk_sb_adds(b, "\n    }");
 		}
-		put(b, "\n  ]");
+		sk_sb_adds(b, "\n  ]");
 	}
 	if (p->has_flags) {
 		key(b, &first, 2, "flags");
@@ -219,19 +197,19 @@ static void emit_json(struct buf *b, const struct sk_profile *p, bool docker)
 		put_str(b, p->listener_metadata);
 	}
 	key(b, &first, 2, "syscalls");
-	put(b, "[");
+	sk_sb_adds(b, "[");
 	for (size_t i = 0; i < p->n_rules; i++) {
-		put(b, "%s\n    ", i ? "," : "");
+		sk_sb_addf(b, "%s\n    ", i ? "," : "");
 		json_rule(b, &p->rules[i], docker, 4);
 	}
-	put(b, p->n_rules ? "\n  ]\n}\n" : "]\n}\n");
+	sk_sb_adds(b, p->n_rules ? "\n  ]\n}\n" : "]\n}\n");
 }
 
 /* ---- YAML (SeccompProfile) ------------------------------------------------------ */
 
 /* Kubernetes object names are DNS-1123 subdomains. Derive one from the file
  * name when the profile has none: "/x/My_Profile.json" -> "my-profile". */
-static void spo_name(struct buf *b, const struct sk_profile *p)
+static void spo_name(struct sk_sb *b, const struct sk_profile *p)
 {
 	if (p->spo_name) {
 		put_str(b, p->spo_name);
@@ -252,67 +230,99 @@ static void spo_name(struct buf *b, const struct sk_profile *p)
 	put_str(b, name[skip] && strcmp(f ? f : "", "-") ? name + skip : "profile");
 }
 
-static void emit_spo(struct buf *b, const struct sk_profile *p)
+/* The operator's storage version, v1: cluster-scoped (no namespace). Its CRD
+ * has no defaultErrnoRet: kubectl's strict field validation rejects the
+ * field, and the profile the operator writes leaves the default errno to the
+ * runtime (EPERM). sk_profile_emit warns when either changes the profile. */
+static void emit_spo(struct sk_sb *b, const struct sk_profile *p)
 {
-	put(b, "apiVersion: security-profiles-operator.x-k8s.io/v1beta1\n"
-	       "kind: SeccompProfile\nmetadata:\n  name: ");
+	sk_sb_adds(b, "apiVersion: security-profiles-operator.x-k8s.io/v1\n"
+		      "kind: SeccompProfile\nmetadata:\n  name: ");
 	spo_name(b, p);
-	if (p->spo_namespace) {
-		put(b, "\n  namespace: ");
-		put_str(b, p->spo_namespace);
-	}
-	/* The operator's CRD (v1beta1) has no defaultErrnoRet: kubectl's strict
-	 * field validation rejects the object, and the profile it writes leaves
-	 * the default errno to the runtime (EPERM). sk_profile_emit warns when
-	 * that changes the profile. */
-	put(b, "\nspec:\n  defaultAction: %s\n", sk_action_name(p->default_action));
+	sk_sb_addf(b, "\nspec:\n  defaultAction: %s\n", sk_action_name(p->default_action));
 	if (p->spo_base_profile) {
-		put(b, "  baseProfileName: ");
+		sk_sb_adds(b, "  baseProfileName: ");
 		put_str(b, p->spo_base_profile);
-		put(b, "\n");
+		sk_sb_adds(b, "\n");
 	}
 	if (p->n_arches) {
-		put(b, "  architectures:\n");
+		sk_sb_adds(b, "  architectures:\n");
 		for (size_t i = 0; i < p->n_arches; i++)
-			put(b, "  - %s\n", sk_arch_info(p->arches[i])->oci_name);
+			sk_sb_addf(b, "  - %s\n", sk_arch_info(p->arches[i])->oci_name);
 	}
 	if (p->has_flags) {
-		put(b, "  flags:%s\n", p->flags ? "" : " []");
+		sk_sb_addf(b, "  flags:%s\n", p->flags ? "" : " []");
 		for (unsigned bit = 1; bit; bit <<= 1)
 			if ((p->flags & bit) && sk_flag_name((enum sk_flag)bit))
-				put(b, "  - %s\n", sk_flag_name((enum sk_flag)bit));
+				sk_sb_addf(b, "  - %s\n", sk_flag_name((enum sk_flag)bit));
 	}
 	if (p->listener_path) {
-		put(b, "  listenerPath: ");
+		sk_sb_adds(b, "  listenerPath: ");
 		put_str(b, p->listener_path);
-		put(b, "\n");
+		sk_sb_adds(b, "\n");
 	}
 	if (p->listener_metadata) {
-		put(b, "  listenerMetadata: ");
+		sk_sb_adds(b, "  listenerMetadata: ");
 		put_str(b, p->listener_metadata);
-		put(b, "\n");
+		sk_sb_adds(b, "\n");
 	}
-	put(b, "  syscalls:%s\n", p->n_rules ? "" : " []");
+	sk_sb_addf(b, "  syscalls:%s\n", p->n_rules ? "" : " []");
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct sk_rule *r = &p->rules[i];
-		put(b, "  - action: %s\n", sk_action_name(r->action));
+		sk_sb_addf(b, "  - action: %s\n", sk_action_name(r->action));
 		if (r->has_errno_ret)
-			put(b, "    errnoRet: %" PRIu32 "\n", r->errno_ret);
-		put(b, "    names:\n");
+			sk_sb_addf(b, "    errnoRet: %" PRIu32 "\n", r->errno_ret);
+		sk_sb_adds(b, "    names:\n");
 		for (size_t j = 0; j < r->n_names; j++) {
-			put(b, "    - ");
+			sk_sb_adds(b, "    - ");
 			put_str(b, r->names[j]);
-			put(b, "\n");
+			sk_sb_adds(b, "\n");
 		}
 		if (r->n_args)
-			put(b, "    args:\n");
+			sk_sb_adds(b, "    args:\n");
 		for (size_t j = 0; j < r->n_args; j++) {
 			const struct sk_arg *a = &r->args[j];
-			put(b, "    - index: %u\n      value: %" PRIu64 "\n      valueTwo: %" PRIu64
+			sk_sb_addf(b, "    - index: %u\n      value: %" PRIu64 "\n      valueTwo: %" PRIu64
 			       "\n      op: %s\n",
 			    a->index, a->value, a->value_two, sk_op_name(a->op));
 		}
 	}
+}
+
+/* What a v1 SeccompProfile cannot hold: argument values above 2^63-1 (the
+ * CRD's int64 with a minimum of 0) are an error; a defaultErrnoRet other than
+ * EPERM and a namespace are lost, with a warning. */
+static int spo_checks(const struct sk_profile *p, struct sk_diags *diags)
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		for (size_t j = 0; j < p->rules[i].n_args; j++) {
+			const struct sk_arg *a = &p->rules[i].args[j];
+			if (a->value <= INT64_MAX && a->value_two <= INT64_MAX)
+				continue;
+			struct sk_pos at = a->pos.line ? a->pos : p->rules[i].pos;
+			sk_diags_add(diags, SK_SEV_ERROR, p->file, at.line, at.col, "emit-spo-range",
+				     "argument value %" PRIu64 " is above 2^63-1: a SeccompProfile "
+				     "holds int64 values of at least 0 (security-profiles-operator's "
+				     "CRD); keep this profile as a Localhost file",
+				     a->value > INT64_MAX ? a->value : a->value_two);
+			return -1;
+		}
+	if (p->has_default_errno_ret && p->default_errno_ret != EPERM &&
+	    (p->default_action == SK_ACT_ERRNO || p->default_action == SK_ACT_TRACE)) {
+		const char *name = sk_errno_name((int)p->default_errno_ret);
+		sk_diags_add(diags, SK_SEV_WARNING, p->file, p->default_action_pos.line,
+			     p->default_action_pos.col, "emit-spo-default-errno",
+			     "a SeccompProfile has no defaultErrnoRet (security-profiles-operator's "
+			     "CRD): its default action returns EPERM, not %s (%" PRIu32 "); put the "
+			     "profile on the nodes as a Localhost file to keep it",
+			     name ? name : "?", p->default_errno_ret);
+	}
+	if (p->spo_namespace)
+		sk_diags_add(diags, SK_SEV_WARNING, p->file, 0, 0, "emit-spo-namespace",
+			     "namespace \"%s\" left out: SeccompProfiles are cluster-scoped "
+			     "(security-profiles-operator.x-k8s.io/v1)",
+			     p->spo_namespace);
+	return 0;
 }
 
 /* ---- entry ---------------------------------------------------------------------- */
@@ -359,25 +369,15 @@ char *sk_profile_emit(const struct sk_profile *p, enum sk_format format, struct 
 			     "the profile has no valid default action");
 		return NULL;
 	}
-	if (format == SK_FORMAT_SPO && p->has_default_errno_ret && p->default_errno_ret != EPERM &&
-	    (p->default_action == SK_ACT_ERRNO || p->default_action == SK_ACT_TRACE)) {
-		const char *name = sk_errno_name((int)p->default_errno_ret);
-		sk_diags_add(diags, SK_SEV_WARNING, file, p->default_action_pos.line,
-			     p->default_action_pos.col, "emit-spo-default-errno",
-			     "a SeccompProfile has no defaultErrnoRet (security-profiles-operator's "
-			     "CRD): its default action returns EPERM, not %s (%" PRIu32 "); put the "
-			     "profile on the nodes as a Localhost file to keep it",
-			     name ? name : "?", p->default_errno_ret);
-	}
-	struct buf b = {0};
+	if (format == SK_FORMAT_SPO && spo_checks(p, diags) < 0)
+		return NULL;
+	struct sk_sb b = SK_SB_INIT;
 	if (format == SK_FORMAT_SPO)
 		emit_spo(&b, p);
 	else
 		emit_json(&b, p, format == SK_FORMAT_DOCKER);
-	if (b.oom || !b.s) {
-		free(b.s);
+	char *text = sk_sb_detach(&b, NULL);
+	if (!text)
 		sk_diags_add(diags, SK_SEV_ERROR, file, 0, 0, "emit-nomem", "out of memory");
-		return NULL;
-	}
-	return b.s;
+	return text;
 }

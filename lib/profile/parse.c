@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <scmpkit/doc.h>
 #include <scmpkit/fileio.h>
 #include <scmpkit/profile.h>
 
 #include "profile/internal.h"
-#include "profile/tree.h"
 
 struct ctx {
 	const char *file;
@@ -93,33 +93,39 @@ static const char *const flag_names[] = {
 /* ---- keys ---------------------------------------------------------------- */
 
 /* Warn about every key of M not in KEYS (NULL-terminated). */
-static void check_keys(struct ctx *c, const struct jnode *m, const char *const *keys,
+static void check_keys(struct ctx *c, const struct sk_doc_node *m, const char *const *keys,
 		       const char *where)
 {
 	size_t nk = 0;
 	while (keys[nk])
 		nk++;
-	for (size_t i = 0; i + 1 < m->n; i += 2) {
-		const struct jnode *k = &m->kids[i];
+	for (size_t i = 0; i < m->n; i++) {
+		const struct sk_doc_node *k = m->kids[2 * i];
 		bool ok = false;
 		for (size_t j = 0; j < nk && !ok; j++)
-			ok = !strcmp(keys[j], k->s);
+			ok = !strcmp(keys[j], k->str);
 		if (ok)
 			continue;
 		char b[160];
-		WARN(c, k->pos, "parse-unknown-key", "unknown key \"%s\" in %s, ignored%s", k->s,
-		     where, dym(b, sizeof b, closest(k->s, keys, nk)));
+		WARN(c, k->pos, "parse-unknown-key", "unknown key \"%s\" in %s, ignored%s", k->str,
+		     where, dym(b, sizeof b, closest(k->str, keys, nk)));
 	}
+}
+
+/* Like sk_doc_null, for a node that is there. */
+static bool is_null(const struct sk_doc_node *n)
+{
+	return n && sk_doc_null(n);
 }
 
 /* ---- typed values ---------------------------------------------------------- */
 
-static bool want(struct ctx *c, const struct jnode *n, enum jtype t, const char *what)
+static bool want(struct ctx *c, const struct sk_doc_node *n, enum sk_doc_type t, const char *what)
 {
-	if (n->type == t && !(t == J_SCALAR && jnode_is_null(n)))
+	if (n->type == t && !(t == SK_DOC_SCALAR && is_null(n)))
 		return true;
 	static const char *const tn[] = {"a string", "an object", "a list"};
-	ERR(c, n->pos, "parse-type", "%s must be %s, not %s", what, tn[t], jtype_name(n));
+	ERR(c, n->pos, "parse-type", "%s must be %s, not %s", what, tn[t], sk_doc_type_name(n));
 	return false;
 }
 
@@ -131,26 +137,26 @@ static bool looks_numeric(const char *s)
 }
 
 /* A string value: quoted, or a plain YAML scalar that is not a number/bool. */
-static const char *get_str(struct ctx *c, const struct jnode *n, const char *what)
+static const char *get_str(struct ctx *c, const struct sk_doc_node *n, const char *what)
 {
-	if (!want(c, n, J_SCALAR, what))
+	if (!want(c, n, SK_DOC_SCALAR, what))
 		return NULL;
-	if (!n->quoted && (looks_numeric(n->s) || !strcmp(n->s, "true") ||
-			   !strcmp(n->s, "false"))) {
-		ERR(c, n->pos, "parse-type", "%s must be a string, not %s", what, n->s);
+	if (n->plain && (looks_numeric(n->str) || !strcmp(n->str, "true") ||
+			   !strcmp(n->str, "false"))) {
+		ERR(c, n->pos, "parse-type", "%s must be a string, not %s", what, n->str);
 		return NULL;
 	}
-	return n->s;
+	return n->str;
 }
 
 /* An unsigned 64-bit integer: decimal as JSON writes it; YAML may also use
  * 0x hex and 0o octal. Quoted numbers are strings, as for runc. */
-static bool get_u64(struct ctx *c, const struct jnode *n, const char *what, uint64_t *out)
+static bool get_u64(struct ctx *c, const struct sk_doc_node *n, const char *what, uint64_t *out)
 {
-	if (!want(c, n, J_SCALAR, what))
+	if (!want(c, n, SK_DOC_SCALAR, what))
 		return false;
-	const char *s = n->s;
-	if (n->quoted) {
+	const char *s = n->str;
+	if (!n->plain) {
 		ERR(c, n->pos, "parse-type", "%s must be a number, not the string \"%s\"", what, s);
 		return false;
 	}
@@ -167,23 +173,23 @@ static bool get_u64(struct ctx *c, const struct jnode *n, const char *what, uint
 	else if (s[0] == '0' && s[1] == 'o')
 		base = 8, s += 2, digits = "01234567";
 	if (!*s || strspn(s, digits) != strlen(s)) {
-		if (looks_numeric(n->s))
-			ERR(c, n->pos, "parse-type", "%s must be an integer, not %s", what, n->s);
+		if (looks_numeric(n->str))
+			ERR(c, n->pos, "parse-type", "%s must be an integer, not %s", what, n->str);
 		else
-			ERR(c, n->pos, "parse-type", "%s must be a number, not %s", what, n->s);
+			ERR(c, n->pos, "parse-type", "%s must be a number, not %s", what, n->str);
 		return false;
 	}
 	errno = 0;
 	unsigned long long v = strtoull(s, NULL, base);
 	if (errno == ERANGE) {
-		ERR(c, n->pos, "parse-range", "%s is larger than 2^64-1: %s", what, n->s);
+		ERR(c, n->pos, "parse-range", "%s is larger than 2^64-1: %s", what, n->str);
 		return false;
 	}
 	*out = v;
 	return true;
 }
 
-static char *dup_str(struct ctx *c, const struct jnode *n, const char *what)
+static char *dup_str(struct ctx *c, const struct sk_doc_node *n, const char *what)
 {
 	const char *s = get_str(c, n, what);
 	if (!s)
@@ -195,16 +201,16 @@ static char *dup_str(struct ctx *c, const struct jnode *n, const char *what)
 }
 
 /* A list, or null (Go unmarshals null into an empty slice). */
-static bool get_list(struct ctx *c, const struct jnode *n, const char *what)
+static bool get_list(struct ctx *c, const struct sk_doc_node *n, const char *what)
 {
-	if (jnode_is_null(n))
+	if (is_null(n))
 		return true;
-	return want(c, n, J_SEQ, what);
+	return want(c, n, SK_DOC_SEQ, what);
 }
 
 /* ---- pieces ---------------------------------------------------------------- */
 
-static enum sk_action get_action(struct ctx *c, const struct jnode *n, const char *what)
+static enum sk_action get_action(struct ctx *c, const struct sk_doc_node *n, const char *what)
 {
 	const char *s = get_str(c, n, what);
 	if (!s)
@@ -219,7 +225,7 @@ static enum sk_action get_action(struct ctx *c, const struct jnode *n, const cha
 }
 
 /* An arch in "architectures"/archMap: runc accepts only SCMP_ARCH_* there. */
-static enum sk_arch get_arch(struct ctx *c, const struct jnode *n, const char *what)
+static enum sk_arch get_arch(struct ctx *c, const struct sk_doc_node *n, const char *what)
 {
 	const char *s = get_str(c, n, what);
 	if (!s)
@@ -237,7 +243,7 @@ static enum sk_arch get_arch(struct ctx *c, const struct jnode *n, const char *w
 	return a;
 }
 
-static bool errno_in_range(struct ctx *c, const struct jnode *n, uint64_t v, enum sk_action a,
+static bool errno_in_range(struct ctx *c, const struct sk_doc_node *n, uint64_t v, enum sk_action a,
 			   const char *what)
 {
 	/* TRACE passes all 16 bits of SECCOMP_RET_DATA to the tracer; an errno
@@ -252,7 +258,7 @@ static bool errno_in_range(struct ctx *c, const struct jnode *n, uint64_t v, enu
 }
 
 /* containers-common's "errno": "EPERM" strings. */
-static int get_errno_name(struct ctx *c, const struct jnode *n, const char *what)
+static int get_errno_name(struct ctx *c, const struct sk_doc_node *n, const char *what)
 {
 	const char *s = get_str(c, n, what);
 	if (!s)
@@ -270,45 +276,45 @@ static int get_errno_name(struct ctx *c, const struct jnode *n, const char *what
 	return e;
 }
 
-static void parse_strv(struct ctx *c, const struct jnode *n, const char *what, char ***v,
+static void parse_strv(struct ctx *c, const struct sk_doc_node *n, const char *what, char ***v,
 		       size_t *nv)
 {
 	if (!get_list(c, n, what))
 		return;
 	for (size_t i = 0; i < n->n; i++) {
-		const char *s = get_str(c, &n->kids[i], what);
+		const char *s = get_str(c, n->kids[i], what);
 		if (s && sk_strv_push(v, nv, s) < 0)
-			ERR(c, n->kids[i].pos, "parse-nomem", "out of memory");
+			ERR(c, n->kids[i]->pos, "parse-nomem", "out of memory");
 	}
 }
 
-static void parse_cond(struct ctx *c, const struct jnode *n, struct sk_cond *cond,
+static void parse_cond(struct ctx *c, const struct sk_doc_node *n, struct sk_cond *cond,
 		       const char *what)
 {
 	static const char *const keys[] = {"arches", "caps", "minKernel", NULL};
 	cond->pos = n->pos;
-	if (jnode_is_null(n) || !want(c, n, J_MAP, what))
+	if (is_null(n) || !want(c, n, SK_DOC_MAP, what))
 		return;
 	check_keys(c, n, keys, what);
-	const struct jnode *v;
-	if ((v = jmap_get(n, "arches"))) {
+	const struct sk_doc_node *v;
+	if ((v = sk_doc_get(n, "arches"))) {
 		parse_strv(c, v, "\"arches\"", &cond->arches, &cond->n_arches);
-		for (size_t i = 0; i < cond->n_arches && v->type == J_SEQ; i++)
+		for (size_t i = 0; i < cond->n_arches && v->type == SK_DOC_SEQ; i++)
 			if (sk_arch_parse(cond->arches[i]) == SK_ARCH_INVALID) {
 				char b[160];
-				ERR(c, v->kids[i].pos, "parse-arch", "unknown architecture \"%s\"%s",
+				ERR(c, v->kids[i]->pos, "parse-arch", "unknown architecture \"%s\"%s",
 				    cond->arches[i], dym(b, sizeof b, sk_arch_suggest(cond->arches[i])));
 			}
 	}
-	if ((v = jmap_get(n, "caps"))) {
+	if ((v = sk_doc_get(n, "caps"))) {
 		parse_strv(c, v, "\"caps\"", &cond->caps, &cond->n_caps);
-		for (size_t i = 0; i < cond->n_caps && v->type == J_SEQ; i++)
+		for (size_t i = 0; i < cond->n_caps && v->type == SK_DOC_SEQ; i++)
 			if (strncmp(cond->caps[i], "CAP_", 4))
-				WARN(c, v->kids[i].pos, "parse-cap",
+				WARN(c, v->kids[i]->pos, "parse-cap",
 				     "capability \"%s\" does not start with CAP_; Docker compares names as written",
 				     cond->caps[i]);
 	}
-	if ((v = jmap_get(n, "minKernel")) && !jnode_is_null(v)) {
+	if ((v = sk_doc_get(n, "minKernel")) && !is_null(v)) {
 		const char *s = get_str(c, v, "\"minKernel\"");
 		unsigned maj, min;
 		char end;
@@ -320,17 +326,17 @@ static void parse_cond(struct ctx *c, const struct jnode *n, struct sk_cond *con
 	}
 }
 
-static void parse_arg(struct ctx *c, const struct jnode *n, struct sk_rule *r)
+static void parse_arg(struct ctx *c, const struct sk_doc_node *n, struct sk_rule *r)
 {
 	static const char *const keys[] = {"index", "value", "valueTwo", "op", NULL};
-	if (!want(c, n, J_MAP, "an entry of \"args\""))
+	if (!want(c, n, SK_DOC_MAP, "an entry of \"args\""))
 		return;
 	check_keys(c, n, keys, "an argument");
 	struct sk_arg a = {.pos = n->pos};
-	const struct jnode *v;
+	const struct sk_doc_node *v;
 	uint64_t u;
 	bool ok = true;
-	if (!(v = jmap_get(n, "index"))) {
+	if (!(v = sk_doc_get(n, "index"))) {
 		ERR(c, n->pos, "parse-missing", "argument has no \"index\"");
 		ok = false;
 	} else if (!get_u64(c, v, "\"index\"", &u)) {
@@ -342,11 +348,11 @@ static void parse_arg(struct ctx *c, const struct jnode *n, struct sk_rule *r)
 	} else {
 		a.index = (unsigned)u;
 	}
-	if ((v = jmap_get(n, "value")) && !get_u64(c, v, "\"value\"", &a.value))
+	if ((v = sk_doc_get(n, "value")) && !get_u64(c, v, "\"value\"", &a.value))
 		ok = false;
-	if ((v = jmap_get(n, "valueTwo")) && !get_u64(c, v, "\"valueTwo\"", &a.value_two))
+	if ((v = sk_doc_get(n, "valueTwo")) && !get_u64(c, v, "\"valueTwo\"", &a.value_two))
 		ok = false;
-	if (!(v = jmap_get(n, "op"))) {
+	if (!(v = sk_doc_get(n, "op"))) {
 		ERR(c, n->pos, "parse-missing", "argument has no \"op\"");
 		ok = false;
 	} else {
@@ -369,7 +375,7 @@ static void parse_arg(struct ctx *c, const struct jnode *n, struct sk_rule *r)
 	r->args[r->n_args - 1].pos = a.pos;
 }
 
-static void add_name(struct ctx *c, struct sk_rule *r, const struct jnode *n)
+static void add_name(struct ctx *c, struct sk_rule *r, const struct sk_doc_node *n)
 {
 	const char *s = get_str(c, n, "a syscall name");
 	if (!s)
@@ -395,12 +401,12 @@ static void add_name(struct ctx *c, struct sk_rule *r, const struct jnode *n)
 	r->name_pos[r->n_names - 1] = n->pos;
 }
 
-static void parse_rule(struct ctx *c, const struct jnode *n, struct sk_profile *p, bool spo)
+static void parse_rule(struct ctx *c, const struct sk_doc_node *n, struct sk_profile *p, bool spo)
 {
 	static const char *const oci_keys[] = {"names", "action", "errnoRet", "args", NULL};
 	static const char *const docker_keys[] = {"names", "name", "action", "errnoRet", "errno",
 						  "args", "comment", "includes", "excludes", NULL};
-	if (!want(c, n, J_MAP, "an entry of \"syscalls\""))
+	if (!want(c, n, SK_DOC_MAP, "an entry of \"syscalls\""))
 		return;
 	check_keys(c, n, spo ? oci_keys : docker_keys, "a syscall rule");
 	struct sk_rule *r = sk_profile_add_rule(p, NULL, 0, SK_ACT_INVALID);
@@ -409,9 +415,9 @@ static void parse_rule(struct ctx *c, const struct jnode *n, struct sk_profile *
 		return;
 	}
 	r->pos = n->pos;
-	const struct jnode *names = jmap_get(n, "names"), *name = spo ? NULL : jmap_get(n, "name");
-	const struct jnode *v;
-	if (names && jnode_is_null(names))
+	const struct sk_doc_node *names = sk_doc_get(n, "names"), *name = spo ? NULL : sk_doc_get(n, "name");
+	const struct sk_doc_node *v;
+	if (names && is_null(names))
 		names = NULL;
 	if (name && names) {
 		ERR(c, name->pos, "parse-name",
@@ -422,30 +428,30 @@ static void parse_rule(struct ctx *c, const struct jnode *n, struct sk_profile *
 	} else if (names) {
 		if (get_list(c, names, "\"names\"")) {
 			for (size_t i = 0; i < names->n; i++)
-				add_name(c, r, &names->kids[i]);
+				add_name(c, r, names->kids[i]);
 			if (!names->n)
 				ERR(c, names->pos, "parse-name", "\"names\" is empty: the rule matches no syscall");
 		}
 	} else {
 		ERR(c, n->pos, "parse-missing", "syscall rule has no \"names\"");
 	}
-	if (!(v = jmap_get(n, "action"))) {
+	if (!(v = sk_doc_get(n, "action"))) {
 		ERR(c, n->pos, "parse-missing", "syscall rule has no \"action\"");
 	} else {
 		r->action_pos = v->pos;
 		r->action = get_action(c, v, "\"action\"");
 	}
-	const struct jnode *er = jmap_get(n, "errnoRet"), *en = spo ? NULL : jmap_get(n, "errno");
+	const struct sk_doc_node *er = sk_doc_get(n, "errnoRet"), *en = spo ? NULL : sk_doc_get(n, "errno");
 	uint64_t u;
-	if (er && !jnode_is_null(er) && get_u64(c, er, "\"errnoRet\"", &u) &&
+	if (er && !is_null(er) && get_u64(c, er, "\"errnoRet\"", &u) &&
 	    errno_in_range(c, er, u, r->action, "\"errnoRet\"")) {
 		r->has_errno_ret = true;
 		r->errno_ret = (uint32_t)u;
 	}
-	if (en && !jnode_is_null(en)) {
+	if (en && !is_null(en)) {
 		int e = get_errno_name(c, en, "\"errno\"");
 		if (e >= 0) {
-			r->errno_name = strdup(en->s);
+			r->errno_name = strdup(en->str);
 			if (!r->has_errno_ret) {
 				r->has_errno_ret = true;
 				r->errno_ret = (uint32_t)e;
@@ -453,7 +459,7 @@ static void parse_rule(struct ctx *c, const struct jnode *n, struct sk_profile *
 				WARN(c, en->pos, "parse-errno",
 				     "\"errno\" %s (%d) disagrees with \"errnoRet\" %" PRIu32
 				     "; runtimes use \"errnoRet\"",
-				     en->s, e, r->errno_ret);
+				     en->str, e, r->errno_ret);
 			}
 		}
 	}
@@ -462,41 +468,41 @@ static void parse_rule(struct ctx *c, const struct jnode *n, struct sk_profile *
 		WARN(c, er ? er->pos : en->pos, "parse-errno",
 		     "errnoRet has no effect with %s (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE use it)",
 		     sk_action_name(r->action));
-	if ((v = jmap_get(n, "args")) && get_list(c, v, "\"args\""))
+	if ((v = sk_doc_get(n, "args")) && get_list(c, v, "\"args\""))
 		for (size_t i = 0; i < v->n; i++)
-			parse_arg(c, &v->kids[i], r);
+			parse_arg(c, v->kids[i], r);
 	if (!spo) {
-		if ((v = jmap_get(n, "comment")) && !jnode_is_null(v))
+		if ((v = sk_doc_get(n, "comment")) && !is_null(v))
 			r->comment = dup_str(c, v, "\"comment\"");
-		if ((v = jmap_get(n, "includes"))) {
+		if ((v = sk_doc_get(n, "includes"))) {
 			r->has_includes = true;
 			parse_cond(c, v, &r->includes, "\"includes\"");
 		}
-		if ((v = jmap_get(n, "excludes"))) {
+		if ((v = sk_doc_get(n, "excludes"))) {
 			r->has_excludes = true;
 			parse_cond(c, v, &r->excludes, "\"excludes\"");
 		}
 	}
 }
 
-static void parse_archmap(struct ctx *c, const struct jnode *n, struct sk_profile *p)
+static void parse_archmap(struct ctx *c, const struct sk_doc_node *n, struct sk_profile *p)
 {
 	static const char *const keys[] = {"architecture", "subArchitectures", NULL};
 	if (!get_list(c, n, "\"archMap\""))
 		return;
 	for (size_t i = 0; i < n->n; i++) {
-		const struct jnode *e = &n->kids[i], *v;
-		if (!want(c, e, J_MAP, "an entry of \"archMap\""))
+		const struct sk_doc_node *e = n->kids[i], *v;
+		if (!want(c, e, SK_DOC_MAP, "an entry of \"archMap\""))
 			continue;
 		check_keys(c, e, keys, "an archMap entry");
 		struct sk_archmap am = {.arch = SK_ARCH_INVALID, .pos = e->pos};
-		if (!(v = jmap_get(e, "architecture")))
+		if (!(v = sk_doc_get(e, "architecture")))
 			ERR(c, e->pos, "parse-missing", "archMap entry has no \"architecture\"");
 		else
 			am.arch = get_arch(c, v, "\"architecture\"");
-		if ((v = jmap_get(e, "subArchitectures")) && get_list(c, v, "\"subArchitectures\"")) {
+		if ((v = sk_doc_get(e, "subArchitectures")) && get_list(c, v, "\"subArchitectures\"")) {
 			for (size_t j = 0; j < v->n; j++) {
-				enum sk_arch s = get_arch(c, &v->kids[j], "a subarchitecture");
+				enum sk_arch s = get_arch(c, v->kids[j], "a subarchitecture");
 				if (s == SK_ARCH_INVALID)
 					continue;
 				enum sk_arch *ns = realloc(am.subs, (am.n_subs + 1) * sizeof *ns);
@@ -519,83 +525,85 @@ static void parse_archmap(struct ctx *c, const struct jnode *n, struct sk_profil
 }
 
 /* The fields shared by OCI, Docker and SPO's spec. */
-static void parse_body(struct ctx *c, const struct jnode *m, struct sk_profile *p, bool spo)
+static void parse_body(struct ctx *c, const struct sk_doc_node *m, struct sk_profile *p, bool spo)
 {
 	static const char *const docker_keys[] = {
 		"defaultAction", "defaultErrnoRet", "defaultErrno", "architectures", "archMap",
 		"flags", "listenerPath", "listenerMetadata", "syscalls", NULL};
 	static const char *const spo_keys[] = {
 		"defaultAction", "defaultErrnoRet", "architectures", "flags", "listenerPath",
-		"listenerMetadata", "syscalls", "baseProfileName", "disabled", NULL};
-	if (!want(c, m, J_MAP, spo ? "\"spec\"" : "a seccomp profile"))
+		"listenerMetadata", "syscalls", "baseProfileName", "disabled", "state", NULL};
+	if (!want(c, m, SK_DOC_MAP, spo ? "\"spec\"" : "a seccomp profile"))
 		return;
 	check_keys(c, m, spo ? spo_keys : docker_keys, spo ? "a SeccompProfile spec" : "a profile");
 	p->pos = m->pos;
-	const struct jnode *v;
+	const struct sk_doc_node *v;
 	uint64_t u;
-	if (!(v = jmap_get(m, "defaultAction"))) {
+	if (!(v = sk_doc_get(m, "defaultAction"))) {
 		ERR(c, m->pos, "parse-missing", "profile has no \"defaultAction\" (it is required)");
 	} else {
 		p->default_action_pos = v->pos;
 		p->default_action = get_action(c, v, "\"defaultAction\"");
 	}
-	if ((v = jmap_get(m, "defaultErrnoRet")) && !jnode_is_null(v) &&
+	if ((v = sk_doc_get(m, "defaultErrnoRet")) && !is_null(v) &&
 	    get_u64(c, v, "\"defaultErrnoRet\"", &u) &&
 	    errno_in_range(c, v, u, p->default_action, "\"defaultErrnoRet\"")) {
 		p->has_default_errno_ret = true;
 		p->default_errno_ret = (uint32_t)u;
 	}
-	if ((v = jmap_get(m, "defaultErrno")) && !jnode_is_null(v)) {
+	if ((v = sk_doc_get(m, "defaultErrno")) && !is_null(v)) {
 		int e = get_errno_name(c, v, "\"defaultErrno\"");
 		if (e >= 0) {
-			p->default_errno_name = strdup(v->s);
+			p->default_errno_name = strdup(v->str);
 			if (!p->has_default_errno_ret) {
 				p->has_default_errno_ret = true;
 				p->default_errno_ret = (uint32_t)e;
 			} else if (p->default_errno_ret != (uint32_t)e) {
 				WARN(c, v->pos, "parse-errno",
 				     "\"defaultErrno\" %s (%d) disagrees with \"defaultErrnoRet\" %" PRIu32,
-				     v->s, e, p->default_errno_ret);
+				     v->str, e, p->default_errno_ret);
 			}
 		}
 	}
-	const struct jnode *arches = jmap_get(m, "architectures");
-	const struct jnode *amap = spo ? NULL : jmap_get(m, "archMap");
-	if (arches && amap && !jnode_is_null(arches) && !jnode_is_null(amap) && arches->n && amap->n)
+	const struct sk_doc_node *arches = sk_doc_get(m, "architectures");
+	const struct sk_doc_node *amap = spo ? NULL : sk_doc_get(m, "archMap");
+	if (arches && amap && !is_null(arches) && !is_null(amap) && arches->n && amap->n)
 		ERR(c, amap->pos, "parse-archmap",
 		    "\"architectures\" and \"archMap\" together: use one of them (Docker rejects both)");
 	if (arches && get_list(c, arches, "\"architectures\""))
 		for (size_t i = 0; i < arches->n; i++) {
-			enum sk_arch a = get_arch(c, &arches->kids[i], "an architecture");
+			enum sk_arch a = get_arch(c, arches->kids[i], "an architecture");
 			if (a != SK_ARCH_INVALID && sk_profile_add_arch(p, a) < 0)
-				ERR(c, arches->kids[i].pos, "parse-nomem", "out of memory");
+				ERR(c, arches->kids[i]->pos, "parse-nomem", "out of memory");
 		}
 	if (amap)
 		parse_archmap(c, amap, p);
-	if ((v = jmap_get(m, "flags")) && get_list(c, v, "\"flags\"")) {
+	if ((v = sk_doc_get(m, "flags")) && get_list(c, v, "\"flags\"")) {
 		p->has_flags = true;
 		for (size_t i = 0; i < v->n; i++) {
-			const char *s = get_str(c, &v->kids[i], "a flag");
+			const char *s = get_str(c, v->kids[i], "a flag");
 			if (!s)
 				continue;
 			int f = sk_flag_parse(s);
 			char b[160];
 			if (f < 0)
-				ERR(c, v->kids[i].pos, "parse-flag", "unknown flag \"%s\"%s", s,
+				ERR(c, v->kids[i]->pos, "parse-flag", "unknown flag \"%s\"%s", s,
 				    dym(b, sizeof b, closest(s, flag_names, N(flag_names))));
 			else
 				p->flags |= (unsigned)f;
 		}
 	}
-	if ((v = jmap_get(m, "listenerPath")) && !jnode_is_null(v))
+	if ((v = sk_doc_get(m, "listenerPath")) && !is_null(v))
 		p->listener_path = dup_str(c, v, "\"listenerPath\"");
-	if ((v = jmap_get(m, "listenerMetadata")) && !jnode_is_null(v))
+	if ((v = sk_doc_get(m, "listenerMetadata")) && !is_null(v))
 		p->listener_metadata = dup_str(c, v, "\"listenerMetadata\"");
-	if (spo && (v = jmap_get(m, "baseProfileName")) && !jnode_is_null(v))
+	if (spo && (v = sk_doc_get(m, "baseProfileName")) && !is_null(v)) {
 		p->spo_base_profile = dup_str(c, v, "\"baseProfileName\"");
-	if ((v = jmap_get(m, "syscalls")) && get_list(c, v, "\"syscalls\""))
+		p->spo_base_pos = v->pos;
+	}
+	if ((v = sk_doc_get(m, "syscalls")) && get_list(c, v, "\"syscalls\""))
 		for (size_t i = 0; i < v->n; i++)
-			parse_rule(c, &v->kids[i], p, spo);
+			parse_rule(c, v->kids[i], p, spo);
 }
 
 static bool is_docker(const struct sk_profile *p)
@@ -611,61 +619,63 @@ static bool is_docker(const struct sk_profile *p)
 	return false;
 }
 
-static void parse_spo(struct ctx *c, const struct jnode *root, struct sk_profile *p)
+static void parse_spo(struct ctx *c, const struct sk_doc_node *root, struct sk_profile *p)
 {
 	static const char *const keys[] = {"apiVersion", "kind", "metadata", "spec", "status", NULL};
 	check_keys(c, root, keys, "a SeccompProfile");
-	const struct jnode *v = jmap_get(root, "apiVersion");
+	const struct sk_doc_node *v = sk_doc_get(root, "apiVersion");
 	const char *api = v ? get_str(c, v, "\"apiVersion\"") : NULL;
-	if (api && strcmp(api, "security-profiles-operator.x-k8s.io/v1beta1") &&
-	    strcmp(api, "security-profiles-operator.x-k8s.io/v1alpha1"))
+	if (api && !sk_spo_api_version(api))
 		ERR(c, v->pos, "parse-spo",
-		    "apiVersion \"%s\" is not security-profiles-operator.x-k8s.io/v1beta1 or v1alpha1", api);
-	v = jmap_get(root, "kind");
+		    "apiVersion \"%s\" is not security-profiles-operator.x-k8s.io/v1 (or v1beta1, "
+		    "v1alpha1)",
+		    api);
+	v = sk_doc_get(root, "kind");
 	const char *kind = v ? get_str(c, v, "\"kind\"") : NULL;
 	if (kind && strcmp(kind, "SeccompProfile"))
 		ERR(c, v->pos, "parse-spo", "kind \"%s\" is not SeccompProfile", kind);
-	const struct jnode *md = jmap_get(root, "metadata");
-	if (md && !jnode_is_null(md) && want(c, md, J_MAP, "\"metadata\"")) {
-		if ((v = jmap_get(md, "name")))
+	const struct sk_doc_node *md = sk_doc_get(root, "metadata");
+	if (md && !is_null(md) && want(c, md, SK_DOC_MAP, "\"metadata\"")) {
+		if ((v = sk_doc_get(md, "name")))
 			p->spo_name = dup_str(c, v, "\"metadata.name\"");
-		if ((v = jmap_get(md, "namespace")))
+		if ((v = sk_doc_get(md, "namespace")))
 			p->spo_namespace = dup_str(c, v, "\"metadata.namespace\"");
 	}
-	const struct jnode *spec = jmap_get(root, "spec");
+	const struct sk_doc_node *spec = sk_doc_get(root, "spec");
 	if (!spec)
 		ERR(c, root->pos, "parse-missing", "SeccompProfile has no \"spec\"");
 	else
 		parse_body(c, spec, p, true);
 }
 
-struct sk_profile *sk_profile_parse(const char *text, size_t len, const char *file,
-				    struct sk_diags *diags)
+struct sk_profile *sk_profile_from_node(const struct sk_doc_node *root, const char *file,
+					struct sk_diags *diags)
 {
 	struct ctx c = {.file = file, .diags = diags};
-	struct jnode *root = jtree_parse(text, len, file, diags);
-	if (!root)
+	if (!root) {
+		ERR(&c, ((struct sk_pos){1, 1}), "parse-syntax", "empty document: expected a profile");
 		return NULL;
+	}
 	struct sk_profile *p = sk_profile_new();
 	if (!p || (file && !(p->file = strdup(file)))) {
 		ERR(&c, root->pos, "parse-nomem", "out of memory");
 		goto out;
 	}
-	if (root->type != J_MAP) {
+	if (root->type != SK_DOC_MAP) {
 		ERR(&c, root->pos, "parse-type", "a profile must be an object, not %s",
-		    jtype_name(root));
+		    sk_doc_type_name(root));
 		goto out;
 	}
-	const struct jnode *lnx;
-	if (jmap_get(root, "kind") || jmap_get(root, "apiVersion")) {
+	const struct sk_doc_node *lnx = sk_doc_get(root, "linux");
+	if (sk_doc_get(root, "kind") || sk_doc_get(root, "apiVersion")) {
 		p->format = SK_FORMAT_SPO;
 		parse_spo(&c, root, p);
-	} else if (jmap_get(root, "ociVersion") || (lnx = jmap_get(root, "linux"))) {
+	} else if (sk_doc_get(root, "ociVersion") || lnx) {
 		/* A runc/OCI config.json: only linux.seccomp concerns us. */
 		p->format = SK_FORMAT_RUNC_CONFIG;
-		lnx = jmap_get(root, "linux");
-		const struct jnode *sc = lnx && lnx->type == J_MAP ? jmap_get(lnx, "seccomp") : NULL;
-		if (!sc || jnode_is_null(sc))
+		const struct sk_doc_node *sc =
+			lnx && lnx->type == SK_DOC_MAP ? sk_doc_get(lnx, "seccomp") : NULL;
+		if (!sc || is_null(sc))
 			ERR(&c, lnx ? lnx->pos : root->pos, "parse-missing",
 			    "config.json has no \"linux.seccomp\" profile");
 		else
@@ -675,11 +685,26 @@ struct sk_profile *sk_profile_parse(const char *text, size_t len, const char *fi
 		p->format = is_docker(p) ? SK_FORMAT_DOCKER : SK_FORMAT_OCI;
 	}
 out:
-	jtree_free(root);
 	if (c.errors || !p) {
 		sk_profile_free(p);
 		return NULL;
 	}
+	return p;
+}
+
+/* A profile file is one document without aliases (runc and Docker read it as
+ * JSON), nested no deeper than 64 levels: no profile needs more. */
+struct sk_profile *sk_profile_parse(const char *text, size_t len, const char *file,
+				    struct sk_diags *diags)
+{
+	static const struct sk_doc_opts o = {.rule = "parse-syntax", .max_depth = 64,
+					     .single = "a profile"};
+	struct sk_doc s;
+	struct sk_profile *p = NULL;
+	if (!sk_doc_parse(text, len, file, &o, &s, diags) &&
+	    !sk_doc_refuse_aliases(&s, 0, file, "profiles", "parse-syntax", diags))
+		p = sk_profile_from_node(s.n_docs ? s.docs[0].root : NULL, file, diags);
+	sk_doc_release(&s);
 	return p;
 }
 

@@ -9,11 +9,13 @@
  * write is allowed and always recorded. */
 #include "trace_backend.h"
 
+#include <scmpkit/doc.h>
 #include <scmpkit/fileio.h>
+
+#include "util/cleanup.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libfyaml.h>
 #include <limits.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -71,18 +73,9 @@ out:
 	return text;
 }
 
-static int set_key(struct fy_document *doc, struct fy_node *map, const char *key,
-		   struct fy_node *val)
-{
-	if (!map || !val)
-		return -1;
-	struct fy_node_pair *pair = fy_node_mapping_lookup_pair_by_string(map, key, FY_NT);
-	if (pair)
-		return fy_node_pair_set_value(pair, val);
-	return fy_node_mapping_append(map, fy_node_create_scalar_copy(doc, key, FY_NT), val);
-}
-
-/* DIR/config.json: the bundle's, with an absolute root.path and our seccomp. */
+/* DIR/config.json: the bundle's, with an absolute root.path and our seccomp.
+ * Edited as text through the document layer, so the rest of the file stays
+ * as the bundle has it. */
 static int write_config(struct agent *ag, const char *bundle, struct sk_diags *d)
 {
 	char cfg_path[PATH_MAX + 16], abs_bundle[PATH_MAX];
@@ -92,44 +85,56 @@ static int write_config(struct agent *ag, const char *bundle, struct sk_diags *d
 		return -errno;
 	}
 	snprintf(cfg_path, sizeof cfg_path, "%s/config.json", abs_bundle);
-	struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET};
-	struct fy_document *doc = fy_document_build_from_file(&pcfg, cfg_path);
-	if (!doc) {
+	_sk_cleanup_free_ char *text = NULL, *prof = NULL, *out = NULL;
+	size_t len, out_len = 0;
+	int rc = sk_read_input(cfg_path, SK_INPUT_OTHER, &text, &len);
+	if (rc < 0) {
 		sk_diags_add(d, SK_SEV_ERROR, cfg_path, 0, 0, "record-bundle",
-			     "cannot read the bundle's config.json");
-		return -EINVAL;
+			     "cannot read the bundle's config.json: %s",
+			     sk_read_error(rc, SK_INPUT_OTHER));
+		return rc;
 	}
-	int rc = -EINVAL;
-	char *prof = NULL, *out = NULL;
-	struct fy_node *root = fy_document_root(doc);
-	struct fy_node *rootfs = fy_node_by_path(root, "/root/path", FY_NT, FYNWF_DONT_FOLLOW);
-	struct fy_node *linux_ = fy_node_by_path(root, "/linux", FY_NT, FYNWF_DONT_FOLLOW);
-	const char *rp = rootfs ? fy_node_get_scalar0(rootfs) : NULL;
-	if (!rp || !linux_) {
+	struct sk_doc doc;
+	struct sk_doc_editor ed;
+	struct sk_doc_edit *v = NULL;
+	size_t n = 0;
+	sk_doc_editor_init(&ed, text, len, cfg_path, "record-bundle", d);
+	rc = sk_doc_parse(text, len, cfg_path, NULL, &doc, d);
+	const struct sk_doc_node *root = !rc && doc.n_docs ? doc.docs[0].root : NULL;
+	const struct sk_doc_node *rootfs = sk_doc_get(sk_doc_get(root, "root"), "path");
+	const struct sk_doc_node *linux_ = sk_doc_get(root, "linux");
+	if (rc)
+		goto out;
+	rc = -EINVAL;
+	if (!rootfs || rootfs->type != SK_DOC_SCALAR || !linux_ || linux_->type != SK_DOC_MAP) {
 		sk_diags_add(d, SK_SEV_ERROR, cfg_path, 0, 0, "record-bundle",
 			     "config.json has no root.path or no linux object");
 		goto out;
 	}
+	const char *rp = rootfs->str;
 	char abs_root[PATH_MAX * 2];
 	snprintf(abs_root, sizeof abs_root, "%s%s%s", rp[0] == '/' ? "" : abs_bundle,
 		 rp[0] == '/' ? "" : "/", rp);
 	if (!(prof = notify_profile(ag->sock, d)))
 		goto out;
-	struct fy_node *seccomp = fy_node_build_from_string(doc, prof, FY_NT);
-	struct fy_node *rootmap = fy_node_by_path(root, "/root", FY_NT, FYNWF_DONT_FOLLOW);
-	if (set_key(doc, rootmap, "path", fy_node_create_scalar_copy(doc, abs_root, FY_NT)) ||
-	    set_key(doc, linux_, "seccomp", seccomp)) {
+	sk_doc_set_scalar(&ed, rootfs, abs_root, SK_DOC_STRING);
+	const struct sk_doc_node *seccomp = sk_doc_get(linux_, "seccomp");
+	struct sk_doc_kv kv = {"seccomp", SK_DOC_RAW, prof, NULL, 0};
+	if (seccomp)
+		sk_doc_replace(&ed, seccomp, prof);
+	else
+		sk_doc_add_pairs(&ed, linux_, &kv, 1);
+	if (sk_doc_editor_finish(&ed, &v, &n) || sk_doc_apply(text, len, v, n, &out, &out_len)) {
 		sk_diags_add(d, SK_SEV_ERROR, cfg_path, 0, 0, "record-bundle",
 			     "cannot rewrite config.json");
 		goto out;
 	}
-	out = fy_emit_document_to_string(doc, FYECF_MODE_JSON);
 	snprintf(cfg_path, sizeof cfg_path, "%s/config.json", ag->dir);
-	rc = out ? sk_write_file_atomic(cfg_path, out, strlen(out)) : -ENOMEM;
+	rc = sk_write_file_atomic(cfg_path, out, out_len);
 out:
-	free(prof);
-	free(out);
-	fy_document_destroy(doc);
+	sk_doc_edits_free(v, n);
+	sk_doc_editor_release(&ed);
+	sk_doc_release(&doc);
 	return rc;
 }
 

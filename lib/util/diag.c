@@ -131,15 +131,33 @@ void sk_diags_sort(struct sk_diags *d)
 	}
 }
 
+static void clear(struct sk_diag *g)
+{
+	free(g->file);
+	free(g->rule);
+	free(g->message);
+	free(g->fix);
+	free(g->practice);
+}
+
+void sk_diags_remove_if(struct sk_diags *d, size_t first,
+			bool (*drop)(const struct sk_diag *g, void *ctx), void *ctx)
+{
+	size_t w = first;
+	for (size_t i = first; i < d->n; i++) {
+		if (drop(&d->v[i], ctx))
+			clear(&d->v[i]);
+		else
+			d->v[w++] = d->v[i];
+	}
+	if (w < d->n)
+		d->n = w;
+}
+
 void sk_diags_free(struct sk_diags *d)
 {
-	for (size_t i = 0; i < d->n; i++) {
-		free(d->v[i].file);
-		free(d->v[i].rule);
-		free(d->v[i].message);
-		free(d->v[i].fix);
-		free(d->v[i].practice);
-	}
+	for (size_t i = 0; i < d->n; i++)
+		clear(&d->v[i]);
 	free(d->v);
 	d->v = NULL;
 	d->n = d->cap = 0;

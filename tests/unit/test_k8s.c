@@ -1,4 +1,4 @@
-/* lib/k8s: the positioned YAML tree, the manifest model, fix edits and diff. */
+/* lib/k8s: the manifest model, fix edits and diff (the tree: test_doc.c). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -10,181 +10,16 @@
 
 #include <scmpkit/k8s.h>
 
-#include "k8s/internal.h"
-#include "k8s/ytree.h"
+#include <scmpkit/doc.h>
 
-/* ---- ytree ---------------------------------------------------------------- */
-
-static struct sk_ystream parse_ok(const char *text)
+static struct sk_doc parse_ok(const char *text)
 {
-	struct sk_ystream s;
+	struct sk_doc s;
 	struct sk_diags d = {0};
-	int r = sk_yparse(text, strlen(text), "t.yaml", &s, &d);
-	cr_assert_eq(r, 0, "sk_yparse: %d", r);
+	int r = sk_doc_parse(text, strlen(text), "t.yaml", NULL, &s, &d);
+	cr_assert_eq(r, 0, "sk_doc_parse: %d", r);
 	cr_assert_eq(d.n, 0);
 	return s;
-}
-
-/* The text of node N as written. */
-static char *text_of(const char *text, const struct sk_ynode *n)
-{
-	return strndup(text + n->start, n->end - n->start);
-}
-
-Test(ytree, positions_and_ranges)
-{
-	const char *t = "a: 1\n"
-			"b:\n"
-			"  c: \"quoted\" # comment\n"
-			"  d: [x, {y: z}]\n"
-			"e:\n"
-			"  - p\n"
-			"  - q: r\n";
-	struct sk_ystream s = parse_ok(t);
-	cr_assert_eq(s.n_docs, 1);
-	struct sk_ynode *root = s.docs[0].root;
-	cr_assert_eq(root->type, SK_Y_MAP);
-	cr_expect_eq(root->n, 3);
-	struct sk_ynode *b = sk_ymap_get(root, "b");
-	cr_expect_eq(b->line, 3);
-	cr_expect_eq(b->col, 3);
-	struct sk_ynode *c = sk_ymap_get(b, "c");
-	cr_expect_eq(c->line, 3);
-	cr_expect_not(c->plain);
-	cr_expect_str_eq(c->str, "quoted");
-	char *ct = text_of(t, c);
-	cr_expect_str_eq(ct, "quoted", "a quoted scalar's range is inside its quotes");
-	free(ct);
-	struct sk_ynode *d = sk_ymap_get(b, "d");
-	cr_expect(d->flow);
-	cr_expect_eq(d->type, SK_Y_SEQ);
-	char *dt = text_of(t, d);
-	cr_expect_str_eq(dt, "[x, {y: z}]", "a flow collection ends after its bracket");
-	free(dt);
-	/* a block mapping ends where its last descendant ends, not lines later */
-	char *bt = text_of(t, b);
-	cr_expect_str_eq(bt, "c: \"quoted\" # comment\n  d: [x, {y: z}]");
-	free(bt);
-	struct sk_ynode *e = sk_ymap_get(root, "e");
-	cr_expect_eq(e->type, SK_Y_SEQ);
-	cr_expect_eq(e->n, 2);
-	cr_expect_eq(e->kids[1]->line, 7);
-	cr_expect_eq(e->kids[1]->col, 5);
-	cr_expect(sk_yis(sk_ymap_get(e->kids[1], "q"), "r"));
-	cr_expect_eq(sk_ymap_key(root, "e")->line, 5);
-	cr_expect_null(sk_ymap_get(root, "zz"));
-	cr_expect_null(sk_ymap_get(e, "p"), "a sequence is no mapping");
-	sk_ystream_free(&s);
-}
-
-Test(ytree, multi_doc_empty_docs_and_comments)
-{
-	const char *t = "# leading comment\n"
-			"---\n"
-			"a: 1\n"
-			"---\n"
-			"# only a comment\n"
-			"---\n"
-			"b: 2 # trailing\n";
-	struct sk_ystream s = parse_ok(t);
-	cr_assert_eq(s.n_docs, 3);
-	cr_expect_not_null(s.docs[0].root);
-	cr_expect(s.docs[1].root == NULL || sk_ynull(s.docs[1].root), "an empty document");
-	struct sk_ynode *b = sk_ymap_get(s.docs[2].root, "b");
-	cr_expect_str_eq(b->str, "2");
-	cr_expect_eq(b->line, 7);
-	cr_expect_eq(b->col, 4);
-	sk_ystream_free(&s);
-}
-
-Test(ytree, scalars_yaml11_booleans_and_nulls)
-{
-	struct sk_ystream s = parse_ok("a: yes\nb: \"true\"\nc: Off\nd:\ne: ~\nf: null\ng: 'null'\n");
-	struct sk_ynode *r = s.docs[0].root;
-	cr_expect(sk_ytrue(sk_ymap_get(r, "a")));
-	cr_expect_not(sk_ytrue(sk_ymap_get(r, "b")), "a quoted \"true\" is a string");
-	cr_expect(sk_yfalse(sk_ymap_get(r, "c")));
-	cr_expect(sk_ynull(sk_ymap_get(r, "d")));
-	cr_expect(sk_ynull(sk_ymap_get(r, "e")));
-	cr_expect(sk_ynull(sk_ymap_get(r, "f")));
-	cr_expect_not(sk_ynull(sk_ymap_get(r, "g")));
-	cr_expect(sk_ynull(sk_ymap_get(r, "absent")));
-	sk_ystream_free(&s);
-}
-
-Test(ytree, json_input)
-{
-	const char *t = "{\n  \"kind\": \"Pod\",\n  \"spec\": {\"x\": [1, 2]}\n}\n";
-	struct sk_ystream s = parse_ok(t);
-	struct sk_ynode *r = s.docs[0].root;
-	cr_expect(r->flow);
-	struct sk_ynode *spec = sk_ymap_get(r, "spec");
-	cr_expect_eq(spec->line, 3);
-	cr_expect_eq(spec->col, 11);
-	char *st = text_of(t, spec);
-	cr_expect_str_eq(st, "{\"x\": [1, 2]}");
-	free(st);
-	sk_ystream_free(&s);
-}
-
-Test(ytree, anchors_and_aliases)
-{
-	struct sk_ystream s = parse_ok("a: &x {k: v}\nb: *x\n");
-	struct sk_ynode *r = s.docs[0].root;
-	cr_expect(sk_ymap_get(r, "a") == sk_ymap_get(r, "b"));
-	sk_ystream_free(&s);
-}
-
-Test(ytree, syntax_error_has_position)
-{
-	struct sk_ystream s;
-	struct sk_diags d = {0};
-	const char *t = "a: 1\nb: [1, 2\nc: 3\n";
-	cr_expect_eq(sk_yparse(t, strlen(t), "bad.yaml", &s, &d), -EINVAL);
-	cr_assert_geq(d.n, 1);
-	cr_expect_str_eq(d.v[0].rule, "yaml-syntax");
-	cr_expect_str_eq(d.v[0].file, "bad.yaml");
-	cr_expect_gt(d.v[0].line, 0);
-	cr_expect_gt(d.v[0].col, 0);
-	sk_ystream_free(&s);
-	sk_diags_free(&d);
-}
-
-struct seen {
-	size_t docs[8];
-	unsigned lines[8];
-	size_t n;
-	int stop_at;
-};
-
-static int on_doc(void *ctx, const struct sk_ystream *s, size_t doc)
-{
-	struct seen *x = ctx;
-	x->docs[x->n] = doc;
-	x->lines[x->n++] = s->docs[doc].root ? s->docs[doc].root->line : 0;
-	return x->stop_at >= 0 && (size_t)x->stop_at == doc ? 7 : 0;
-}
-
-Test(ytree, streaming_sees_each_document_once)
-{
-	const char *t = "a: 1\n---\nb: 2\n---\n---\nc: [3]\n";
-	struct sk_ystream s;
-	struct sk_diags d = {0};
-	struct seen x = {.stop_at = -1};
-	cr_assert_eq(sk_yparse_each(t, strlen(t), "t", &s, on_doc, &x, &d), 0);
-	cr_expect_eq(x.n, 4);
-	cr_expect_eq(x.lines[0], 1);
-	cr_expect_eq(x.lines[1], 3);
-	cr_expect_eq(x.lines[3], 6);
-	for (size_t i = 0; i < s.n_docs; i++)
-		cr_expect_null(s.docs[i].root, "nodes are freed after the callback");
-	sk_ystream_free(&s);
-	struct seen y = {.stop_at = 1};
-	cr_expect_eq(sk_yparse_each(t, strlen(t), "t", &s, on_doc, &y, &d), 7,
-		     "a positive return stops and is passed on");
-	cr_expect_eq(y.n, 2);
-	cr_expect_eq(d.n, 0);
-	sk_ystream_free(&s);
 }
 
 /* ---- manifest model ------------------------------------------------------- */
@@ -334,7 +169,7 @@ static char *fixed(const char *text, const char *profile, size_t *n_edits, size_
 	struct sk_diags d = {0};
 	struct sk_k8s_manifest *m = sk_k8s_parse(text, strlen(text), "f.yaml", &d);
 	cr_assert_not_null(m);
-	struct sk_k8s_fix_opts o = {profile};
+	struct sk_k8s_fix_opts o = {.localhost_profile = profile};
 	struct sk_k8s_edits e;
 	cr_assert_eq(sk_k8s_fix(m, &o, &e, &d), 0);
 	for (size_t i = 1; i < e.n; i++)
@@ -411,9 +246,9 @@ Test(fix, json_stays_json)
 		" ]}}\n");
 	/* and it parses as JSON: FYPCF_JSON_NONE accepts YAML too, so check
 	 * strictly that no plain (unquoted) scalar but false was written */
-	struct sk_ystream s = parse_ok(out);
+	struct sk_doc s = parse_ok(out);
 	cr_expect(s.docs[0].root->flow);
-	sk_ystream_free(&s);
+	sk_doc_release(&s);
 	free(out);
 }
 
@@ -481,7 +316,7 @@ Test(diff, unified_hunks_and_edits_on_one_line)
 		{6, 6, strdup("new\n")},       /* insert before l3 */
 		{28, 30, strdup("")},          /* "10" of "l10" */
 	};
-	struct sk_k8s_edits e = {v, 3};
+	struct sk_k8s_edits e = {.v = v, .n = 3};
 	char *d = sk_k8s_diff(t, strlen(t), &e, "x");
 	cr_expect_str_eq(d, "--- a/x\n+++ b/x\n"
 			    "@@ -1,5 +1,6 @@\n l1\n-l2\n+L2\n+new\n l3\n l4\n l5\n"
@@ -490,7 +325,7 @@ Test(diff, unified_hunks_and_edits_on_one_line)
 	/* two edits on one line: one span */
 	const char *j = "{\"a\": 1, \"b\": 2}\n";
 	struct sk_k8s_edit w[] = {{6, 7, strdup("3")}, {14, 15, strdup("4")}};
-	struct sk_k8s_edits f = {w, 2};
+	struct sk_k8s_edits f = {.v = w, .n = 2};
 	d = sk_k8s_diff(j, strlen(j), &f, "j");
 	cr_expect_str_eq(d, "--- a/j\n+++ b/j\n@@ -1,1 +1,1 @@\n-{\"a\": 1, \"b\": 2}\n+{\"a\": 3, \"b\": 4}\n");
 	free(d);

@@ -12,7 +12,7 @@
 
 #include <scmpkit/lint.h>
 
-#include "k8s/ytree.h"
+#include <scmpkit/doc.h>
 
 #define ESS "\"exit\", \"exit_group\", \"rt_sigreturn\", \"restart_syscall\", \"read\""
 #define PROF(def, arches, rules)                                                     \
@@ -92,6 +92,21 @@ static const struct rule_case {
 	 POD("", GOOD_C)}, /* every case runs with a profiles dir holding p.json */
 	{"invalid-seccomp-type",
 	 POD("", "      allowPrivilegeEscalation: false\n      seccompProfile: {type: Strict}\n"), POD("", GOOD_C)},
+	/* added with the one document reader (issue 13) */
+	{"syscall-not-on-arch", PROF("SCMP_ACT_ERRNO", X64, ", {\"names\": [\"arm_fadvise64_64\"], \"action\": \"SCMP_ACT_ALLOW\"}"),
+	 PROF("SCMP_ACT_ERRNO", X64 ", \"SCMP_ARCH_ARM\"", ", {\"names\": [\"arm_fadvise64_64\"], \"action\": \"SCMP_ACT_ALLOW\"}")},
+	{"docker-format-localhost",
+	 POD("", "      allowPrivilegeEscalation: false\n      seccompProfile: {type: Localhost, localhostProfile: docker.json}\n"),
+	 POD("", GOOD_C)},
+	{"spo-base-unresolved",
+	 "apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: SeccompProfile\nmetadata: {name: app}\n"
+	 "spec:\n  defaultAction: SCMP_ACT_ERRNO\n  baseProfileName: runc-v0.0.0\n",
+	 "apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: SeccompProfile\nmetadata: {name: app}\n"
+	 "spec:\n  defaultAction: SCMP_ACT_ERRNO\n  baseProfileName: runc-v1.4.2\n"},
+	{"api-server-rejects", POD("", "      privileged: true\n" GOOD_C), POD("", GOOD_C)},
+	{"pods-not-visible",
+	 "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: k8s\nspec:\n  replicas: 2\n",
+	 POD("", GOOD_C)},
 };
 
 static char root_dir[64];
@@ -106,12 +121,23 @@ static void make_root(void)
 	cr_assert_not_null(f);
 	fputs(PROF("SCMP_ACT_ERRNO", X64, ""), f);
 	fclose(f);
+	/* a Docker-format profile: archMap and a rule for CAP_SYS_ADMIN only */
+	snprintf(path, sizeof path, "%s/docker.json", root_dir);
+	cr_assert_not_null(f = fopen(path, "w"));
+	fputs("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"archMap\": [{\"architecture\": "
+	      "\"SCMP_ARCH_X86_64\", \"subArchitectures\": [\"SCMP_ARCH_X86\"]}],\n\"syscalls\": "
+	      "[{\"names\": [" ESS ", \"sigreturn\"], \"action\": \"SCMP_ACT_ALLOW\"},\n{\"names\": "
+	      "[\"mount\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"caps\": "
+	      "[\"CAP_SYS_ADMIN\"]}}]}\n", f);
+	fclose(f);
 }
 
 static void drop_root(void)
 {
 	char path[128];
 	snprintf(path, sizeof path, "%s/p.json", root_dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/docker.json", root_dir);
 	unlink(path);
 	rmdir(root_dir);
 }
@@ -229,21 +255,21 @@ Test(lint_render, json_parses_back)
 {
 	struct sk_diags d = some_findings();
 	char *j = sk_lint_render(&d, SK_LINT_JSON, false);
-	struct sk_ystream s;
+	struct sk_doc s;
 	struct sk_diags e = {0};
-	cr_assert_eq(sk_yparse(j, strlen(j), "out.json", &s, &e), 0, "%s", j);
-	struct sk_ynode *a = s.docs[0].root;
-	cr_assert_eq(a->type, SK_Y_SEQ);
+	cr_assert_eq(sk_doc_parse(j, strlen(j), "out.json", NULL, &s, &e), 0, "%s", j);
+	struct sk_doc_node *a = s.docs[0].root;
+	cr_assert_eq(a->type, SK_DOC_SEQ);
 	cr_assert_eq(a->n, d.n);
 	for (size_t i = 0; i < a->n; i++) {
-		struct sk_ynode *o = a->kids[i];
-		cr_expect_str_eq(sk_ymap_get(o, "rule")->str, d.v[i].rule);
-		cr_expect_str_eq(sk_ymap_get(o, "message")->str, d.v[i].message);
-		cr_expect_eq((unsigned)atoi(sk_ymap_get(o, "line")->str), d.v[i].line);
-		cr_expect_eq((unsigned)atoi(sk_ymap_get(o, "column")->str), d.v[i].col);
-		cr_expect_str_eq(sk_ymap_get(o, "severity")->str, sk_severity_name(d.v[i].severity));
+		struct sk_doc_node *o = a->kids[i];
+		cr_expect_str_eq(sk_doc_get(o, "rule")->str, d.v[i].rule);
+		cr_expect_str_eq(sk_doc_get(o, "message")->str, d.v[i].message);
+		cr_expect_eq((unsigned)atoi(sk_doc_get(o, "line")->str), d.v[i].line);
+		cr_expect_eq((unsigned)atoi(sk_doc_get(o, "column")->str), d.v[i].col);
+		cr_expect_str_eq(sk_doc_get(o, "severity")->str, sk_severity_name(d.v[i].severity));
 	}
-	sk_ystream_free(&s);
+	sk_doc_release(&s);
 	free(j);
 	struct sk_diags none = {0};
 	j = sk_lint_render(&none, SK_LINT_JSON, false);
@@ -256,36 +282,36 @@ Test(lint_render, sarif_required_fields)
 {
 	struct sk_diags d = some_findings();
 	char *j = sk_lint_render(&d, SK_LINT_SARIF, false);
-	struct sk_ystream s;
+	struct sk_doc s;
 	struct sk_diags e = {0};
-	cr_assert_eq(sk_yparse(j, strlen(j), "out.sarif", &s, &e), 0);
-	struct sk_ynode *r = s.docs[0].root;
-	cr_expect(sk_yis(sk_ymap_get(r, "version"), "2.1.0"));
-	cr_expect_not_null(sk_ymap_get(r, "$schema"));
-	struct sk_ynode *runs = sk_ymap_get(r, "runs");
-	cr_assert(runs && runs->type == SK_Y_SEQ && runs->n == 1);
-	struct sk_ynode *driver = sk_ymap_get(sk_ymap_get(runs->kids[0], "tool"), "driver");
-	cr_expect(sk_yis(sk_ymap_get(driver, "name"), "scmpkit"));
-	struct sk_ynode *rules = sk_ymap_get(driver, "rules");
+	cr_assert_eq(sk_doc_parse(j, strlen(j), "out.sarif", NULL, &s, &e), 0);
+	struct sk_doc_node *r = s.docs[0].root;
+	cr_expect(sk_doc_is(sk_doc_get(r, "version"), "2.1.0"));
+	cr_expect_not_null(sk_doc_get(r, "$schema"));
+	struct sk_doc_node *runs = sk_doc_get(r, "runs");
+	cr_assert(runs && runs->type == SK_DOC_SEQ && runs->n == 1);
+	struct sk_doc_node *driver = sk_doc_get(sk_doc_get(runs->kids[0], "tool"), "driver");
+	cr_expect(sk_doc_is(sk_doc_get(driver, "name"), "scmpkit"));
+	struct sk_doc_node *rules = sk_doc_get(driver, "rules");
 	cr_assert_eq(rules->n, sk_lint_rule_count());
-	struct sk_ynode *results = sk_ymap_get(runs->kids[0], "results");
+	struct sk_doc_node *results = sk_doc_get(runs->kids[0], "results");
 	cr_assert_eq(results->n, d.n);
 	for (size_t i = 0; i < results->n; i++) {
-		struct sk_ynode *res = results->kids[i];
-		struct sk_ynode *id = sk_ymap_get(res, "ruleId");
-		struct sk_ynode *idx = sk_ymap_get(res, "ruleIndex");
+		struct sk_doc_node *res = results->kids[i];
+		struct sk_doc_node *id = sk_doc_get(res, "ruleId");
+		struct sk_doc_node *idx = sk_doc_get(res, "ruleIndex");
 		cr_assert_not_null(idx);
-		struct sk_ynode *rule = rules->kids[atoi(idx->str)];
-		cr_expect_str_eq(sk_ymap_get(rule, "id")->str, id->str, "ruleIndex points at ruleId");
-		cr_expect_not_null(sk_ymap_get(sk_ymap_get(res, "message"), "text"));
-		cr_expect_not_null(sk_ymap_get(res, "level"));
-		struct sk_ynode *loc = sk_ymap_get(sk_ymap_get(res, "locations")->kids[0], "physicalLocation");
-		cr_expect(sk_yis(sk_ymap_get(sk_ymap_get(loc, "artifactLocation"), "uri"), "in.yaml"));
-		struct sk_ynode *reg = sk_ymap_get(loc, "region");
-		cr_expect_eq((unsigned)atoi(sk_ymap_get(reg, "startLine")->str), d.v[i].line);
-		cr_expect_geq(atoi(sk_ymap_get(reg, "startColumn")->str), 1);
+		struct sk_doc_node *rule = rules->kids[atoi(idx->str)];
+		cr_expect_str_eq(sk_doc_get(rule, "id")->str, id->str, "ruleIndex points at ruleId");
+		cr_expect_not_null(sk_doc_get(sk_doc_get(res, "message"), "text"));
+		cr_expect_not_null(sk_doc_get(res, "level"));
+		struct sk_doc_node *loc = sk_doc_get(sk_doc_get(res, "locations")->kids[0], "physicalLocation");
+		cr_expect(sk_doc_is(sk_doc_get(sk_doc_get(loc, "artifactLocation"), "uri"), "in.yaml"));
+		struct sk_doc_node *reg = sk_doc_get(loc, "region");
+		cr_expect_eq((unsigned)atoi(sk_doc_get(reg, "startLine")->str), d.v[i].line);
+		cr_expect_geq(atoi(sk_doc_get(reg, "startColumn")->str), 1);
 	}
-	sk_ystream_free(&s);
+	sk_doc_release(&s);
 	free(j);
 	sk_diags_free(&d);
 }
