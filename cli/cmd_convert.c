@@ -15,7 +15,10 @@ static const char help[] =
 	"Convert a seccomp profile (OCI, Docker, SeccompProfile or a runc config.json;\n"
 	"JSON or YAML; \"-\" for stdin). For oci and spo, Docker's archMap and\n"
 	"includes/excludes are evaluated as Docker does for one host, so that the\n"
-	"result is the plain profile Docker or Podman hands to runc.\n\n"
+	"result is the plain profile Docker or Podman hands to runc. A SeccompProfile's\n"
+	"baseProfileName (one the security-profiles-operator publishes, runc-v1.4.2,\n"
+	"crun-v1.26, ...) is stacked in for oci and docker; spo writes the operator's\n"
+	"v1 (cluster-scoped).\n\n"
 	"Options:\n"
 	"  -t, --to FORMAT   oci, docker or spo (SeccompProfile YAML); required\n"
 	"  -o, --output OUT  write to OUT (atomically) instead of stdout\n"
@@ -128,6 +131,14 @@ int cmd_convert(int argc, char **argv)
 	int rc = EXIT_USAGE;
 	if (!p)
 		goto out;
+	if (to != SK_FORMAT_SPO && p->spo_base_profile) {
+		/* OCI and Docker name no base: stack the operator's published one */
+		struct sk_profile *stacked;
+		if (sk_profile_resolve_base(p, NULL, 0, &stacked, &d) < 0)
+			goto out;
+		sk_profile_free(p);
+		p = stacked;
+	}
 	if (to != SK_FORMAT_DOCKER) {
 		/* OCI and SeccompProfile cannot express archMap or conditions. */
 		if (!(r = sk_profile_resolve(p, &ro, &d)))

@@ -173,7 +173,8 @@ struct sk_doc_editor {
 	struct sk_diags *diags;
 	struct sk_doc_edit *v;
 	size_t n, cap;
-	int err; /* 0, -ENOMEM, or -EINVAL (an edit out of range) */
+	int err;   /* 0, -ENOMEM, or -EINVAL (an edit out of range) */
+	bool crlf; /* the text's lines end in CRLF: new ones do too */
 };
 
 void sk_doc_editor_init(struct sk_doc_editor *ed, const char *text, size_t len,

@@ -352,12 +352,14 @@ static int check_keys(struct builder *b, const struct sk_doc_node *m)
 		return 0;
 	if (b->failed)
 		return -EINVAL;
-	fail(b, again->pos,
-	     "duplicate key \"%s\" (first at line %u): readers disagree on which value counts, "
-	     "and Kubernetes' strict decoding rejects the object",
-	     again->str, first->pos.line);
-	sk_diags_add(b->diags, SK_SEV_NOTE, b->file, first->pos.line, first->pos.col, b->rule,
-		     "\"%s\" is first set here", first->str);
+	b->failed = true;
+	sk_diags_add(b->diags, SK_SEV_ERROR, b->file, again->pos.line, again->pos.col,
+		     "duplicate-key",
+		     "duplicate key \"%s\" (first at line %u): readers disagree on which value "
+		     "counts, and Kubernetes' strict decoding rejects the object",
+		     again->str, first->pos.line);
+	sk_diags_add(b->diags, SK_SEV_NOTE, b->file, first->pos.line, first->pos.col,
+		     "duplicate-key", "\"%s\" is first set here", first->str);
 	return -EINVAL;
 }
 
@@ -451,25 +453,12 @@ static int on_event(struct builder *b, struct fy_event *ev)
 
 /* ---- libfyaml's own errors ------------------------------------------------ */
 
-/* libfyaml's collected errors (fy_diag_errors_iterate) carry positions that
- * disagree with the ones it prints, so we take what it prints: its output
- * goes to this callback, and the first "NAME:LINE:COL: error: MSG" line
- * becomes the diagnostic. */
-struct capture {
-	char text[512];
-	size_t len;
-};
-
-static void sink(struct fy_diag *d, void *user, const char *buf, size_t len)
+/* libfyaml's errors are collected, not printed: its printer crashes in
+ * fy_diag_write on some input (a plain scalar run of tabs and a CR: found by
+ * fuzz_manifest; the old profile reader printed and crashed too). */
+static void discard(struct fy_diag *d, void *user, const char *buf, size_t len)
 {
-	(void)d;
-	struct capture *c = user;
-	size_t room = sizeof c->text - 1 - c->len;
-	if (len > room)
-		len = room;
-	memcpy(c->text + c->len, buf, len);
-	c->len += len;
-	c->text[c->len] = '\0';
+	(void)d, (void)user, (void)buf, (void)len;
 }
 
 /* Position of the end of TEXT, for errors reported past it. */
@@ -485,52 +474,64 @@ static struct sk_pos end_pos(const char *text, size_t len)
 	return p;
 }
 
-static void report_fy_error(struct builder *b, const struct capture *cap)
+static void report_fy_error(struct builder *b, struct fy_diag *fd)
 {
-	struct sk_pos pos = {0, 0};
-	char one[256] = "invalid JSON/YAML";
-	const char *e = strstr(cap->text, ": error: ");
-	if (e) {
-		/* walk back over ":LINE:COL" */
-		const char *p = e;
-		unsigned v[2] = {0, 0};
-		for (int k = 1; k >= 0; k--) {
-			const char *q = p;
-			while (q > cap->text && q[-1] >= '0' && q[-1] <= '9')
-				q--;
-			if (q == p || q == cap->text || q[-1] != ':')
-				break;
-			v[k] = (unsigned)strtoul(q, NULL, 10);
-			p = q - 1;
-		}
-		pos = (struct sk_pos){v[0], v[1]};
-		snprintf(one, sizeof one, "%.*s", (int)strcspn(e + 9, "\n"), e + 9);
+	void *it = NULL;
+	struct fy_diag_error *e;
+	while ((e = fy_diag_errors_iterate(fd, &it)) != NULL) {
+		if (e->type < FYET_ERROR)
+			continue;
+		/* collected errors carry 1-based positions already */
+		struct sk_pos pos = {e->line > 0 ? (unsigned)e->line : 0,
+				     e->column > 0 ? (unsigned)e->column : 0};
+		struct sk_pos end = end_pos(b->s->text, b->s->len);
+		if (pos.line > end.line || (pos.line == end.line && pos.col > end.col))
+			pos = end;
+		fail(b, pos, "syntax error: %s", e->msg ? e->msg : "invalid JSON/YAML");
+		return;
 	}
-	struct sk_pos end = end_pos(b->s->text, b->s->len);
-	if (pos.line > end.line || (pos.line == end.line && pos.col > end.col))
-		pos = end;
-	fail(b, pos, "syntax error: %s", one);
+	fail(b, (struct sk_pos){0, 0}, "syntax error: invalid JSON/YAML");
 }
 
 /* ---- entry points --------------------------------------------------------- */
 
-static struct fy_diag *make_diag(struct capture *cap)
+/* YAML (and JSON) text is printable: tab, newline and carriage return are
+ * the only C0 controls it allows, and no DEL or C1 control (but NEL). Go's
+ * YAML reader, and so the API server, refuses the others; libfyaml 0.7.12
+ * reads some into scalars, where a NUL cuts every C string that follows. */
+static int check_printable(struct builder *b, const char *text, size_t len)
+{
+	struct sk_pos pos = {1, 1};
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		bool c1 = c == 0xc2 && i + 1 < len && (unsigned char)text[i + 1] >= 0x80 &&
+			  (unsigned char)text[i + 1] <= 0x9f && (unsigned char)text[i + 1] != 0x85;
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f || c1)
+			return fail(b, pos,
+				    "control character U+%04X: YAML and JSON allow only tab, newline "
+				    "and carriage return",
+				    c1 ? (unsigned char)text[i + 1] : c);
+		if (c == '\n')
+			pos.line++, pos.col = 1;
+		else if ((c & 0xc0) != 0x80) /* columns count characters */
+			pos.col++;
+	}
+	return 0;
+}
+
+static struct fy_diag *make_diag(void)
 {
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
-	dcfg.output_fn = sink;
-	dcfg.user = cap;
-	dcfg.colorize = false;
-	dcfg.show_source = false;
-	dcfg.show_position = true;
-	dcfg.show_type = true;
-	dcfg.level = FYET_ERROR;
-	return fy_diag_create(&dcfg);
+	dcfg.output_fn = discard;
+	struct fy_diag *d = fy_diag_create(&dcfg);
+	if (d)
+		fy_diag_set_collect_errors(d, true);
+	return d;
 }
 
-static int run(struct builder *b, struct fy_parser *fyp, struct fy_diag *diag,
-	       struct capture *cap)
+static int run(struct builder *b, struct fy_parser *fyp, struct fy_diag *diag)
 {
 	int r = 0;
 	struct fy_event *ev;
@@ -542,7 +543,7 @@ static int run(struct builder *b, struct fy_parser *fyp, struct fy_diag *diag,
 	}
 	if (fy_parser_get_stream_error(fyp) || fy_diag_got_error(diag)) {
 		if (!b->failed)
-			report_fy_error(b, cap);
+			report_fy_error(b, diag);
 		if (r >= 0)
 			r = -EINVAL;
 	}
@@ -563,17 +564,17 @@ int sk_doc_parse_each(const char *text, size_t len, const char *file,
 	if (opts && opts->max_depth)
 		b.max_depth = opts->max_depth;
 	b.single = opts ? opts->single : NULL;
-	if (sk_utf8_check(text, len, file, b.rule, diags) < 0)
+	if (sk_utf8_check(text, len, file, b.rule, diags) < 0 || check_printable(&b, text, len))
 		return -EINVAL;
-	struct capture cap = {.len = 0};
-	struct fy_diag *diag = make_diag(&cap);
+	struct fy_diag *diag = make_diag();
 	if (!diag)
 		return -ENOMEM;
-	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_DISABLE_MMAP_OPT, .diag = diag};
+	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DISABLE_MMAP_OPT,
+				   .diag = diag};
 	struct fy_parser *fyp = fy_parser_create(&cfg);
 	int r = -ENOMEM;
 	if (fyp && !fy_parser_set_string(fyp, text, len))
-		r = run(&b, fyp, diag, &cap);
+		r = run(&b, fyp, diag);
 	if (fyp)
 		fy_parser_destroy(fyp);
 	fy_diag_destroy(diag);

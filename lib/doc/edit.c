@@ -21,7 +21,7 @@ void sk_doc_editor_init(struct sk_doc_editor *ed, const char *text, size_t len,
 			const char *file, const char *rule, struct sk_diags *diags)
 {
 	*ed = (struct sk_doc_editor){.text = text, .len = len, .file = file, .rule = rule,
-				     .diags = diags};
+				     .diags = diags, .crlf = memmem(text, len, "\r\n", 2) != NULL};
 }
 
 void sk_doc_edits_free(struct sk_doc_edit *v, size_t n)
@@ -45,6 +45,18 @@ static void skipped(struct sk_doc_editor *ed, const struct sk_doc_node *n, const
 		     what);
 }
 
+/* YAML breaks lines at LF, CR and CRLF: a comment with a bare CR ends there. */
+static bool is_break(char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+/* New lines end as the text's do: CRLF in a CRLF file. */
+static const char *eol(const struct sk_doc_editor *ed)
+{
+	return ed->crlf ? "\r\n" : "\n";
+}
+
 static void edit(struct sk_doc_editor *ed, size_t start, size_t end, const char *text)
 {
 	if (ed->err)
@@ -57,17 +69,19 @@ static void edit(struct sk_doc_editor *ed, size_t start, size_t end, const char 
 		ed->err = -EINVAL;
 		return;
 	}
-	/* lines appended to a last line without its newline need one first */
-	bool nl = start == ed->len && end == ed->len && ed->len && ed->text[ed->len - 1] != '\n' &&
-		  *text;
+	/* lines appended to a last line without its line break need one first */
+	size_t nl = start == ed->len && end == ed->len && ed->len && !is_break(ed->text[ed->len - 1]) &&
+			    *text
+		    ? strlen(eol(ed))
+		    : 0;
 	size_t tl = strlen(text);
-	char *t = malloc(tl + 2);
+	char *t = malloc(tl + 3);
 	if (!t || SK_GROW(ed->v, ed->cap, ed->n)) {
 		free(t);
 		ed->err = -ENOMEM;
 		return;
 	}
-	t[0] = '\n';
+	memcpy(t, eol(ed), nl);
 	memcpy(t + nl, text, tl + 1);
 	ed->v[ed->n++] = (struct sk_doc_edit){start, end, t};
 }
@@ -89,7 +103,7 @@ bool sk_doc_editable(struct sk_doc_editor *ed, const struct sk_doc_node *n, cons
 
 static size_t line_start(const struct sk_doc_editor *ed, size_t off)
 {
-	while (off > 0 && ed->text[off - 1] != '\n')
+	while (off > 0 && !is_break(ed->text[off - 1]))
 		off--;
 	return off;
 }
@@ -97,8 +111,11 @@ static size_t line_start(const struct sk_doc_editor *ed, size_t off)
 /* Just past the newline of the line holding OFF (or the end of the input). */
 static size_t next_line(const struct sk_doc_editor *ed, size_t off)
 {
-	const char *nl = memchr(ed->text + off, '\n', ed->len - off);
-	return nl ? (size_t)(nl - ed->text) + 1 : ed->len;
+	while (off < ed->len && !is_break(ed->text[off]))
+		off++;
+	if (off < ed->len && ed->text[off] == '\r' && off + 1 < ed->len && ed->text[off + 1] == '\n')
+		off++;
+	return off < ed->len ? off + 1 : ed->len;
 }
 
 /* Only the key of a pair starts its line: the pair can go line by line. */
@@ -216,19 +233,22 @@ void sk_doc_replace(struct sk_doc_editor *ed, const struct sk_doc_node *n, const
 
 /* ---- new pairs: block lines or flow (JSON) pairs --------------------------------- */
 
-/* Block lines "KEY: VAL\n" at INDENT, mappings nested by two spaces. */
-static void block_lines(struct sk_sb *sb, const struct sk_doc_kv *k, size_t n, size_t indent)
+/* Block lines "KEY: VAL" ending in EOL at INDENT, mappings nested by two
+ * spaces. */
+static void block_lines(struct sk_sb *sb, const struct sk_doc_kv *k, size_t n, size_t indent,
+			const char *eol)
 {
 	for (size_t i = 0; i < n; i++) {
 		sk_sb_addchars(sb, ' ', indent < 200 ? indent : 200);
 		sk_sb_adds(sb, k[i].key);
 		if (k[i].how == SK_DOC_MAPPING) {
-			sk_sb_adds(sb, ":\n");
-			block_lines(sb, k[i].sub, k[i].n_sub, indent + 2);
+			sk_sb_adds(sb, ":");
+			sk_sb_adds(sb, eol);
+			block_lines(sb, k[i].sub, k[i].n_sub, indent + 2, eol);
 		} else {
 			sk_sb_adds(sb, ": ");
 			value(sb, &k[i], false);
-			sk_sb_addc(sb, '\n');
+			sk_sb_adds(sb, eol);
 		}
 	}
 }
@@ -271,7 +291,7 @@ void sk_doc_add_pairs(struct sk_doc_editor *ed, const struct sk_doc_node *map,
 			skipped(ed, map, "%s is in block style: raw JSON not inserted", "the mapping");
 			return;
 		}
-		block_lines(&sb, kv, n, map->pos.col ? map->pos.col - 1 : 0);
+		block_lines(&sb, kv, n, map->pos.col ? map->pos.col - 1 : 0, eol(ed));
 		size_t at = next_line(ed, map->end);
 		finish(ed, &sb, at, at);
 		return;
@@ -332,7 +352,7 @@ void sk_doc_fill_empty(struct sk_doc_editor *ed, const struct sk_doc_node *key,
 		ve = colon + 1;
 	}
 	struct sk_sb sb = SK_SB_INIT;
-	block_lines(&sb, kv, n, key->pos.col + 1);
+	block_lines(&sb, kv, n, key->pos.col + 1, eol(ed));
 	size_t at = next_line(ed, ve);
 	finish(ed, &sb, at, at);
 }

@@ -87,25 +87,28 @@ static const struct sk_k8s_profile_map *mapped(const struct fixer *f, const stru
 }
 
 /* What the pod level says, now: its field, or failing that its annotation
- * (which API servers before 1.27 copied into the field). */
-static const struct sk_k8s_seccomp *pod_level(const struct sk_k8s_pod *p)
+ * (which API servers before 1.27 copied into the field); WHY says which. */
+static const struct sk_k8s_seccomp *pod_level(const struct sk_k8s_pod *p, const char **why)
 {
+	*why = "inherited from the pod level";
 	if (usable(&p->seccomp))
 		return &p->seccomp;
+	*why = "carried over from the pod's annotation %s";
 	if (p->seccomp.type == SK_SECCOMP_UNSET && usable(&p->annotation))
 		return &p->annotation;
 	return NULL;
 }
 
-static void fallback(const struct fixer *f, struct choice *c, const struct sk_k8s_seccomp *pod)
+static void fallback(const struct fixer *f, struct choice *c, const struct sk_k8s_seccomp *pod,
+		     const char *why)
 {
 	const char *lh = f->opts ? f->opts->localhost_profile : NULL;
 	if (pod && pod->type == SK_SECCOMP_LOCALHOST)
-		take(c, pod, "inherited from the pod level%s", "");
+		take(c, pod, why, pod->raw);
 	else if (lh)
 		*c = (struct choice){SK_SECCOMP_LOCALHOST, lh, "--profile"};
 	else if (pod)
-		take(c, pod, "inherited from the pod level%s", "");
+		take(c, pod, why, pod->raw);
 	else
 		*c = (struct choice){SK_SECCOMP_RUNTIME_DEFAULT, NULL,
 				     "nothing to keep and no --profile: a last resort; record a "
@@ -124,7 +127,9 @@ static void choose(const struct fixer *f, const struct sk_k8s_pod *p,
 	} else if (usable(&k->annotation)) {
 		take(c, &k->annotation, "carried over from its annotation %s", k->annotation.raw);
 	} else {
-		fallback(f, c, pod_level(p));
+		const char *why;
+		const struct sk_k8s_seccomp *pod = pod_level(p, &why);
+		fallback(f, c, pod, why);
 	}
 }
 
@@ -258,11 +263,17 @@ static bool ape_allowed(struct fixer *f, const struct sk_k8s_container *k)
 	if (!k->privileged && !k->cap_sys_admin)
 		return true;
 	struct sk_pos at = k->privileged ? k->privileged_pos : k->cap_sys_admin_pos;
-	sk_diags_add(f->diags, SK_SEV_WARNING, f->m->file, at.line, at.col, "fix-skipped",
-		     "container '%s' %s: allowPrivilegeEscalation left unchanged (the API server "
-		     "rejects false beside it; drop %s by hand)",
-		     k->name, k->privileged ? "is privileged" : "adds CAP_SYS_ADMIN",
-		     k->privileged ? "privileged: true" : "the capability");
+	const char *what = k->privileged ? "is privileged" : "adds CAP_SYS_ADMIN";
+	if (k->allow_privilege_escalation == SK_K8S_FALSE)
+		sk_diags_add(f->diags, SK_SEV_WARNING, f->m->file, at.line, at.col, "fix-skipped",
+			     "container '%s' %s beside allowPrivilegeEscalation: false, which the API "
+			     "server rejects; decide by hand which of the two goes",
+			     k->name, what);
+	else
+		sk_diags_add(f->diags, SK_SEV_WARNING, f->m->file, at.line, at.col, "fix-skipped",
+			     "container '%s' %s: allowPrivilegeEscalation left unchanged (the API "
+			     "server rejects false beside it; drop %s by hand)",
+			     k->name, what, k->privileged ? "privileged: true" : "the capability");
 	return false;
 }
 
@@ -271,7 +282,7 @@ static bool fix_container(struct fixer *f, const struct sk_k8s_container *k, boo
 			  const struct choice *ch)
 {
 	const struct sk_doc_node *c = k->node;
-	bool need_ape = k->allow_privilege_escalation != SK_K8S_FALSE && ape_allowed(f, k);
+	bool need_ape = ape_allowed(f, k) && k->allow_privilege_escalation != SK_K8S_FALSE;
 	if (!need_sc && !need_ape)
 		return true;
 	char what[300];
@@ -348,7 +359,7 @@ static void fix_pod_level(struct fixer *f, const struct sk_k8s_pod *p)
 		take(&c, &p->annotation, "carried over from the pod's annotation %s",
 		     p->annotation.raw);
 	else
-		fallback(f, &c, NULL);
+		fallback(f, &c, NULL, NULL);
 	char who[300];
 	snprintf(who, sizeof who, "pod level, was %s", p->seccomp.raw);
 	tell_choice(f, p, p->seccomp.pos, who, &c);
@@ -393,6 +404,38 @@ static void fix_pod(struct fixer *f, const struct sk_k8s_pod *p)
 	}
 }
 
+/* The fixed text must read back, with as many documents: nothing is handed
+ * over that a YAML reader refuses (libfyaml 0.7.12 refuses a tab before a
+ * comment on a line that now follows a new block, for one; found by
+ * fuzz_manifest). */
+static int check_result(const struct sk_k8s_manifest *m, const struct sk_k8s_edits *e,
+			struct sk_diags *diags)
+{
+	if (!e->n)
+		return 0;
+	char *text;
+	size_t len;
+	int r = sk_doc_apply(m->text, m->len, e->v, e->n, &text, &len);
+	if (r)
+		return r;
+	struct sk_doc s;
+	struct sk_diags why = {0};
+	r = sk_doc_parse(text, len, m->file, NULL, &s, &why);
+	if (r == -ENOMEM || (!r && s.n_docs == m->n_docs)) {
+		r = r ? r : 0;
+	} else {
+		sk_diags_add(diags, SK_SEV_ERROR, m->file, 0, 0, "fix-internal",
+			     "cannot fix: the edited text would not read back as the same YAML "
+			     "(%s); nothing written",
+			     why.n ? why.v[0].message : "another number of documents");
+		r = -EINVAL;
+	}
+	sk_doc_release(&s);
+	sk_diags_free(&why);
+	free(text);
+	return r;
+}
+
 int sk_k8s_fix(const struct sk_k8s_manifest *m, const struct sk_k8s_fix_opts *opts,
 	       struct sk_k8s_edits *out, struct sk_diags *diags)
 {
@@ -402,6 +445,8 @@ int sk_k8s_fix(const struct sk_k8s_manifest *m, const struct sk_k8s_fix_opts *op
 	for (size_t i = 0; i < m->n_pods && !f.ed.err; i++)
 		fix_pod(&f, &m->pods[i]);
 	int r = sk_doc_editor_finish(&f.ed, &out->v, &out->n);
+	if (!r)
+		r = check_result(m, out, diags);
 	if (r)
 		sk_k8s_edits_free(out);
 	return r;

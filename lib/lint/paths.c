@@ -194,8 +194,8 @@ static int found_file(struct walk *w, const char *path)
 	if (helm) {
 		sk_diags_free(&d);
 		return skip(w, path,
-			    "skipped: a Helm template ({{ at line %u}}), not YAML yet: lint what it "
-			    "renders (helm template CHART | scmpkit lint -)",
+			    "skipped: a Helm template ('{{' at line %u), not YAML until rendered: lint "
+			    "what it renders (helm template CHART | scmpkit lint -)",
 			    helm);
 	}
 	if (r == -ENOTSUP)

@@ -130,8 +130,8 @@ static void check_default(const struct sk_profile *p, struct sk_diags *out)
 			       sk_action_name(p->default_action));
 }
 
-/* The listed arches where CALL exists, when that is not all of them ("x86"
- * for sigreturn on x86_64, x86 and x32); "" otherwise. */
+/* The listed arches where CALL exists, when that is not all of them ("x86
+ * (32-bit)" for sigreturn on x86_64, x86 and x32); "" otherwise. */
 static void only_on(const enum sk_arch *arches, size_t n_arches, const char *call, char *buf,
 		    size_t size)
 {
@@ -140,9 +140,11 @@ static void only_on(const enum sk_arch *arches, size_t n_arches, const char *cal
 	for (size_t a = 0; a < n_arches; a++) {
 		if (sk_syscall_nr(arches[a], call) < 0)
 			continue;
+		const struct sk_arch_info *ai = sk_arch_info(arches[a]);
+		bool say_bits = ai->bits == 32 && !strstr(ai->short_name, "32");
 		have++;
-		len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s%s",
-					len ? ", " : "", sk_arch_info(arches[a])->short_name);
+		len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s%s%s",
+					len ? ", " : "", ai->short_name, say_bits ? " (32-bit)" : "");
 	}
 	if (have == n_arches || len >= size)
 		buf[0] = '\0';
@@ -161,12 +163,9 @@ static void check_essentials(const struct sk_profile *p, const enum sk_arch *arc
 		char fix[128], where[160];
 		snprintf(fix, sizeof fix, "add \"%s\" to the allowed calls", essentials[e]);
 		only_on(arches, n_arches, essentials[e], where, sizeof where);
-		char on[256] = "";
-		if (*where)
-			snprintf(on, sizeof on, " on %s (of the listed architectures, the only %s)",
-				 where, strchr(where, ',') ? "ones that have it" : "one that has it");
 		sk_lint_report(out, "P7-missing-essential", p->file, at, fix,
-			       "'%s' is not allowed: processes%s %s", essentials[e], on,
+			       "'%s' is not allowed: %s%sprocesses %s", essentials[e], where,
+			       *where ? " " : "",
 			       strstr(essentials[e], "sigreturn") || !strcmp(essentials[e], "restart_syscall")
 				       ? "cannot return from signal handlers or resume interrupted calls"
 				       : "cannot exit cleanly and containers hang on stop");

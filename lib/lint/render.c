@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Render findings as compiler-style text, JSON or SARIF 2.1.0. */
+#include <scmpkit/escape.h>
 #include <scmpkit/lint.h>
 
 #include <stdarg.h>
@@ -40,21 +41,37 @@ static void json_str(struct sk_sb *b, const char *s)
 	sk_sb_adds(b, "\"");
 }
 
+/* S with its control characters escaped: file names and messages quote what
+ * others chose (paths, manifest values), which must not move the cursor. */
+static void add_escaped(struct sk_sb *b, const char *s)
+{
+	char *e = sk_escape_controls(s);
+	if (e)
+		sk_sb_adds(b, e);
+	else
+		b->oom = true;
+	free(e);
+}
+
 static void render_text(struct sk_sb *b, const struct sk_diags *d, bool colour)
 {
 	static const char *const col[] = {"\033[36m", "\033[35m", "\033[1;31m"};
 	for (size_t i = 0; i < d->n; i++) {
 		const struct sk_diag *g = &d->v[i];
-		if (g->file)
-			sk_sb_addf(b, "%s%s:", colour ? "\033[1m" : "", g->file);
+		if (g->file) {
+			sk_sb_adds(b, colour ? "\033[1m" : "");
+			add_escaped(b, g->file);
+			sk_sb_addc(b, ':');
+		}
 		if (g->file && g->line)
 			sk_sb_addf(b, "%u:", g->line);
 		if (g->file && g->line && g->col)
 			sk_sb_addf(b, "%u:", g->col);
 		if (g->file)
 			sk_sb_addf(b, "%s ", colour ? "\033[0m" : "");
-		sk_sb_addf(b, "%s%s:%s %s", colour ? col[g->severity] : "", sk_severity_name(g->severity),
-			colour ? "\033[0m" : "", g->message);
+		sk_sb_addf(b, "%s%s:%s ", colour ? col[g->severity] : "", sk_severity_name(g->severity),
+			   colour ? "\033[0m" : "");
+		add_escaped(b, g->message);
 		if (g->rule || g->practice) {
 			sk_sb_adds(b, " [");
 			if (g->rule)
@@ -64,9 +81,11 @@ static void render_text(struct sk_sb *b, const struct sk_diags *d, bool colour)
 			sk_sb_adds(b, "]");
 		}
 		sk_sb_adds(b, "\n");
-		if (g->fix)
-			sk_sb_addf(b, "    %sfix:%s %s\n", colour ? "\033[32m" : "", colour ? "\033[0m" : "",
-				g->fix);
+		if (g->fix) {
+			sk_sb_addf(b, "    %sfix:%s ", colour ? "\033[32m" : "", colour ? "\033[0m" : "");
+			add_escaped(b, g->fix);
+			sk_sb_addc(b, '\n');
+		}
 	}
 }
 

@@ -358,6 +358,14 @@ char *sk_profile_emit(const struct sk_profile *p, enum sk_format format, struct 
 			return NULL;
 		}
 	}
+	if (format != SK_FORMAT_SPO && p->spo_base_profile) {
+		sk_diags_add(diags, SK_SEV_ERROR, file, p->spo_base_pos.line, p->spo_base_pos.col,
+			     "emit-spo-base",
+			     "baseProfileName \"%s\": %s profiles name no base; stack the profile on "
+			     "it first (scmpkit convert does)",
+			     p->spo_base_profile, format == SK_FORMAT_OCI ? "OCI" : "Docker");
+		return NULL;
+	}
 	for (size_t i = 0; i < p->n_rules; i++)
 		if (!sk_action_name(p->rules[i].action)) {
 			sk_diags_add(diags, SK_SEV_ERROR, file, p->rules[i].pos.line,

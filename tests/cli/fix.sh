@@ -138,4 +138,57 @@ ok "... and the file is the whole new text" cmp "$T_TMP/anchors.yaml" "$T_TMP/an
 expect_msg "... lint still reads both containers through the alias" 1 \
 	"anchors.yaml:28:39: error: Deployment checkoutservice: container 'envoy': allowPrivilegeEscalation is true" \
 	"$SCMPKIT" lint "$T_TMP/anchors.yaml"
+# never a downgrade (issue 13): a Localhost annotation is carried over, a
+# pod-level Localhost is inherited, and stderr says what each container got
+C=$D/fix/carry-over.yaml
+"$SCMPKIT" fix "$C" >"$T_TMP/carry.diff" 2>"$T_TMP/carry.err"
+expect_out "an annotation's Localhost profile becomes the container's field" \
+	"+              localhostProfile: profiles/fine-grained.json" \
+	sh -c 'grep -A9 "^ *- name: server" "$1" | grep "localhostProfile"' sh "$T_TMP/carry.diff"
+expect_out "a pod-level Localhost profile is inherited, not shadowed by RuntimeDefault" \
+	"+          localhostProfile: profiles/redis.json" sh -c 'grep "localhostProfile: profiles/redis" "$1"' sh "$T_TMP/carry.diff"
+expect_out "... no RuntimeDefault but the one the pod's annotation asked for" "1" \
+	sh -c 'grep -c "^+ *type: RuntimeDefault" "$1"' sh "$T_TMP/carry.diff"
+expect_out "stderr says what each container got, and why" \
+	"carry-over.yaml:22:11: note: Deployment checkoutservice: container 'server': Localhost profiles/fine-grained.json (carried over from its annotation localhost/profiles/fine-grained.json) [fix-choice]
+carry-over.yaml:26:11: note: Deployment checkoutservice: container 'envoy': RuntimeDefault (carried over from the pod's annotation runtime/default) [fix-choice]
+carry-over.yaml:39:7: note: Pod redis-cart: container 'redis': Localhost profiles/redis.json (inherited from the pod level) [fix-choice]" \
+	sh -c 'sed "s|^[^:]*/||" "$1"' sh "$T_TMP/carry.err"
+cp "$C" "$T_TMP/carry.yaml"
+"$SCMPKIT" fix -i --profile profiles/other.json "$T_TMP/carry.yaml" 2>/dev/null
+expect_out "--profile does not replace a profile the workload named" "profiles/fine-grained.json profiles/redis.json" \
+	sh -c 'grep -o "localhostProfile: profiles/[a-z-]*.json" "$1" | sed "s/.* //" | sort -u | grep -v other | tr "\n" " " | sed "s/ $//"' sh "$T_TMP/carry.yaml"
+# map containers to profiles by workload and container name
+"$SCMPKIT" fix --profile checkoutservice/server=profiles/server-v2.json --profile exporter=profiles/exporter.json \
+	"$C" >"$T_TMP/map.diff" 2>"$T_TMP/map.err"
+expect_out "--profile WORKLOAD/CONTAINER=PATH and CONTAINER=PATH" "+              localhostProfile: profiles/server-v2.json
++          localhostProfile: profiles/exporter.json" sh -c 'grep "^+.*localhostProfile: profiles/\(server-v2\|exporter\)" "$1"' sh "$T_TMP/map.diff"
+expect_msg "... and says which got what" 0 "container 'exporter': Localhost profiles/exporter.json \(--profile exporter=profiles/exporter.json\)" \
+	cat "$T_TMP/map.err"
+expect_msg "--profile CONTAINER=PATH must be relative too" 2 "relative" "$SCMPKIT" fix --profile web=/etc/x.json "$C"
+expect_msg "--profile =PATH is not a mapping" 2 "CONTAINER=PATH" "$SCMPKIT" fix --profile =x.json "$C"
+# fix in a pipe: -i - prints the fixed YAML, which lints without P1/P4 errors
+"$SCMPKIT" fix -i - <"$D/kinds.yaml" >"$T_TMP/piped.yaml" 2>/dev/null
+expect_out "fix -i - in a pipe prints the whole fixed manifest" "$(head -4 "$D/kinds.yaml")" head -4 "$T_TMP/piped.yaml"
+expect_out "... which lints without P1/P4 errors" "0" \
+	sh -c '"$1" lint -f json "$2" | grep -c "\"rule\": \"P[14]"' sh "$SCMPKIT" "$T_TMP/piped.yaml"
+expect_out "... unchanged input comes through whole" "$(cat "$D/windows.yaml")" sh -c '"$1" fix -i - <"$2" 2>/dev/null' sh "$SCMPKIT" "$D/windows.yaml"
+# never what the API server rejects: no allowPrivilegeEscalation: false beside
+# privileged: true or CAP_SYS_ADMIN; a string "false" becomes the boolean
+E=$D/escalation.yaml
+cp "$E" "$T_TMP/esc.yaml"
+"$SCMPKIT" fix -i "$T_TMP/esc.yaml" 2>"$T_TMP/esc.err"
+expect_out "fix adds allowPrivilegeEscalation: false to no privileged or CAP_SYS_ADMIN container" \
+	"2" sh -c 'diff "$1" "$2" | grep -c "allowPrivilegeEscalation"' sh "$E" "$T_TMP/esc.yaml"
+expect_out "... and its output has no new api-server-rejects finding" \
+	"$("$SCMPKIT" lint -f json "$E" | grep -c api-server-rejects | sed 's/3/2/')" \
+	sh -c '"$1" lint -f json "$2" | grep -c api-server-rejects' sh "$SCMPKIT" "$T_TMP/esc.yaml"
+expect_msg "... and says why on stderr" 0 "container 'helper' adds CAP_SYS_ADMIN: allowPrivilegeEscalation left unchanged" \
+	cat "$T_TMP/esc.err"
+# Windows pods: HostProcess, nodeSelector, node affinity
+expect_out "Windows pods (hostProcess, nodeSelector, affinity) get no Linux-only fields" "@@ -111,3 +111,7 @@" \
+	sh -c '"$1" fix "$2" 2>/dev/null | grep "^@@"' sh "$SCMPKIT" "$D/windows-hostprocess.yaml"
+expect_msg "... and stderr says why each was left alone" 0 \
+	"container 'exporter': left alone, a Windows pod \(windowsOptions.hostProcess: true\)" \
+	"$SCMPKIT" fix "$D/windows-hostprocess.yaml"
 done_testing

@@ -108,7 +108,7 @@ for f in "$PSA"/pass/*.yaml; do
 done
 # SARIF 2.1.0, checked by a real validator (tests/sarif: npm ci)
 SARIF=$SK_SOURCE_ROOT/tests/sarif
-if [ -x "$SARIF/node_modules/.bin/sarif-multitool" ] && command -v node >/dev/null; then
+if [ -n "$(find "$SARIF/node_modules" -name Sarif.Multitool -type f 2>/dev/null)" ] && command -v node >/dev/null; then
 	"$SCMPKIT" lint -f sarif "$D" "$SK_SHARED_DATA/profiles/docker-default.json" >"$T_TMP/all.sarif" 2>/dev/null
 	"$SCMPKIT" lint -f sarif "$D/windows.yaml" >"$T_TMP/empty.sarif"
 	ok "SARIF of the whole corpus is valid (SARIF Multitool)" "$SARIF/validate.sh" "$T_TMP/all.sarif"
@@ -118,6 +118,70 @@ if [ -x "$SARIF/node_modules/.bin/sarif-multitool" ] && command -v node >/dev/nu
 else
 	T_N=$((T_N + 1)); echo "ok $T_N - SARIF validation # SKIP run 'npm ci' in tests/sarif"
 fi
+# GitHub code scanning: every rule has a full description, help (text and
+# markdown), the security tag and a security-severity
+if command -v node >/dev/null; then
+	expect_out "SARIF rules carry what GitHub shows" "ok" sh -c '"$1" lint -f sarif "$2" | node -e "
+		const s = JSON.parse(require(\"fs\").readFileSync(0, \"utf8\"));
+		const bad = s.runs[0].tool.driver.rules.filter(r => !r.fullDescription || !r.fullDescription.text ||
+			!r.help || !r.help.text || !r.help.markdown || !r.properties.tags.includes(\"security\") ||
+			!(parseFloat(r.properties[\"security-severity\"]) > 0));
+		console.log(bad.length ? bad.map(r => r.id).join() : \"ok\")"' sh "$SCMPKIT" "$D/pod.json"
+fi
+
+# one document reader: what YAML may say (issue 13)
+expect_msg "a duplicate key is an error (exit 2) ..." 2 \
+	"duplicate-keys.yaml:26:11: error: duplicate key \"securityContext\" \(first at line 20\)" \
+	"$SCMPKIT" lint "$P/duplicate-keys.yaml"
+expect_msg "... naming the first place too" 2 \
+	"duplicate-keys.yaml:20:11: note: \"securityContext\" is first set here" "$SCMPKIT" lint "$P/duplicate-keys.yaml"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: "x\\e[2K"}\nspec:\n  containers: [{name: "a\\e[1A", securityContext: {allowPrivilegeEscalation: false}}]\n' >"$T_TMP/esc.yaml"
+expect_msg "control characters of manifest values are escaped in text" 1 "Pod x\\\\e\[2K: container 'a\\\\e\[1A'" \
+	"$SCMPKIT" lint "$T_TMP/esc.yaml"
+# directories: what is no manifest is skipped with a note, never exit 2
+R=$P/repo
+expect_rc "a directory of a kustomize overlay and a Helm chart: exit 0" 0 "$SCMPKIT" lint "$R"
+"$SCMPKIT" lint "$R/" >"$T_TMP/repo.out" 2>"$T_TMP/repo.err"
+expect_out "... a note for each file skipped" "chart/Chart.yaml: not a Kubernetes manifest
+chart/templates/deployment.yaml: a Helm template
+chart/templates/serviceaccount.yaml: a Helm template
+chart/values.yaml: not a Kubernetes manifest
+overlays/prod/replicas.yaml: a patch the kustomization
+overlays/prod/resources.yaml: a patch the kustomization" \
+	sed -n 's#^.*/repo/\([^:]*\): note: skipped: \(a Helm template\|a patch the kustomization\|not a Kubernetes manifest\).*#\1: \2#p' "$T_TMP/repo.err"
+expect_out "... paths without doubled slashes" "" grep -h "//" "$T_TMP/repo.out" "$T_TMP/repo.err"
+cp "$R/chart/templates/deployment.yaml" "$T_TMP/tmpl.yaml"
+expect_msg "a Helm template named on the command line is bad input" 2 "tmpl.yaml:[0-9]+:[0-9]+: error" \
+	"$SCMPKIT" lint "$T_TMP/tmpl.yaml"
+mkdir -p "$T_TMP/dir"
+cp "$P/broken.yaml" "$P/not-k8s.yaml" "$D/pod.json" "$T_TMP/dir/"
+expect_msg "a broken file in a directory is a finding, not exit 2" 1 "dir/broken.yaml:[0-9]+:[0-9]+: error" \
+	"$SCMPKIT" lint "$T_TMP/dir"
+expect_out "stdin is named the same in every format" "stdin stdin stdin" sh -c '
+	a=$("$1" lint - <"$2" | sed -n "1s/:.*//p")
+	b=$("$1" lint -f json - <"$2" | sed -n "s/.*\"file\": \"\([^\"]*\)\".*/\1/p" | head -1)
+	c=$("$1" lint -f sarif - <"$2" | sed -n "s/.*\"uri\": \"\([^\"]*\)\".*/\1/p" | head -1)
+	echo "$a $b $c"' sh "$SCMPKIT" "$D/pod.json"
+# profiles: names for no listed architecture, sigreturn, Docker's format as Localhost
+expect_msg "names that exist on none of the profile's architectures" 1 \
+	"flattened.json:6:42: warning: 'arm_fadvise64_64' exists on none of the profile's architectures \(x86_64, x86, x32\).*syscall-not-on-arch" \
+	"$SCMPKIT" lint "$P/flattened.json"
+expect_msg "sigreturn is missing on 32-bit x86 only" 1 \
+	"error: 'sigreturn' is not allowed: x86 \(32-bit\) processes cannot return from signal handlers" \
+	"$SCMPKIT" lint "$P/flattened.json"
+expect_msg "a Localhost profile in Docker's format: containerd drops archMap and includes" 0 \
+	"node-agent.json:5:5: warning: a Localhost profile in Docker's format \(archMap\): containerd reads it as runtime-spec JSON.*CRI-O honours them.*convert --to oci" \
+	sh -c '"$1" lint --profiles-dir "$2" "$3" 2>&1 | tr "\n" " "' sh "$SCMPKIT" "$P/seccomp-root" "$P/localhost-docker.yaml"
+expect_out "... and a Docker profile linted on its own is not one" "" \
+	sh -c '"$1" lint "$2" | grep docker-format-localhost' sh "$SCMPKIT" "$P/seccomp-root/profiles/node-agent.json"
+# texts (issue 13 item 14)
+expect_msg "P5's fix names a command that exists" 0 "fix: learn from the log \(scmpkit learn\)" "$SCMPKIT" lint "$P/audit.json"
+expect_msg "the annotation's history: API servers up to 1.26 still copied it" 1 \
+	"annotation seccomp.security.alpha.kubernetes.io/pod has no effect since Kubernetes 1.27 \(API servers up to 1.26 copied it into securityContext.seccompProfile" \
+	"$SCMPKIT" lint "$D/annotations.yaml"
+for cmd in $("$SCMPKIT" lint --list-rules >/dev/null; "$SCMPKIT" lint -f sarif "$D/pod.json" | grep -o 'scmpkit [a-z-]*' | sort -u | sed 's/scmpkit //'); do
+	expect_rc "every command a fix text names exists: scmpkit $cmd" 0 "$SCMPKIT" "$cmd" --help
+done
 expect_rc "--help" 0 "$SCMPKIT" lint --help
 expect_rc "--list-rules" 0 "$SCMPKIT" lint --list-rules
 done_testing

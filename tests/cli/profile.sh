@@ -61,6 +61,24 @@ expect_msg "bad --arch suggests" 2 "did you mean" "$SCMPKIT" convert --to oci --
 expect_msg "bad --kernel" 2 "MAJOR.MINOR" "$SCMPKIT" convert --to oci --kernel five "$DD"
 expect_msg "fmt refuses config.json" 2 "convert --to oci" sh -c 'printf "{\"ociVersion\":\"1.0.2\",\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_LOG\"}}}" >"$1/config.json"; "$SCMPKIT" fmt "$1/config.json"' _ "$T_TMP"
 ok "config.json converts to oci" sh -c '"$SCMPKIT" convert --to oci "$1/config.json" | jq -e ".defaultAction == \"SCMP_ACT_LOG\""' _ "$T_TMP"
+# SeccompProfile v1, the operator's storage version: cluster-scoped, int64 values
+expect_out "convert --to spo writes security-profiles-operator.x-k8s.io/v1" \
+	"apiVersion: security-profiles-operator.x-k8s.io/v1" sh -c '"$1" convert --to spo "$2" 2>/dev/null | head -1' _ "$SCMPKIT" "$DD"
+expect_msg "... cluster-scoped: a namespace is left out, with a warning" 0 \
+	"warning: namespace \"prod\" left out: SeccompProfiles are cluster-scoped.*emit-spo-namespace" \
+	"$SCMPKIT" convert --to spo "$DATA/web.yaml"
+expect_out "... and not written" "" sh -c '"$1" convert --to spo "$2" 2>/dev/null | grep namespace' _ "$SCMPKIT" "$DATA/web.yaml"
+ok "... lint reads what convert wrote (v1)" sh -c '"$1" convert --to spo "$2" 2>/dev/null | "$1" lint --fail-on error - >/dev/null; [ $? -lt 2 ]' _ "$SCMPKIT" "$DATA/web.yaml"
+printf '{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"], "syscalls": [\n {"names": ["personality"], "action": "SCMP_ACT_ALLOW",\n  "args": [{"index": 0, "value": 18446744073709551615, "op": "SCMP_CMP_EQ"}]}]}\n' >"$T_TMP/big.json"
+expect_msg "--to spo: a value above 2^63-1 does not fit the CRD's int64: exit 2" 2 \
+	"big.json:3:12: error: argument value 18446744073709551615 is above 2\\^63-1.*emit-spo-range" \
+	"$SCMPKIT" convert --to spo "$T_TMP/big.json"
+printf 'apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: SeccompProfile\nmetadata: {name: nginx}\nspec:\n  defaultAction: SCMP_ACT_ERRNO\n  baseProfileName: runc-v1.4.2\n  syscalls:\n  - action: SCMP_ACT_ALLOW\n    names: [accept4]\n' >"$T_TMP/based.yaml"
+expect_out "--to oci stacks the operator's published base (it names no base)" "accept4 exit_group" \
+	sh -c '"$1" convert --to oci "$2" | jq -r ".syscalls[].names[]" | grep -x "accept4\|exit_group" | tr "\n" " " | sed "s/ $//"' _ "$SCMPKIT" "$T_TMP/based.yaml"
+sed 's/runc-v1.4.2/runc-v0.0.1/' "$T_TMP/based.yaml" >"$T_TMP/lost.yaml"
+expect_msg "... and refuses a base it does not know" 2 "lost.yaml:6:20: error: baseProfileName \"runc-v0.0.1\" is neither" \
+	"$SCMPKIT" convert --to oci "$T_TMP/lost.yaml"
 expect_rc "fmt --help" 0 "$SCMPKIT" fmt --help
 expect_rc "convert --help" 0 "$SCMPKIT" convert --help
 done_testing

@@ -1,6 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer harness: sk_profile_parse on arbitrary bytes, then everything a
- * parsed profile goes through (normalize, resolve, emit in every format, and
- * re-parse of what was emitted). Must never crash, leak or hit UB. */
+ * parsed profile goes through (normalize, resolve, a SeccompProfile's base,
+ * emit in every format, and re-parse of what was emitted). Must never crash,
+ * leak or hit UB. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,6 +48,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			emit_reparse(r, SK_FORMAT_SPO);
 			sk_profile_free(r);
 		}
+		/* stacked on its base: itself (a cycle) or a published one */
+		const struct sk_profile *given[] = {p};
+		struct sk_profile *b = NULL;
+		if (sk_profile_resolve_base(p, given, 1, &b, &d) == 0 && b->n_rules)
+			emit_reparse(b, SK_FORMAT_DOCKER);
+		sk_profile_free(b);
 		struct sk_profile *n = sk_profile_clone(p);
 		if (n && sk_profile_normalize(n, &d) == 0)
 			emit_reparse(n, SK_FORMAT_DOCKER);

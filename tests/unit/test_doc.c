@@ -274,7 +274,7 @@ Test(doc, aliases_bounded)
 	sk_diags_free(&d);
 	/* refused where a format has none */
 	struct sk_doc s;
-	cr_assert_eq(sk_doc_parse("a: &x 1\nb: *x\n", 15, "p.yaml", NULL, &s, &d), 0);
+	cr_assert_eq(sk_doc_parse("a: &x 1\nb: *x\n", 14, "p.yaml", NULL, &s, &d), 0);
 	cr_expect_eq(sk_doc_refuse_aliases(&s, 0, "p.yaml", "profiles", "parse-syntax", &d), -EINVAL);
 	cr_expect(d.n && strstr(d.v[0].message, "YAML aliases (*x) are not supported in profiles"));
 	cr_expect_eq(d.n ? d.v[0].line : 0, 2);
@@ -417,5 +417,36 @@ Test(doc, overlapping_edits_are_refused_before_any_text)
 	cr_expect_eq(sk_doc_apply(t, 6, ok, 3, &out, &len), 0);
 	cr_expect_str_eq(out, "aX+cde");
 	cr_expect_eq(len, 6);
+	free(out);
+}
+
+/* A NUL or another control character is no YAML (Go's reader refuses it);
+ * libfyaml 0.7.12 took a NUL into a scalar, which cut the fixed text short
+ * (found by fuzz_manifest). */
+Test(doc, control_characters_are_refused)
+{
+	static const char t[] = "a: 1\nb: /var\001\000x\n";
+	struct sk_doc s;
+	struct sk_diags d = {0};
+	cr_expect_eq(sk_doc_parse(t, sizeof t - 1, "c.yaml", NULL, &s, &d), -EINVAL);
+	cr_expect(d.n && strstr(d.v[0].message, "control character U+0001") && d.v[0].line == 2 &&
+		  d.v[0].col == 8, "%s", d.n ? d.v[0].message : "");
+	sk_doc_release(&s);
+	sk_diags_free(&d);
+	struct sk_doc ok = parse_ok("a:\t1\r\nb: \"caf\xc3\xa9\"\n");
+	sk_doc_release(&ok);
+}
+
+/* YAML breaks lines at CR too: a comment with a bare CR ends there (found by
+ * fuzz_manifest: a pair appended "after the line" broke the document); a CRLF
+ * file gets CRLF lines. */
+Test(doc, edits_keep_the_text_line_breaks)
+{
+	size_t w;
+	char *out = edited("m:\r\n  a: 1\r\nz: 2\r\n", add_b, &w);
+	cr_expect_str_eq(out, "m:\r\n  a: 1\r\n  b: false\r\nz: 2\r\n");
+	free(out);
+	out = edited("m:\n  a: 1 # note\rx: 2\n", add_b, &w);
+	cr_expect_str_eq(out, "m:\n  a: 1 # note\r  b: false\nx: 2\n", "%s", out);
 	free(out);
 }

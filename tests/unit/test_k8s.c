@@ -338,3 +338,150 @@ Test(diff, unified_hunks_and_edits_on_one_line)
 	cr_expect_str_eq(d, "");
 	free(d);
 }
+
+/* ---- the model, on real-world shapes (issue 13) --------------------------- */
+
+Test(k8s, windows_in_every_way_kubernetes_says_it)
+{
+	static const char *const how[] = {
+		"spec:\n  os: {name: windows}\n  containers: [{name: c}]\n",
+		"spec:\n  securityContext: {windowsOptions: {hostProcess: true}}\n  containers: [{name: c}]\n",
+		"spec:\n  containers: [{name: c, securityContext: {windowsOptions: {hostProcess: true}}}]\n",
+		"spec:\n  nodeSelector: {kubernetes.io/os: windows}\n  containers: [{name: c}]\n",
+		"spec:\n  affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: "
+		"{nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/os, operator: In, "
+		"values: [windows]}]}]}}}\n  containers: [{name: c}]\n",
+	};
+	for (size_t i = 0; i < sizeof how / sizeof *how; i++) {
+		char *t;
+		cr_assert(asprintf(&t, "apiVersion: v1\nkind: Pod\n%s", how[i]) > 0);
+		struct sk_k8s_manifest *m = manifest(t);
+		cr_expect_not_null(m->pods[0].windows, "%s", how[i]);
+		sk_k8s_free(m);
+		free(t);
+	}
+	/* one term that allows Linux: it may run there */
+	struct sk_k8s_manifest *m = manifest(
+		"apiVersion: v1\nkind: Pod\nspec:\n  affinity: {nodeAffinity: "
+		"{requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: ["
+		"{matchExpressions: [{key: kubernetes.io/os, operator: In, values: [windows]}]},"
+		"{matchExpressions: [{key: kubernetes.io/os, operator: In, values: [linux]}]}]}}}\n"
+		"  containers: [{name: c}]\n");
+	cr_expect_null(m->pods[0].windows);
+	sk_k8s_free(m);
+}
+
+Test(k8s, any_kind_with_a_pod_template_and_pod_makers)
+{
+	struct sk_k8s_manifest *m = manifest(
+		"apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\nmetadata: {name: dc}\n"
+		"spec: {template: {spec: {containers: [{name: a}]}}}\n---\n"
+		"apiVersion: example.com/v1\nkind: NightlyJob\nmetadata: {name: nj}\n"
+		"spec: {jobTemplate: {spec: {template: {spec: {containers: [{name: b}]}}}}}\n---\n"
+		"apiVersion: karpenter.sh/v1\nkind: NodePool\nspec: {template: {spec: {nodeClassRef: {name: x}}}}\n---\n"
+		"apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s}\nspec: {replicas: 2}\n---\n"
+		"apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: SeccompProfile\nmetadata: {name: p}\n"
+		"spec: {defaultAction: SCMP_ACT_ERRNO}\n");
+	cr_assert_eq(m->n_pods, 2);
+	cr_expect_str_eq(m->pods[0].kind, "DeploymentConfig");
+	cr_expect_str_eq(m->pods[1].kind, "NightlyJob");
+	cr_expect_str_eq(m->pods[1].containers[0].name, "b");
+	cr_assert_eq(m->n_pod_makers, 1);
+	cr_expect_str_eq(m->pod_makers[0].name, "k8s");
+	cr_expect_eq(m->pod_makers[0].pos.line, 16);
+	cr_assert_eq(m->n_profiles, 1);
+	cr_expect_str_eq(m->profiles[0].name, "p");
+	cr_expect_eq(m->n_objects, 5);
+	sk_k8s_free(m);
+}
+
+Test(k8s, escalation_values_the_api_server_rejects)
+{
+	struct sk_k8s_manifest *m = manifest(
+		"apiVersion: v1\nkind: Pod\nspec:\n  containers:\n"
+		"  - {name: s, securityContext: {allowPrivilegeEscalation: \"false\"}}\n"
+		"  - {name: c, securityContext: {capabilities: {add: [NET_ADMIN, CAP_SYS_ADMIN]}}}\n"
+		"  - {name: d, securityContext: {capabilities: {add: [SYS_ADMIN]}}}\n");
+	const struct sk_k8s_pod *p = &m->pods[0];
+	cr_expect_eq(p->containers[0].allow_privilege_escalation, SK_K8S_INVALID);
+	cr_expect_str_eq(p->containers[0].ape_raw, "false");
+	cr_expect(p->containers[1].cap_sys_admin);
+	cr_expect_eq(p->containers[1].cap_sys_admin_pos.col, 65);
+	cr_expect_not(p->containers[2].cap_sys_admin, "the API server compares CAP_SYS_ADMIN only");
+	sk_k8s_free(m);
+}
+
+/* fix: what each container gets (issue 13 item 1) */
+static const char *choice_of(const struct sk_k8s_edits *e, const char *container)
+{
+	char key[64];
+	snprintf(key, sizeof key, "container '%s':", container);
+	for (size_t i = 0; i < e->choices.n; i++)
+		if (strstr(e->choices.v[i].message, key))
+			return e->choices.v[i].message;
+	return "";
+}
+
+Test(fix, never_a_downgrade)
+{
+	const char *t = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n"
+			"    container.seccomp.security.alpha.kubernetes.io/a: localhost/fine.json\n"
+			"    container.seccomp.security.alpha.kubernetes.io/b: unconfined\n"
+			"spec:\n  securityContext: {seccompProfile: {type: Localhost, localhostProfile: pod.json}}\n"
+			"  containers:\n  - name: a\n  - name: b\n  - name: c\n"
+			"    securityContext: {seccompProfile: {type: RuntimeDefault}}\n";
+	struct sk_diags d = {0};
+	struct sk_k8s_manifest *m = sk_k8s_parse(t, strlen(t), "f.yaml", &d);
+	struct sk_k8s_profile_map map[] = {{"p", "c", "c.json"}};
+	struct sk_k8s_fix_opts o = {.localhost_profile = "other.json", .map = map, .n_map = 1};
+	struct sk_k8s_edits e;
+	cr_assert_eq(sk_k8s_fix(m, &o, &e, &d), 0);
+	cr_expect(strstr(choice_of(&e, "a"), "Localhost fine.json (carried over from its annotation"));
+	cr_expect(strstr(choice_of(&e, "b"), "Localhost pod.json (inherited from the pod level)"));
+	cr_expect(strstr(choice_of(&e, "c"), "Localhost c.json (--profile p/c=c.json)"),
+		  "a mapped container's RuntimeDefault becomes its profile");
+	char *out = sk_k8s_apply_edits(t, strlen(t), &e);
+	cr_expect(strstr(out, "localhostProfile: fine.json") && strstr(out, "localhostProfile: pod.json") &&
+		  strstr(out, "\"localhostProfile\": \"c.json\"") && !strstr(out, "other.json"), "%s", out);
+	free(out);
+	sk_k8s_edits_free(&e);
+	sk_k8s_free(m);
+	sk_diags_free(&d);
+}
+
+Test(fix, shared_nodes_and_overlaps_never_reach_the_text)
+{
+	const char *t = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n"
+			"  - name: a\n    securityContext: &sc\n      allowPrivilegeEscalation: true\n"
+			"  - name: b\n    securityContext: *sc\n";
+	size_t n, warn;
+	char *out = fixed(t, NULL, &n, &warn);
+	cr_expect_eq(n, 0, "nothing of the shared text is edited");
+	cr_expect_eq(warn, 2, "said at the anchor and at the alias");
+	cr_expect_str_eq(out, t);
+	free(out);
+	/* edits that overlap are refused by whoever gets them */
+	struct sk_k8s_edit v[] = {{10, 20, (char *)"x"}, {15, 16, (char *)"y"}};
+	struct sk_k8s_edits e = {.v = v, .n = 2};
+	cr_expect_null(sk_k8s_apply_edits(t, strlen(t), &e));
+	cr_expect_null(sk_k8s_diff(t, strlen(t), &e, "x"));
+}
+
+/* What fix hands over reads back: libfyaml refuses a tab before a comment on
+ * the line after the block fix adds (found by fuzz_manifest; the old fix -i
+ * wrote that file). Nothing is handed over then. */
+Test(fix, nothing_that_does_not_read_back)
+{
+	const char *t = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n"
+			"    securityContext:\n      \t\t# a comment";
+	struct sk_diags d = {0};
+	struct sk_k8s_manifest *m = sk_k8s_parse(t, strlen(t), "f.yaml", &d);
+	cr_assert_not_null(m);
+	struct sk_k8s_edits e;
+	cr_expect_eq(sk_k8s_fix(m, NULL, &e, &d), -EINVAL);
+	cr_expect_eq(e.n, 0);
+	cr_expect(d.n && !strcmp(d.v[d.n - 1].rule, "fix-internal"));
+	sk_k8s_edits_free(&e);
+	sk_k8s_free(m);
+	sk_diags_free(&d);
+}

@@ -378,3 +378,85 @@ Test(profile, single_quoted_scalars)
 	cr_expect_str_eq(p->rules[0].comment, "it''s 'quoted'");
 	sk_profile_free(p);
 }
+
+/* ---- SeccompProfile base profiles (security-profiles-operator) ------------ */
+
+#define SPO(name, base, rules)                                                               \
+	"apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: SeccompProfile\n"         \
+	"metadata: {name: " name "}\nspec:\n  defaultAction: SCMP_ACT_ERRNO\n" base            \
+	"  syscalls:\n" rules
+
+Test(spo_base, published_bases_are_data_with_their_source)
+{
+	cr_assert_geq(sk_spo_base_count(), 2);
+	const struct sk_spo_base *b = sk_spo_base_find("runc-v1.4.2");
+	cr_assert_not_null(b);
+	cr_expect(strstr(b->source, "kubernetes-sigs/security-profiles-operator examples/baseprofile-runc.yaml@") != NULL);
+	cr_expect_eq(b->arch, SK_ARCH_X86_64);
+	cr_expect_eq(sk_spo_base_find("oci://ghcr.io/security-profiles/runc:v1.4.2"), b);
+	cr_expect_not_null(sk_spo_base_find("crun-v1.26"));
+	cr_expect_null(sk_spo_base_find("runc-v9.9.9"));
+	bool exit_group = false;
+	for (size_t i = 0; i < b->n_names; i++)
+		exit_group |= !strcmp(b->names[i], "exit_group");
+	cr_expect(exit_group);
+	cr_expect(sk_spo_api_version("security-profiles-operator.x-k8s.io/v1"));
+	cr_expect(sk_spo_api_version("security-profiles-operator.x-k8s.io/v1beta1"));
+	cr_expect_not(sk_spo_api_version("security-profiles-operator.x-k8s.io/v2"));
+}
+
+Test(spo_base, stacked_as_the_operator_does)
+{
+	struct sk_profile *base = parse_ok(SPO("base", "  baseProfileName: runc-v1.4.2\n",
+					       "  - action: SCMP_ACT_ALLOW\n    names: [mount]\n"
+					       "  - action: SCMP_ACT_ERRNO\n    names: [socket]\n"));
+	struct sk_profile *app = parse_ok(SPO("app", "  baseProfileName: base\n",
+					      "  - action: SCMP_ACT_ALLOW\n    names: [socket, accept4]\n"
+					      "  - action: SCMP_ACT_LOG\n    names: [mount]\n"));
+	const struct sk_profile *given[] = {base, app};
+	struct sk_diags d = {0};
+	struct sk_profile *r;
+	cr_assert_eq(sk_profile_resolve_base(app, given, 2, &r, &d), 0);
+	cr_expect_null(r->spo_base_profile);
+	cr_expect_eq(r->default_action, SK_ACT_ERRNO);
+	/* one name per rule; the less restrictive action wins; two bases deep */
+	cr_expect_eq(rule_with(r, "socket")->action, SK_ACT_ALLOW);
+	cr_expect_eq(rule_with(r, "mount")->action, SK_ACT_ALLOW);
+	cr_expect_eq(rule_with(r, "exit_group")->action, SK_ACT_ALLOW, "from runc-v1.4.2");
+	cr_expect_eq(rule_with(r, "exit_group")->pos.line, app->spo_base_pos.line,
+		     "calls from a base point at baseProfileName");
+	cr_expect_eq(rule_with(r, "accept4")->name_pos[0].line, 9);
+	for (size_t i = 0; i < r->n_rules; i++)
+		cr_expect_eq(r->rules[i].n_names, 1);
+	sk_profile_free(r);
+	/* a base nowhere, and a cycle */
+	struct sk_profile *lost = parse_ok(SPO("lost", "  baseProfileName: nope\n", "  - action: SCMP_ACT_ALLOW\n    names: [read]\n"));
+	cr_expect_eq(sk_profile_resolve_base(lost, given, 2, &r, &d), -ENOENT);
+	cr_expect(has_diag(&d, "spo-base-missing", "\"nope\" is neither"));
+	cr_expect_null(r);
+	struct sk_profile *loop = parse_ok(SPO("base", "  baseProfileName: base\n", "  - action: SCMP_ACT_ALLOW\n    names: [read]\n"));
+	const struct sk_profile *self[] = {loop};
+	cr_expect_eq(sk_profile_resolve_base(loop, self, 1, &r, &d), -ELOOP);
+	cr_expect(has_diag(&d, "spo-base-missing", "more than 15"));
+	sk_profile_free(lost);
+	sk_profile_free(loop);
+	sk_profile_free(base);
+	sk_profile_free(app);
+	sk_diags_free(&d);
+}
+
+Test(spo_base, v1_emitted_and_read_back)
+{
+	struct sk_profile *p = parse_ok(SPO("web", "", "  - action: SCMP_ACT_ALLOW\n    names: [read]\n"));
+	struct sk_diags d = {0};
+	char *t = sk_profile_emit(p, SK_FORMAT_SPO, &d);
+	cr_assert_not_null(t);
+	static const char v1[] = "apiVersion: security-profiles-operator.x-k8s.io/v1\n";
+	cr_expect(!strncmp(t, v1, sizeof v1 - 1), "%s", t);
+	struct sk_profile *q = parse_ok(t);
+	cr_expect(sk_profile_equal(p, q));
+	free(t);
+	sk_profile_free(q);
+	sk_profile_free(p);
+	sk_diags_free(&d);
+}
