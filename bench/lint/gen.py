@@ -2,7 +2,9 @@
 """Write N Kubernetes workload documents (default 10,000) as one multi-document
 YAML stream on stdout: a mix of Deployments, StatefulSets, DaemonSets, Jobs,
 CronJobs and Pods with init containers, sidecars, pod- and container-level
-profiles, old annotations and unset fields — the shapes lint meets in clusters."""
+profiles, old annotations and unset fields — the shapes lint meets in clusters.
+With --profile N: one OCI profile of N argument rules instead (what record
+--args writes for a busy program), for the time lint takes to read a profile."""
 import sys
 
 KINDS = [("apps/v1", "Deployment", "spec.template"),
@@ -68,7 +70,25 @@ def doc(i):
     return out + pod_spec(i, indent + 4)
 
 
+CALLS = ["ioctl", "fcntl", "setsockopt", "getsockopt", "prctl", "socket", "clone",
+         "madvise", "mmap", "mprotect", "futex", "openat", "personality", "sendto"]
+
+
+def profile(n):
+    rules = ['    {"names": ["exit", "exit_group", "rt_sigreturn", "restart_syscall", "read", '
+             '"write", "close"], "action": "SCMP_ACT_ALLOW"}']
+    for i in range(n):
+        rules.append('    {"names": ["%s"], "action": "SCMP_ACT_ALLOW", "args": [{"index": %d, '
+                     '"value": %d, "valueTwo": 0, "op": "SCMP_CMP_EQ"}]}'
+                     % (CALLS[i % len(CALLS)], i % 6, i))
+    return ('{\n  "defaultAction": "SCMP_ACT_ERRNO",\n  "architectures": ["SCMP_ARCH_X86_64"],\n'
+            '  "syscalls": [\n' + ",\n".join(rules) + "\n  ]\n}\n")
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--profile":
+        sys.stdout.write(profile(int(sys.argv[2])))
+        return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
     w = sys.stdout.write
     for i in range(n):

@@ -495,28 +495,51 @@ static void report_fy_error(struct builder *b, struct fy_diag *fd)
 
 /* ---- entry points --------------------------------------------------------- */
 
-/* YAML (and JSON) text is printable: tab, newline and carriage return are
- * the only C0 controls it allows, and no DEL or C1 control (but NEL). Go's
- * YAML reader, and so the API server, refuses the others; libfyaml 0.7.12
- * reads some into scalars, where a NUL cuts every C string that follows. */
-static int check_printable(struct builder *b, const char *text, size_t len)
+/* YAML (and JSON) text is UTF-8 (libfyaml 0.7.12 loops for ever on some
+ * invalid input: util/utf8.h), and printable: tab, newline and carriage
+ * return are the only C0 controls it allows, and no DEL or C1 control (but
+ * NEL). Go's YAML reader, and so the API server, refuses the others;
+ * libfyaml reads some into scalars, where a NUL cuts every C string. */
+/* UTF-8 and printable, in one pass (ASCII, nearly all of any manifest, at a
+ * compare a byte); -EINVAL after the error. */
+static int check_text(struct builder *b, const char *text, size_t len)
 {
+	const unsigned char *t = (const unsigned char *)text;
+	size_t i = 0;
+	for (;;) {
+		while (i < len && t[i] >= 0x20 && t[i] < 0x7f)
+			i++;
+		if (i == len)
+			return 0;
+		if (t[i] < 0x80) {
+			if (t[i] == '\t' || t[i] == '\n' || t[i] == '\r') {
+				i++;
+				continue;
+			}
+			break; /* a C0 control or DEL */
+		}
+		size_t n = sk_utf8_seq_len(t + i, len - i);
+		if (!n) { /* the UTF-8 reader says where and why */
+			b->failed = true;
+			sk_utf8_check(text, len, b->file, b->rule, b->diags);
+			return -EINVAL;
+		}
+		if (n == 2 && t[i] == 0xc2 && t[i + 1] <= 0x9f && t[i + 1] != 0x85)
+			break; /* a C1 control */
+		i += n;
+	}
+	/* where: columns count characters, as for UTF-8 errors */
 	struct sk_pos pos = {1, 1};
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-		bool c1 = c == 0xc2 && i + 1 < len && (unsigned char)text[i + 1] >= 0x80 &&
-			  (unsigned char)text[i + 1] <= 0x9f && (unsigned char)text[i + 1] != 0x85;
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f || c1)
-			return fail(b, pos,
-				    "control character U+%04X: YAML and JSON allow only tab, newline "
-				    "and carriage return",
-				    c1 ? (unsigned char)text[i + 1] : c);
-		if (c == '\n')
+	for (size_t k = 0; k < i; k++) {
+		if (t[k] == '\n')
 			pos.line++, pos.col = 1;
-		else if ((c & 0xc0) != 0x80) /* columns count characters */
+		else if ((t[k] & 0xc0) != 0x80)
 			pos.col++;
 	}
-	return 0;
+	return fail(b, pos,
+		    "control character U+%04X: YAML and JSON allow only tab, newline and carriage "
+		    "return",
+		    t[i] == 0xc2 ? t[i + 1] : t[i]);
 }
 
 static struct fy_diag *make_diag(void)
@@ -564,7 +587,7 @@ int sk_doc_parse_each(const char *text, size_t len, const char *file,
 	if (opts && opts->max_depth)
 		b.max_depth = opts->max_depth;
 	b.single = opts ? opts->single : NULL;
-	if (sk_utf8_check(text, len, file, b.rule, diags) < 0 || check_printable(&b, text, len))
+	if (check_text(&b, text, len))
 		return -EINVAL;
 	struct fy_diag *diag = make_diag();
 	if (!diag)

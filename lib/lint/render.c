@@ -45,6 +45,13 @@ static void json_str(struct sk_sb *b, const char *s)
  * others chose (paths, manifest values), which must not move the cursor. */
 static void add_escaped(struct sk_sb *b, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p >= 0x20 && *p != 0x7f)
+		p++;
+	if (!*p) { /* the common case: nothing to escape */
+		sk_sb_add(b, s, (size_t)(p - (const unsigned char *)s));
+		return;
+	}
 	char *e = sk_escape_controls(s);
 	if (e)
 		sk_sb_adds(b, e);
