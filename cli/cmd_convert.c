@@ -59,6 +59,26 @@ static char **parse_caps(const char *list, size_t *n)
 	return v;
 }
 
+/* P as TO: a SeccompProfile's base stacked in for OCI and Docker (they name
+ * none), Docker's conditions evaluated for OCI and SeccompProfile (they have
+ * none). NULL with diagnostics in D. */
+static char *convert(const struct sk_profile *p, enum sk_format to,
+		     const struct sk_resolve_opts *ro, struct sk_diags *d)
+{
+	struct sk_profile *stacked = NULL, *r = NULL;
+	char *text = NULL;
+	if (to != SK_FORMAT_SPO && p->spo_base_profile) {
+		if (sk_profile_resolve_base(p, NULL, 0, &stacked, d) < 0)
+			return NULL;
+		p = stacked;
+	}
+	if (to == SK_FORMAT_DOCKER || (r = sk_profile_resolve(p, ro, d)))
+		text = sk_profile_emit(r ? r : p, to, d);
+	sk_profile_free(r);
+	sk_profile_free(stacked);
+	return text;
+}
+
 int cmd_convert(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -126,32 +146,13 @@ int cmd_convert(int argc, char **argv)
 		ro.n_caps = n_caps;
 	}
 	struct sk_diags d = {0};
-	struct sk_profile *p = sk_profile_load(argv[optind], &d), *r = NULL;
-	char *text = NULL;
-	int rc = EXIT_USAGE;
-	if (!p)
-		goto out;
-	if (to != SK_FORMAT_SPO && p->spo_base_profile) {
-		/* OCI and Docker name no base: stack the operator's published one */
-		struct sk_profile *stacked;
-		if (sk_profile_resolve_base(p, NULL, 0, &stacked, &d) < 0)
-			goto out;
-		sk_profile_free(p);
-		p = stacked;
-	}
-	if (to != SK_FORMAT_DOCKER) {
-		/* OCI and SeccompProfile cannot express archMap or conditions. */
-		if (!(r = sk_profile_resolve(p, &ro, &d)))
-			goto out;
-	}
-	text = sk_profile_emit(r ? r : p, (enum sk_format)to, &d);
-	if (text)
-		rc = cli_write_output(out, text) ? EXIT_USAGE : EXIT_OK;
-out:
+	struct sk_profile *p = sk_profile_load(argv[optind], &d);
+	char *text = p ? convert(p, (enum sk_format)to, &ro, &d) : NULL;
+	/* tests/cli/output.sh holds a failed write here to exit 2 (as before) */
+	int rc = text && !cli_write_output(out, text) ? EXIT_OK : EXIT_USAGE;
 	cli_print_diags(&d);
 	sk_diags_free(&d);
 	sk_profile_free(p);
-	sk_profile_free(r);
 	free(text);
 	for (size_t i = 0; i < n_caps; i++)
 		free(capv[i]);

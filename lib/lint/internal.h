@@ -25,7 +25,7 @@ const char *sk_lint_localhost_problem(const char *path);
 /* A Localhost profile as the driver found it under --profiles-dir. */
 struct sk_lint_localhost {
 	const char *path; /* localhostProfile as written */
-	const char *missing; /* NULL when it is there; else why not ("does not exist") */
+	const char *missing; /* NULL when it is there; else why not ("does not exist under DIR") */
 };
 
 /* What the driver gathered for the rules. */

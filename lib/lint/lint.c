@@ -389,6 +389,9 @@ int sk_lint_text(const char *text, size_t len, const char *file,
 	struct sk_lint_run run;
 	sk_lint_run_init(&run, opts);
 	int r = sk_lint_run_text(&run, text, len, file, false, true, out);
+	/* what Localhost profiles it read left waiting for a base */
+	if (r >= 0 && sk_lint_run_finish(&run, out) < 0)
+		r = -ENOMEM;
 	sk_lint_run_free(&run);
 	return r;
 }

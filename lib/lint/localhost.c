@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lint/lint_run.h"
 #include "util/grow.h"
@@ -28,17 +29,31 @@ char *sk_lint_path_join(const char *dir, const char *path)
 	return sk_sb_detach(&sb, NULL);
 }
 
-static const char *missing_why(int err)
+/* Why a Localhost profile under DIR is no profile the kubelet can load. */
+static char *missing_why(int err, const char *dir)
 {
+	struct sk_sb sb = SK_SB_INIT;
 	switch (err) {
 	case -ENOENT:
 	case -ENOTDIR:
-		return "does not exist";
+		sk_sb_addf(&sb, "does not exist under %s", dir);
+		break;
 	case -EISDIR:
-		return "is a directory, not a profile";
+		sk_sb_addf(&sb, "under %s is a directory, not a profile", dir);
+		break;
+	case -ENODEV:
+		sk_sb_addf(&sb, "under %s is not a regular file", dir);
+		break;
+	case -ENODATA:
+		sk_sb_addf(&sb, "under %s is empty: the kubelet cannot load it", dir);
+		break;
+	case -ENOTSUP:
+		sk_sb_addf(&sb, "under %s is no seccomp profile", dir);
+		break;
 	default:
-		return sk_read_error(err, SK_INPUT_PROFILE);
+		sk_sb_addf(&sb, "under %s cannot be read: %s", dir, sk_read_error(err, SK_INPUT_PROFILE));
 	}
+	return sk_sb_detach(&sb, NULL);
 }
 
 /* Read and lint the Localhost profile LP once; SEEN is its entry. */
@@ -59,11 +74,20 @@ static int look_up(struct sk_lint_run *run, const char *lp, struct sk_diags *out
 	}
 	size_t at = run->n_seen++;
 	run->seen[at] = (struct sk_lint_seen){copy, NULL};
-	char *text;
+	char *text = NULL;
 	size_t len;
-	int r = sk_read_input(full, SK_INPUT_PROFILE, &text, &len);
+	struct stat st;
+	/* the kubelet hands the runtime a regular file: a FIFO or a device is
+	 * no profile even when it can be read */
+	int r = stat(full, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)
+			? -ENODEV
+			: sk_read_input(full, SK_INPUT_PROFILE, &text, &len);
+	if (r >= 0 && strspn(text, " \t\r\n") == len) {
+		free(text);
+		r = -ENODATA;
+	}
 	if (r < 0) {
-		run->seen[at].missing = strdup(missing_why(r));
+		run->seen[at].missing = missing_why(r, run->opts->profiles_dir);
 		r = run->seen[at].missing ? 0 : -ENOMEM;
 	} else {
 		/* its findings point into it; broken input there is an error
@@ -73,7 +97,7 @@ static int look_up(struct sk_lint_run *run, const char *lp, struct sk_diags *out
 		run->depth--;
 		free(text);
 		if (r == -ENOTSUP) {
-			run->seen[at].missing = strdup("is no seccomp profile");
+			run->seen[at].missing = missing_why(r, run->opts->profiles_dir);
 			r = run->seen[at].missing ? 0 : -ENOMEM;
 		}
 	}

@@ -75,8 +75,7 @@ static void check_localhost(struct ctx *c, const struct sk_k8s_seccomp *s, const
 	if (l && l->missing)
 		sk_lint_report(c->out, "P3-localhost-missing", f, at,
 			       "record the profile (scmpkit record) and install it on every node",
-			       "%s: Localhost profile '%s' %s under %s", what, lp, l->missing,
-			       c->env->opts->profiles_dir);
+			       "%s: Localhost profile '%s' %s", what, lp, l->missing);
 }
 
 static void check_annotation(struct ctx *c, const struct sk_k8s_seccomp *ann,

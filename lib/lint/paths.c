@@ -73,7 +73,24 @@ int sk_lint_run_finish(struct sk_lint_run *run, struct sk_diags *out)
 struct walk {
 	struct sk_lint_run run;
 	struct sk_lint_result *res;
+	struct dir_id { /* directories walked: a symlink back is not walked again */
+		dev_t dev;
+		ino_t ino;
+	} *seen;
+	size_t n_seen, cap_seen;
 };
+
+/* 1 when DIR was walked already, 0 when it is new (now remembered), -ENOMEM. */
+static int seen_dir(struct walk *w, const struct stat *st)
+{
+	for (size_t i = 0; i < w->n_seen; i++)
+		if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
+			return 1;
+	if (SK_GROW(w->seen, w->cap_seen, w->n_seen))
+		return -ENOMEM;
+	w->seen[w->n_seen++] = (struct dir_id){st->st_dev, st->st_ino};
+	return 0;
+}
 
 static bool lintable_name(const char *name)
 {
@@ -230,6 +247,10 @@ static int walk_dir(struct walk *w, const char *dir, bool named, int depth)
 {
 	if (depth > MAX_DIR_DEPTH)
 		return skip(w, dir, "skipped: more than %d directories deep", MAX_DIR_DEPTH);
+	struct stat st;
+	int seen = stat(dir, &st) ? 0 : seen_dir(w, &st);
+	if (seen)
+		return seen < 0 ? seen : skip(w, dir, "skipped: a directory linted already (a symlink)");
 	DIR *d = opendir(dir);
 	if (!d) {
 		w->res->bad_input |= named;
@@ -284,6 +305,7 @@ int sk_lint_paths(const char *const *paths, size_t n, const struct sk_lint_opts 
 	if (!r)
 		r = sk_lint_run_finish(&w.run, &res->findings);
 	sk_lint_run_free(&w.run);
+	free(w.seen);
 	sk_diags_sort(&res->findings);
 	return r;
 }

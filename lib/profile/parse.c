@@ -401,22 +401,10 @@ static void add_name(struct ctx *c, struct sk_rule *r, const struct sk_doc_node 
 	r->name_pos[r->n_names - 1] = n->pos;
 }
 
-static void parse_rule(struct ctx *c, const struct sk_doc_node *n, struct sk_profile *p, bool spo)
+/* A rule's "names", or Docker's single "name". */
+static void parse_names(struct ctx *c, const struct sk_doc_node *n, struct sk_rule *r, bool spo)
 {
-	static const char *const oci_keys[] = {"names", "action", "errnoRet", "args", NULL};
-	static const char *const docker_keys[] = {"names", "name", "action", "errnoRet", "errno",
-						  "args", "comment", "includes", "excludes", NULL};
-	if (!want(c, n, SK_DOC_MAP, "an entry of \"syscalls\""))
-		return;
-	check_keys(c, n, spo ? oci_keys : docker_keys, "a syscall rule");
-	struct sk_rule *r = sk_profile_add_rule(p, NULL, 0, SK_ACT_INVALID);
-	if (!r) {
-		ERR(c, n->pos, "parse-nomem", "out of memory");
-		return;
-	}
-	r->pos = n->pos;
 	const struct sk_doc_node *names = sk_doc_get(n, "names"), *name = spo ? NULL : sk_doc_get(n, "name");
-	const struct sk_doc_node *v;
 	if (names && is_null(names))
 		names = NULL;
 	if (name && names) {
@@ -435,6 +423,24 @@ static void parse_rule(struct ctx *c, const struct sk_doc_node *n, struct sk_pro
 	} else {
 		ERR(c, n->pos, "parse-missing", "syscall rule has no \"names\"");
 	}
+}
+
+static void parse_rule(struct ctx *c, const struct sk_doc_node *n, struct sk_profile *p, bool spo)
+{
+	static const char *const oci_keys[] = {"names", "action", "errnoRet", "args", NULL};
+	static const char *const docker_keys[] = {"names", "name", "action", "errnoRet", "errno",
+						  "args", "comment", "includes", "excludes", NULL};
+	if (!want(c, n, SK_DOC_MAP, "an entry of \"syscalls\""))
+		return;
+	check_keys(c, n, spo ? oci_keys : docker_keys, "a syscall rule");
+	struct sk_rule *r = sk_profile_add_rule(p, NULL, 0, SK_ACT_INVALID);
+	if (!r) {
+		ERR(c, n->pos, "parse-nomem", "out of memory");
+		return;
+	}
+	r->pos = n->pos;
+	parse_names(c, n, r, spo);
+	const struct sk_doc_node *v;
 	if (!(v = sk_doc_get(n, "action"))) {
 		ERR(c, n->pos, "parse-missing", "syscall rule has no \"action\"");
 	} else {
@@ -488,8 +494,13 @@ static void parse_rule(struct ctx *c, const struct sk_doc_node *n, struct sk_pro
 static void parse_archmap(struct ctx *c, const struct sk_doc_node *n, struct sk_profile *p)
 {
 	static const char *const keys[] = {"architecture", "subArchitectures", NULL};
-	if (!get_list(c, n, "\"archMap\""))
+	if (!get_list(c, n, "\"archMap\"") || !n->n)
 		return;
+	/* the model's arrays carry no capacity: room for every entry at once */
+	if (!(p->archmap = calloc(n->n, sizeof *p->archmap))) {
+		ERR(c, n->pos, "parse-nomem", "out of memory");
+		return;
+	}
 	for (size_t i = 0; i < n->n; i++) {
 		const struct sk_doc_node *e = n->kids[i], *v;
 		if (!want(c, e, SK_DOC_MAP, "an entry of \"archMap\""))
@@ -500,27 +511,18 @@ static void parse_archmap(struct ctx *c, const struct sk_doc_node *n, struct sk_
 			ERR(c, e->pos, "parse-missing", "archMap entry has no \"architecture\"");
 		else
 			am.arch = get_arch(c, v, "\"architecture\"");
-		if ((v = sk_doc_get(e, "subArchitectures")) && get_list(c, v, "\"subArchitectures\"")) {
-			for (size_t j = 0; j < v->n; j++) {
-				enum sk_arch s = get_arch(c, v->kids[j], "a subarchitecture");
-				if (s == SK_ARCH_INVALID)
-					continue;
-				enum sk_arch *ns = realloc(am.subs, (am.n_subs + 1) * sizeof *ns);
-				if (!ns)
-					continue;
-				am.subs = ns;
+		if ((v = sk_doc_get(e, "subArchitectures")) && get_list(c, v, "\"subArchitectures\"") &&
+		    v->n && !(am.subs = calloc(v->n, sizeof *am.subs)))
+			ERR(c, v->pos, "parse-nomem", "out of memory");
+		for (size_t j = 0; am.subs && j < v->n; j++) {
+			enum sk_arch s = get_arch(c, v->kids[j], "a subarchitecture");
+			if (s != SK_ARCH_INVALID)
 				am.subs[am.n_subs++] = s;
-			}
 		}
-		struct sk_archmap *nm = am.arch == SK_ARCH_INVALID
-						? NULL
-						: realloc(p->archmap, (p->n_archmap + 1) * sizeof *nm);
-		if (!nm) {
+		if (am.arch == SK_ARCH_INVALID)
 			free(am.subs);
-			continue;
-		}
-		p->archmap = nm;
-		p->archmap[p->n_archmap++] = am;
+		else
+			p->archmap[p->n_archmap++] = am;
 	}
 }
 

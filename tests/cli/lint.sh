@@ -157,6 +157,11 @@ mkdir -p "$T_TMP/dir"
 cp "$P/broken.yaml" "$P/not-k8s.yaml" "$D/pod.json" "$T_TMP/dir/"
 expect_msg "a broken file in a directory is a finding, not exit 2" 1 "dir/broken.yaml:[0-9]+:[0-9]+: error" \
 	"$SCMPKIT" lint "$T_TMP/dir"
+mkdir -p "$T_TMP/loop/a"
+ln -s .. "$T_TMP/loop/a/up"
+cp "$D/pod.json" "$T_TMP/loop/"
+expect_out "a symlink back up a directory is walked once" "1" \
+	sh -c '"$1" lint "$2" 2>/dev/null | grep -c "P4-unconfined"' sh "$SCMPKIT" "$T_TMP/loop"
 expect_out "stdin is named the same in every format" "stdin stdin stdin" sh -c '
 	a=$("$1" lint - <"$2" | sed -n "1s/:.*//p")
 	b=$("$1" lint -f json - <"$2" | sed -n "s/.*\"file\": \"\([^\"]*\)\".*/\1/p" | head -1)
@@ -174,6 +179,15 @@ expect_msg "a Localhost profile in Docker's format: containerd drops archMap and
 	sh -c '"$1" lint --profiles-dir "$2" "$3" 2>&1 | tr "\n" " "' sh "$SCMPKIT" "$P/seccomp-root" "$P/localhost-docker.yaml"
 expect_out "... and a Docker profile linted on its own is not one" "" \
 	sh -c '"$1" lint "$2" | grep docker-format-localhost' sh "$SCMPKIT" "$P/seccomp-root/profiles/node-agent.json"
+# Localhost files that are no profile: a FIFO (never waited on), an empty file
+mkdir -p "$T_TMP/root"
+mkfifo "$T_TMP/root/fifo.json"
+: >"$T_TMP/root/empty.json"
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n  - {name: a, securityContext: {allowPrivilegeEscalation: false, seccompProfile: {type: Localhost, localhostProfile: fifo.json}}}\n  - {name: b, securityContext: {allowPrivilegeEscalation: false, seccompProfile: {type: Localhost, localhostProfile: empty.json}}}\n' >"$T_TMP/lh.yaml"
+expect_msg "a FIFO under --profiles-dir is no profile (and no hang)" 1 "Localhost profile 'fifo.json' under .*root/ is not a regular file" \
+	timeout 20 "$SCMPKIT" lint --profiles-dir "$T_TMP/root/" "$T_TMP/lh.yaml"
+expect_msg "an empty one cannot be loaded" 1 "Localhost profile 'empty.json' under .*root/ is empty" \
+	"$SCMPKIT" lint --profiles-dir "$T_TMP/root" "$T_TMP/lh.yaml"
 # texts (issue 13 item 14)
 expect_msg "P5's fix names a command that exists" 0 "fix: learn from the log \(scmpkit learn\)" "$SCMPKIT" lint "$P/audit.json"
 expect_msg "the annotation's history: API servers up to 1.26 still copied it" 1 \
