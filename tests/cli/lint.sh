@@ -186,7 +186,7 @@ mkfifo "$T_TMP/root/fifo.json"
 printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n  - {name: a, securityContext: {allowPrivilegeEscalation: false, seccompProfile: {type: Localhost, localhostProfile: fifo.json}}}\n  - {name: b, securityContext: {allowPrivilegeEscalation: false, seccompProfile: {type: Localhost, localhostProfile: empty.json}}}\n' >"$T_TMP/lh.yaml"
 expect_msg "a FIFO under --profiles-dir is no profile (and no hang)" 1 "Localhost profile 'fifo.json' under .*root/ is not a regular file" \
 	timeout 20 "$SCMPKIT" lint --profiles-dir "$T_TMP/root/" "$T_TMP/lh.yaml"
-expect_msg "an empty one cannot be loaded" 1 "Localhost profile 'empty.json' under .*root/ is empty" \
+expect_msg "an empty one cannot be loaded" 1 "Localhost profile 'empty.json' under .*root is empty" \
 	"$SCMPKIT" lint --profiles-dir "$T_TMP/root" "$T_TMP/lh.yaml"
 # texts (issue 13 item 14)
 expect_msg "P5's fix names a command that exists" 0 "fix: learn from the log \(scmpkit learn\)" "$SCMPKIT" lint "$P/audit.json"
