@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include <scmpkit/distribute.h>
-#include <scmpkit/escape.h>
 
 #include "cli.h"
 
@@ -107,18 +106,15 @@ static void print_min(const struct sk_diags *d, enum sk_severity min)
 
 static void print_item(const struct sk_sync_result *res, const struct sk_sync_item *it)
 {
-	char *src = sk_escape(it->source);
-	if (it->what == SK_SYNC_IGNORED) {
-		fprintf(stderr, "scmpkit node-sync: ignored %s\n", src ? src : "?");
-	} else if (it->what == SK_SYNC_REJECTED) {
-		fprintf(stderr, "scmpkit node-sync: rejected %s (from %s)%s\n", it->name,
-			src ? src : "?",
+	/* names from a source arrive escaped (distribute.h) */
+	if (it->what == SK_SYNC_IGNORED)
+		fprintf(stderr, "scmpkit node-sync: ignored %s\n", it->source);
+	else if (it->what == SK_SYNC_REJECTED)
+		fprintf(stderr, "scmpkit node-sync: rejected %s (from %s)%s\n", it->name, it->source,
 			it->kept ? "; the last good version stays installed" : "; not installed");
-	} else {
+	else
 		printf("scmpkit node-sync: %s %s/%s (from %s)\n", verb(it->what), res->dir, it->name,
-		       src ? src : "?");
-	}
-	free(src);
+		       it->source);
 	if (it->what == SK_SYNC_IGNORED)
 		print_min(&it->diags, SK_SEV_NOTE);
 	else if (it->what == SK_SYNC_REJECTED)

@@ -141,7 +141,8 @@ enum sk_sync_what {
 
 struct sk_sync_item {
 	char *name;   /* the installed file's name ("web.json"); NULL for IGNORED */
-	char *source; /* where it comes from: "/profiles/web.yaml", "oci://..." */
+	char *source; /* where it comes from: "/profiles/web.yaml", "oci://..."; the
+	                 name a source chose is escaped (sk_escape): safe to print */
 	enum sk_sync_what what;
 	bool kept;    /* REJECTED: the last good version stays installed */
 	char digest[72];        /* what is installed now ("" when nothing) */
