@@ -32,8 +32,7 @@ static const char help[] =
 	"                          when a source directory changes; SIGTERM ends it\n"
 	"  -s, --status FILE       write a JSON status after each sync (readiness)\n"
 	"  -a, --arch A            resolve for this architecture (default: this node's)\n"
-	"      --docker-config F   registry credentials (default ~/.docker/config.json)\n"
-	"      --ca-file F         extra CA certificates for HTTPS registries\n"
+	CLI_REGISTRY_HELP
 	"  -p, --probe             read --status FILE: exit 0 when ready, 1 when not\n"
 	"  -m, --max-age DURATION  with --probe: the last sync must be this recent\n"
 	"  -h, --help              this help\n\n"
@@ -90,20 +89,6 @@ static char *problems(const struct sk_sync_result *res)
 	return buf;
 }
 
-/* The diagnostics of D at MIN or above (lint's notes on every installed
- * profile would bury the changes). */
-static void print_min(const struct sk_diags *d, enum sk_severity min)
-{
-	struct sk_diags view = {.v = calloc(d->n ? d->n : 1, sizeof *d->v)};
-	if (!view.v)
-		return;
-	for (size_t i = 0; i < d->n; i++)
-		if (d->v[i].severity >= min)
-			view.v[view.n++] = d->v[i];
-	cli_print_diags(&view);
-	free(view.v); /* the entries belong to D */
-}
-
 static void print_item(const struct sk_sync_result *res, const struct sk_sync_item *it)
 {
 	/* names from a source arrive escaped (distribute.h) */
@@ -116,11 +101,11 @@ static void print_item(const struct sk_sync_result *res, const struct sk_sync_it
 		printf("scmpkit node-sync: %s %s/%s (from %s)\n", verb(it->what), res->dir, it->name,
 		       it->source);
 	if (it->what == SK_SYNC_IGNORED)
-		print_min(&it->diags, SK_SEV_NOTE);
+		cli_print_diags_min(&it->diags, SK_SEV_NOTE);
 	else if (it->what == SK_SYNC_REJECTED)
-		print_min(&it->diags, SK_SEV_ERROR);
+		cli_print_diags_min(&it->diags, SK_SEV_ERROR);
 	else if (it->what == SK_SYNC_ADDED || it->what == SK_SYNC_UPDATED)
-		print_min(&it->diags, SK_SEV_WARNING);
+		cli_print_diags_min(&it->diags, SK_SEV_WARNING);
 }
 
 static void report(const struct sk_sync_result *res, void *data)
@@ -165,15 +150,13 @@ static int probe(const char *status, unsigned long long max_age_ms)
 
 int cmd_node_sync(int argc, char **argv)
 {
-	enum { OPT_DOCKER_CONFIG = 256, OPT_CA_FILE };
 	static const struct option opts[] = {
 		{"from", required_argument, NULL, 'f'},	   {"root", required_argument, NULL, 'r'},
 		{"subdir", required_argument, NULL, 'd'},  {"once", no_argument, NULL, '1'},
 		{"interval", required_argument, NULL, 'i'}, {"status", required_argument, NULL, 's'},
 		{"arch", required_argument, NULL, 'a'},	   {"probe", no_argument, NULL, 'p'},
 		{"max-age", required_argument, NULL, 'm'},  {"help", no_argument, NULL, 'h'},
-		{"docker-config", required_argument, NULL, OPT_DOCKER_CONFIG},
-		{"ca-file", required_argument, NULL, OPT_CA_FILE},
+		CLI_REGISTRY_OPTIONS,
 		{0},
 	};
 	const char *sources[64];
@@ -216,11 +199,9 @@ int cmd_node_sync(int argc, char **argv)
 		case 'p':
 			do_probe = true;
 			break;
-		case OPT_DOCKER_CONFIG:
-			reg.docker_config = optarg;
-			break;
-		case OPT_CA_FILE:
-			reg.ca_file = optarg;
+		case CLI_OPT_DOCKER_CONFIG:
+		case CLI_OPT_CA_FILE:
+			cli_registry_opt(c, optarg, &reg);
 			break;
 		case 'h':
 			fputs(help, stdout);

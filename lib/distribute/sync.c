@@ -135,6 +135,34 @@ static int gather_dir(struct sync *s, const char *dir)
 	return r;
 }
 
+/* An oci:// source: the one profile of the artifact, installed as the
+ * repository's last component (team/web -> web.json), as the operator names
+ * the profiles it pulls. Pulled at every sync, so a moved tag arrives; a
+ * registry that cannot be reached fails the sync, and nothing is removed. */
+static int gather_oci(struct sync *s, const char *src)
+{
+	struct sk_oci_ref ref;
+	int r = sk_oci_ref_parse(src, &ref, &s->res->errors);
+	if (r < 0)
+		return r;
+	const char *base = strrchr(ref.repository, '/');
+	char file[256], name[256];
+	snprintf(file, sizeof file, "%s.json", base ? base + 1 : ref.repository);
+	sk_oci_ref_free(&ref);
+	if (!sk_src_profile_name(file, name, sizeof name)) {
+		sk_diags_add(&s->res->errors, SK_SEV_ERROR, src, 0, 0, "sync-source",
+			     "the repository's last component cannot name a profile file");
+		return -EINVAL;
+	}
+	char *data = NULL, digest[SK_DIGEST_LEN];
+	size_t len = 0;
+	if ((r = sk_oci_pull(src, s->opts->registry, &data, &len, digest, &s->res->errors)) < 0)
+		return r;
+	r = gather_profile(s, name, src, data, len);
+	free(data);
+	return r;
+}
+
 /* Two sources for one installed name (web.json and web.yaml): neither wins,
  * since which one would is an accident of order. */
 static void reject_twins(struct sync *s)
@@ -162,8 +190,10 @@ static void reject_twins(struct sync *s)
 static int gather(struct sync *s)
 {
 	int r = 0;
-	for (size_t i = 0; !r && i < s->opts->n_sources; i++)
-		r = gather_dir(s, s->opts->sources[i]);
+	for (size_t i = 0; !r && i < s->opts->n_sources; i++) {
+		const char *src = s->opts->sources[i];
+		r = strncmp(src, "oci://", 6) ? gather_dir(s, src) : gather_oci(s, src);
+	}
 	if (!r)
 		reject_twins(s);
 	return r;
