@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <scmpkit/distribute.h>
+#include <scmpkit/fileio.h>
 
 #include "distribute/internal.h"
 #include "distribute/json.h"
@@ -528,4 +529,190 @@ Test(prepare, docker_format_resolved_for_the_node)
 	free(out);
 	free(text);
 	sk_diags_free(&d);
+}
+
+/* ---- OCI references, manifests, Docker's config --------------------------------- */
+
+Test(oci, references)
+{
+	static const struct {
+		const char *in, *registry, *repo, *tag, *digest;
+	} ok[] = {
+		{"localhost:5000/team/web:v1", "localhost:5000", "team/web", "v1", NULL},
+		{"oci://registry.example.com/a/b/c", "registry.example.com", "a/b/c", NULL, NULL},
+		{"web", "docker.io", "library/web", NULL, NULL},
+		{"user/web:1.0", "docker.io", "user/web", "1.0", NULL},
+		{"127.0.0.1:5000/x__y-z.w@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+		 "127.0.0.1:5000", "x__y-z.w", NULL,
+		 "sha256:0000000000000000000000000000000000000000000000000000000000000000"},
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		struct sk_oci_ref r;
+		struct sk_diags d = {0};
+		cr_assert_eq(sk_oci_ref_parse(ok[i].in, &r, &d), 0, "%s", ok[i].in);
+		cr_assert_str_eq(r.registry, ok[i].registry);
+		cr_assert_str_eq(r.repository, ok[i].repo);
+		if (ok[i].tag)
+			cr_assert_str_eq(r.tag, ok[i].tag);
+		else
+			cr_assert_null(r.tag);
+		if (ok[i].digest)
+			cr_assert_str_eq(r.digest, ok[i].digest);
+		sk_oci_ref_free(&r);
+	}
+	const char *bad[] = {"localhost:5000/Team/web", "localhost:5000/a//b", "localhost:5000/a-",
+			     "localhost:5000/a@sha256:12", "localhost:5000/a@md5:00", "localhost:5000/a:-x",
+			     "localhost:5000/", "reg.example.com/a/../b", "bad host/a"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct sk_oci_ref r;
+		struct sk_diags d = {0};
+		cr_assert_eq(sk_oci_ref_parse(bad[i], &r, &d), -EINVAL, "%s parsed", bad[i]);
+		cr_assert(has_rule(&d, "oci-reference"));
+		sk_diags_free(&d);
+	}
+}
+
+Test(oci, plain_http_only_on_loopback)
+{
+	const char *yes[] = {"localhost/a", "localhost:5000/a", "127.0.0.1:5000/a", "127.8.9.10/a",
+			     "[::1]:5000/a"};
+	const char *no[] = {"localhost.example.com/a", "127.0.0.1.nip.io/a", "10.0.0.1:5000/a",
+			    "registry.example.com/a", "a/b", "128.0.0.1:5000/a"};
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		struct sk_oci_ref r;
+		struct sk_diags d = {0};
+		cr_assert_eq(sk_oci_ref_parse(yes[i], &r, &d), 0, "%s", yes[i]);
+		cr_assert(sk_oci_ref_is_loopback(&r), "%s", yes[i]);
+		sk_oci_ref_free(&r);
+	}
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+		struct sk_oci_ref r;
+		struct sk_diags d = {0};
+		cr_assert_eq(sk_oci_ref_parse(no[i], &r, &d), 0, "%s", no[i]);
+		cr_assert_not(sk_oci_ref_is_loopback(&r), "%s", no[i]);
+		sk_oci_ref_free(&r);
+	}
+}
+
+Test(oci, manifest_reader)
+{
+	const char *man =
+		"{\"schemaVersion\": 2, \"mediaType\": \"application/vnd.oci.image.manifest.v1+json\","
+		" \"artifactType\": \"application/vnd.cncf.seccomp-profile.config.v1+json\","
+		" \"config\": {\"mediaType\": \"application/vnd.oci.empty.v1+json\", \"digest\": "
+		"\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\", \"size\": 2},"
+		" \"layers\": [{\"mediaType\": \"application/json\", \"digest\": "
+		"\"sha256:1111111111111111111111111111111111111111111111111111111111111111\", \"size\": 10}]}";
+	struct sk_oci_manifest m;
+	struct sk_diags d = {0};
+	cr_assert_eq(sk_oci_manifest_parse(man, strlen(man), "m", &m, &d), 0);
+	cr_assert_not(m.index);
+	cr_assert_eq(m.n_layers, 1);
+	cr_assert_eq(m.layers[0].size, 10);
+	sk_oci_manifest_free(&m);
+	const char *bad[] = {
+		"{\"schemaVersion\": 1}",
+		"{\"schemaVersion\": 2, \"config\": {\"mediaType\": \"x\", \"digest\": \"sha256:00\", "
+		"\"size\": 2}, \"layers\": []}",
+		"{\"schemaVersion\": 2, \"config\": {\"mediaType\": \"x\", \"digest\": "
+		"\"sha256:1111111111111111111111111111111111111111111111111111111111111111\", \"size\": "
+		"-1}, \"layers\": []}",
+		"{\"schemaVersion\": 2, \"manifests\": [{\"mediaType\": \"x\", \"digest\": "
+		"\"sha256:1111111111111111111111111111111111111111111111111111111111111111\", \"size\": 1, "
+		"\"urls\": [\"http://evil\"]}]}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cr_assert_eq(sk_oci_manifest_parse(bad[i], strlen(bad[i]), "m", &m, &d), -EINVAL,
+			     "case %zu", i);
+	}
+	sk_diags_free(&d);
+}
+
+Test(oci, artifact_check_warns)
+{
+	struct sk_sb sb = SK_SB_INIT;
+	sk_sb_adds(&sb, "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [");
+	for (int i = 0; i < 129; i++)
+		sk_sb_addf(&sb, "%s{\"names\": [\"ioctl\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": "
+				"[{\"index\": 1, \"value\": %d, \"op\": \"SCMP_CMP_EQ\"}]}",
+			   i ? ", " : "", i);
+	sk_sb_adds(&sb, "]}");
+	struct sk_diags d = {0};
+	cr_assert_eq(sk_oci_artifact_check(sb.buf, sb.len, "p", &d), 1);
+	cr_assert(has_rule(&d, "oci-artifact-entries"));
+	sk_diags_free(&d);
+	/* 128 is still fine */
+	char *cut = strstr(sb.buf, ", {\"names\": [\"ioctl\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": "
+				   "[{\"index\": 1, \"value\": 128,");
+	cr_assert_not_null(cut);
+	strcpy(cut, "]}");
+	cr_assert_eq(sk_oci_artifact_check(sb.buf, strlen(sb.buf), "p", &d), 0);
+	/* over 1 MiB */
+	struct sk_sb big = SK_SB_INIT;
+	sk_sb_adds(&big, "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [], \"x\": \"");
+	sk_sb_addchars(&big, 'a', 1 << 20);
+	sk_sb_adds(&big, "\"}");
+	cr_assert_geq(sk_oci_artifact_check(big.buf, big.len, "p", &d), 1);
+	cr_assert(has_rule(&d, "oci-artifact-size"));
+	sk_sb_release(&sb);
+	sk_sb_release(&big);
+	sk_diags_free(&d);
+}
+
+Test(docker_config, credentials)
+{
+	/* "ci:s3cret" and "hub:pw" in base64 */
+	const char *cfg = "{\"auths\": {\"localhost:5000\": {\"auth\": \"Y2k6czNjcmV0\"},"
+			  " \"https://index.docker.io/v1/\": {\"auth\": \"aHViOnB3\"},"
+			  " \"https://reg.example.com\": {\"username\": \"u\", \"password\": \"p\"},"
+			  " \"other.example.com\": {\"auth\": \"!!!!\"}},"
+			  " \"credHelpers\": {\"gcr.io\": \"gcloud\"}}";
+	static const struct {
+		const char *registry, *user, *secret;
+	} cases[] = {
+		{"localhost:5000", "ci", "s3cret"},
+		{"docker.io", "hub", "pw"},
+		{"reg.example.com", "u", "p"},
+		{"localhost:5001", NULL, NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *u, *s;
+		struct sk_diags d = {0};
+		cr_assert_eq(sk_docker_config_auth(cfg, strlen(cfg), "c", cases[i].registry, &u, &s, &d), 0);
+		if (cases[i].user) {
+			cr_assert_str_eq(u, cases[i].user);
+			cr_assert_str_eq(s, cases[i].secret);
+		} else {
+			cr_assert_null(u);
+		}
+		free(u);
+		free(s);
+		sk_diags_free(&d);
+	}
+	char *u, *s;
+	struct sk_diags d = {0};
+	cr_assert_eq(sk_docker_config_auth(cfg, strlen(cfg), "c", "other.example.com", &u, &s, &d), -EINVAL);
+	sk_diags_free(&d);
+	cr_assert_eq(sk_docker_config_auth(cfg, strlen(cfg), "c", "gcr.io", &u, &s, &d), 0);
+	cr_assert_null(u);
+	cr_assert(has_rule(&d, "docker-config")); /* a helper: said, not run */
+	sk_diags_free(&d);
+}
+
+/* The fd-relative writer replaces a link planted at the name and never
+ * writes through it. */
+Test(fileio, write_at_replaces_links, .init = mk_tmp, .fini = rm_tmp)
+{
+	mkdir(path("d"), 0755);
+	put("target", "untouched\n");
+	cr_assert_eq(symlink(path("target"), path("d/x.json")), 0);
+	int dfd = open(path("d"), O_RDONLY | O_DIRECTORY);
+	cr_assert_eq(sk_write_file_atomic_at(dfd, "x.json", "new\n", 4), 0);
+	cr_assert_eq(sk_write_file_atomic_at(dfd, "../escape", "x", 1), -EINVAL);
+	close(dfd);
+	struct stat st;
+	cr_assert_eq(lstat(path("d/x.json"), &st), 0);
+	cr_assert(S_ISREG(st.st_mode));
+	cr_assert_str_eq(get("target"), "untouched\n");
+	cr_assert_str_eq(get("d/x.json"), "new\n");
 }
