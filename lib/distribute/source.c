@@ -175,7 +175,7 @@ static int read_all(int dfd, const char *shown, struct sk_src *out, struct sk_di
 	else if (r < 0 && r != -ENOENT)
 		sk_diags_add(diags, SK_SEV_ERROR, shown, 0, 0, "sync-source", "cannot read: %s",
 			     strerror(-r));
-	if (!r)
+	if (!r && out->n)
 		qsort(out->v, out->n, sizeof *out->v, by_name);
 	return r;
 }

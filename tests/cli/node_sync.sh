@@ -2,6 +2,7 @@
 # scmpkit node-sync from the command line: usage, exit codes, what it prints,
 # --subdir, --probe, and hostile sources (links out, odd names, huge files).
 . "$(dirname "$0")/tap.sh"
+PY=/usr/bin/python3
 src=$T_TMP/src root=$T_TMP/root
 mkdir -p "$src"
 good='{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"], "syscalls": [{"names": ["read", "write", "exit", "exit_group", "rt_sigreturn", "restart_syscall"], "action": "SCMP_ACT_ALLOW"}]}'
@@ -51,4 +52,33 @@ expect_msg "removed from the source, removed from the node" 0 "removed $root/scm
 	"$SCMPKIT" node-sync --from "$src" --root "$root" --once
 expect_msg "a missing source: exit 1, nothing changed" 1 "cannot open" \
 	"$SCMPKIT" node-sync --from "$T_TMP/nope" --root "$root" --once
+# SeccompProfile objects: v1beta1 today, v1 (the operator's storage version)
+# once the profile reader takes it (issue 13); both installed as runtime-spec JSON
+mkdir -p "$T_TMP/spo"
+for v in v1beta1 v1; do
+	cat >"$T_TMP/spo/web-$v.yaml" <<YML
+apiVersion: security-profiles-operator.x-k8s.io/$v
+kind: SeccompProfile
+metadata:
+  name: web
+spec:
+  defaultAction: SCMP_ACT_ERRNO
+  architectures: [SCMP_ARCH_X86_64]
+  syscalls:
+  - action: SCMP_ACT_ALLOW
+    names: [read, write, exit, exit_group, rt_sigreturn, restart_syscall]
+YML
+done
+"$SCMPKIT" node-sync --from "$T_TMP/spo" --root "$T_TMP/spo-root" --once >"$T_TMP/spo.out" 2>&1
+ok "a SeccompProfile (v1beta1) installed as runtime-spec JSON" "$PY" -c 'import json, sys
+p = json.load(open(sys.argv[1]))
+assert p["defaultAction"] == "SCMP_ACT_ERRNO" and "kind" not in p and "spec" not in p, p' "$T_TMP/spo-root/scmpkit/web-v1beta1.json"
+if grep -q "parse-spo" "$T_TMP/spo.out"; then
+	T_N=$((T_N + 1)) # a TAP TODO: expected to fail today, not counted as a failure
+	echo "not ok $T_N - a SeccompProfile (v1) installed # TODO the profile reader refuses SPO v1 until issue 13 lands"
+else
+	ok "a SeccompProfile (v1) installed" test -f "$T_TMP/spo-root/scmpkit/web-v1.json"
+fi
+expect_msg "a SeccompProfile on a base profile: refused, named" 1 "baseProfileName 'runc-v1.1.5'" sh -c \
+	"sed 's/^spec:/spec:\\n  baseProfileName: runc-v1.1.5/' '$T_TMP/spo/web-v1beta1.yaml' >'$T_TMP/base.yaml' && mkdir -p '$T_TMP/b' && mv '$T_TMP/base.yaml' '$T_TMP/b/' && '$SCMPKIT' node-sync --from '$T_TMP/b' --root '$T_TMP/b-root' --once"
 done_testing
