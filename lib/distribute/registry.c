@@ -73,6 +73,24 @@ static int fail(struct reg *r, int err, const char *fmt, ...)
 	return err;
 }
 
+/* URL is plain HTTP to localhost, 127.0.0.0/8 or [::1]. */
+static bool url_loopback_http(const char *url)
+{
+	if (strncmp(url, "http://", 7))
+		return false;
+	const char *h = url + 7;
+	size_t n = strcspn(h, "/?#");
+	char ref[300];
+	snprintf(ref, sizeof ref, "%.*s/x", (int)(n < 250 ? n : 250), h);
+	struct sk_oci_ref parsed;
+	struct sk_diags quiet = {0};
+	bool yes = sk_oci_ref_parse(ref, &parsed, &quiet) == 0 && sk_oci_ref_is_loopback(&parsed);
+	if (yes)
+		sk_oci_ref_free(&parsed);
+	sk_diags_free(&quiet);
+	return yes;
+}
+
 /* ---- one HTTP exchange ------------------------------------------------------------ */
 
 static size_t on_body(char *p, size_t size, size_t n, void *data)
@@ -129,7 +147,6 @@ struct call {
 	const void *body;
 	size_t len;
 	size_t limit;
-	bool follow;   /* follow redirects (blob downloads go to storage) */
 	bool no_auth;  /* the token request carries its own */
 	const char *extra_auth;
 };
@@ -141,7 +158,9 @@ static int http(struct reg *r, const struct call *c, struct resp *out)
 	out->limit = c->limit;
 	CURL *h = r->c;
 	curl_easy_reset(h);
-	const char *protos = r->loopback ? "http,https" : "https";
+	/* plain HTTP only to a loopback host: the registry's own URLs when it
+	 * is one, and nothing else (a redirect is checked in get_blob) */
+	const char *protos = r->loopback && url_loopback_http(c->url) ? "http,https" : "https";
 	struct curl_slist *hdrs = NULL;
 	char line[512];
 	/* our credentials only to the registry's own URLs */
@@ -162,8 +181,7 @@ static int http(struct reg *r, const struct call *c, struct resp *out)
 	curl_easy_setopt(h, CURLOPT_URL, c->url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protos);
 	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, protos);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, c->follow ? 1L : 0L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L); /* redirects: see get_blob */
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "scmpkit/" SCMPKIT_VERSION);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -250,7 +268,7 @@ static int bearer(struct reg *r, const char *challenge, const char *scope_wanted
 	_sk_cleanup_free_ char *scope = challenge_param(challenge, "scope");
 	if (!realm)
 		return fail(r, -EACCES, "the registry asks for a token but names no token service");
-	if (strncmp(realm, "https://", 8) && !(r->loopback && !strncmp(realm, "http://", 7)))
+	if (strncmp(realm, "https://", 8) && !url_loopback_http(realm))
 		return fail(r, -EACCES, "the token service is not HTTPS: refusing to send credentials to it");
 	struct sk_sb url = SK_SB_INIT;
 	sk_sb_adds(&url, realm);
@@ -545,18 +563,48 @@ done:
 	return e;
 }
 
+/* GET the layer. Registries redirect blob downloads to their storage (S3, a
+ * CDN): followed here, not by curl, so that each hop is checked (HTTPS, or
+ * plain HTTP to loopback only) and our credentials stay with the registry. */
 static int get_blob(struct reg *r, const struct sk_oci_descriptor *desc, const char *sc,
 		    char **data, size_t *len)
 {
 	_sk_cleanup_free_ char *url = api_url(r, "blobs", desc->digest);
 	if (!url)
 		return -ENOMEM;
-	struct call c = {.method = "GET", .url = url, .limit = (size_t)desc->size, .follow = true};
-	struct resp out;
-	int e = request(r, &c, sc, &out);
+	struct resp out = {0};
+	int e = 0, hops = 0;
+	for (;; hops++) {
+		/* room for a redirect's body too; the size is checked exactly below */
+		size_t limit = desc->size > 65536 ? (size_t)desc->size : 65536;
+		struct call c = {.method = "GET", .url = url, .limit = limit};
+		if ((e = request(r, &c, sc, &out)) < 0)
+			goto done;
+		bool redirect = out.status == 301 || out.status == 302 || out.status == 303 ||
+				out.status == 307 || out.status == 308;
+		if (!redirect || !out.location)
+			break;
+		if (hops == 5) {
+			e = fail(r, -ELOOP, "more than 5 redirects for the layer");
+			goto done;
+		}
+		char *next = NULL;
+		if (out.location[0] == '/' ? asprintf(&next, "%s%s", r->base, out.location) < 0
+					   : !(next = strdup(out.location))) {
+			e = -ENOMEM;
+			goto done;
+		}
+		free(url);
+		url = next;
+		resp_free(&out);
+		if (strncmp(url, "https://", 8) && !url_loopback_http(url)) {
+			_sk_cleanup_free_ char *shown = sk_escape(url);
+			e = fail(r, -EPERM, "the registry redirects the layer to %s: not HTTPS, refusing",
+				 shown ? shown : "?");
+			goto done;
+		}
+	}
 	char got[SK_DIGEST_LEN];
-	if (e < 0)
-		goto done;
 	if (out.status != 200) {
 		e = status_error(r, "getting the profile layer", &out);
 		goto done;

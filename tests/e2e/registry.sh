@@ -58,7 +58,7 @@ except urllib.error.HTTPError:
 	return 1
 }
 stop_registries() {
-	for p in "$T_TMP"/*/pid; do
+	for p in "$T_TMP"/*/pid "$T_TMP/fake.pid"; do
 		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null && wait "$(cat "$p")" 2>/dev/null
 	done
 	rm -rf "$T_TMP"
@@ -140,6 +140,55 @@ ok "node-sync installed the pulled profile" cmp "$T_TMP/root/scmpkit/api.json" "
 expect_msg "a registry that cannot be read: the sync fails, nothing removed" 1 "sync FAILED" \
 	"$SCMPKIT" node-sync --from "oci://$R/team/gone:v1" --root "$T_TMP/root" --once
 ok "... api.json still there" test -f "$T_TMP/root/scmpkit/api.json"
+
+# A lying registry (a few lines of Python): it claims another digest than it
+# serves, serves another manifest for a digest than the one asked for, and
+# redirects the layer to plain HTTP elsewhere. Each is refused.
+fport=$((port + 1))
+"$PY" - "$fport" "$T_TMP/manifest.json" >"$T_TMP/fake.log" 2>&1 <<'PY' &
+import hashlib, http.server, json, sys
+port, manifest = int(sys.argv[1]), open(sys.argv[2], "rb").read()
+other = manifest.replace(b'"size": 2', b'"size": 2 ')
+d = lambda b: "sha256:" + hashlib.sha256(b).hexdigest()
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def send(self, code, body=b"", headers={}):
+        self.send_response(code)
+        for k, v in headers.items(): self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+    def do_GET(self):
+        p = self.path
+        if p == "/v2/":
+            self.send(200, b"{}")
+        elif p == "/v2/lies/claim/manifests/v1":   # claims another digest than it serves
+            self.send(200, manifest, {"Docker-Content-Digest": d(other),
+                                      "Content-Type": "application/vnd.oci.image.manifest.v1+json"})
+        elif p.startswith("/v2/lies/swap/manifests/sha256:"):   # serves another manifest
+            self.send(200, other, {"Content-Type": "application/vnd.oci.image.manifest.v1+json"})
+        elif p == "/v2/lies/redirect/manifests/v1":
+            self.send(200, manifest, {"Content-Type": "application/vnd.oci.image.manifest.v1+json"})
+        elif p.startswith("/v2/lies/redirect/blobs/"):   # to plain HTTP, not loopback
+            self.send(307, b"", {"Location": "http://blobs.example.com/x"})
+        else:
+            self.send(404, b'{"errors": [{"code": "NAME_UNKNOWN", "message": "\\u001b[2J no"}]}')
+http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+fake=$!
+echo "$fake" >"$T_TMP/fake.pid"
+i=0
+until "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$fport" 2>/dev/null || [ $i -gt 50 ]; do
+	sleep 0.1; i=$((i + 1)); done
+F=127.0.0.1:$fport
+expect_msg "a registry that claims another digest: refused" 1 "says the manifest is sha256:.*refusing" \
+	"$SCMPKIT" pull "$F/lies/claim:v1" -o "$T_TMP/l1.json"
+expect_msg "a manifest that is not the digest asked for: refused" 1 "hashes to sha256:.*refusing" \
+	"$SCMPKIT" pull "$F/lies/swap@$digest" -o "$T_TMP/l2.json"
+expect_msg "a layer redirected to plain HTTP elsewhere: refused" 1 "not HTTPS, refusing" \
+	"$SCMPKIT" pull "$F/lies/redirect:v1" -o "$T_TMP/l3.json"
+expect_msg "the registry's error text arrives escaped" 1 'NAME_UNKNOWN: \\e\[2J no' \
+	"$SCMPKIT" pull "$F/lies/nothing:v1" -o "$T_TMP/l4.json"
+ok "nothing written by any of them" sh -c "! ls '$T_TMP'/l[1-4].json 2>/dev/null"
+kill "$fake" 2>/dev/null; wait "$fake" 2>/dev/null; rm -f "$T_TMP/fake.pid"
 
 # tamper with the stored layer (same size, one byte changed): refused; last,
 # since every repository of this registry shares the blob
