@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <scmpkit/distribute.h>
 #include <scmpkit/fileio.h>
 #include <scmpkit/profile.h>
 #include <scmpkit/runtime.h>
@@ -34,6 +35,36 @@ void cli_print_diags(const struct sk_diags *d)
 		fprintf(stderr, "%s\n", s);
 		free(s);
 	}
+}
+
+void cli_print_diags_min(const struct sk_diags *d, enum sk_severity min)
+{
+	struct sk_diags view = {.v = calloc(d->n ? d->n : 1, sizeof *d->v)};
+	if (!view.v)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].severity >= min)
+			view.v[view.n++] = d->v[i];
+	cli_print_diags(&view);
+	free(view.v); /* the entries belong to D */
+}
+
+void cli_registry_opt(int code, const char *arg, struct sk_registry_opts *o)
+{
+	if (code == CLI_OPT_DOCKER_CONFIG)
+		o->docker_config = arg;
+	else if (code == CLI_OPT_CA_FILE)
+		o->ca_file = arg;
+}
+
+int cli_read_input(const char *file, enum sk_input_kind kind, char **text, size_t *len)
+{
+	int r = sk_read_input(file, kind, text, len);
+	if (r < 0) {
+		cli_error("%s: cannot read: %s", file, sk_read_error(r, kind));
+		return EXIT_USAGE;
+	}
+	return 0;
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
