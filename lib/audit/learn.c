@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "profile/internal.h"
+#include "util/grow.h"
 
 void sk_learn_result_free(struct sk_learn_result *r)
 {
@@ -63,30 +63,15 @@ static int collect(const struct sk_audit_log *log, struct sk_learn_result *out)
  * drop rules left without names). */
 static void unlog(struct sk_profile *p, const char *name)
 {
-	for (size_t i = 0; i < p->n_rules;) {
+	for (size_t i = p->n_rules; i-- > 0;) {
 		struct sk_rule *r = &p->rules[i];
-		if (r->action == SK_ACT_LOG && sk_rule_plain(r)) {
-			for (size_t j = 0; j < r->n_names;) {
-				if (strcmp(r->names[j], name)) {
-					j++;
-					continue;
-				}
-				free(r->names[j]);
-				memmove(&r->names[j], &r->names[j + 1],
-					(r->n_names - j - 1) * sizeof r->names[0]);
-				if (r->name_pos)
-					memmove(&r->name_pos[j], &r->name_pos[j + 1],
-						(r->n_names - j - 1) * sizeof r->name_pos[0]);
-				r->n_names--;
-			}
-			if (!r->n_names) {
-				sk_rule_clear(r);
-				memmove(r, r + 1, (p->n_rules - i - 1) * sizeof *r);
-				p->n_rules--;
-				continue;
-			}
-		}
-		i++;
+		if (r->action != SK_ACT_LOG || !sk_rule_plain(r))
+			continue;
+		for (size_t j = r->n_names; j-- > 0;)
+			if (!strcmp(r->names[j], name))
+				sk_rule_remove_name(r, j);
+		if (!r->n_names)
+			sk_profile_remove_rule(p, i);
 	}
 }
 

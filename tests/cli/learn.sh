@@ -98,5 +98,13 @@ p=json.load(open(sys.argv[1]))
 blk=set(n for r in p["syscalls"] if r["action"]=="SCMP_ACT_ERRNO" for n in r["names"])
 print("kexec_load" in blk, "ptrace" in blk, "mount" in blk, "clone" in blk)' "$P/app-audit.json"
 expect_rc "audit-profile --help" 0 "$SCMPKIT" audit-profile --help
+
+# layers (issue 14.4): lib/audit reaches other modules through their public
+# headers only, and audit mode lives in the module whose header declares it
+S="$SK_SOURCE_ROOT"
+expect_out "lib/audit includes no other module's internal header" "" \
+	sh -c "grep -n '#include \"' '$S'/lib/audit/*.c | grep -v '\"util/' || true"
+expect_out "sk_profile_audit_mode: declared in audit.h, defined in lib/audit" "lib/audit/mode.c" \
+	sh -c "cd '$S' && grep -l '^struct sk_profile \*sk_profile_audit_mode(' lib/*/*.c"
 expect_rc "audit-profile of nothing: 2" 2 "$SCMPKIT" audit-profile "$P/nope.json"
 done_testing
