@@ -9,7 +9,6 @@
  * is refused here, once it is known to hold any.
  */
 #include <scmpkit/audit.h>
-#include <scmpkit/escape.h>
 #include <scmpkit/fileio.h>
 
 #include <errno.h>
@@ -44,11 +43,9 @@ static int refuse_untrusted(const struct sk_audit_log *log, const char *what,
 int sk_audit_log_read_file(struct sk_audit_log *log, const char *file,
 			   const struct sk_audit_filter *filter, struct sk_diags *diags)
 {
-	_sk_cleanup_free_ char *name = sk_escape(strcmp(file, "-") ? file : "stdin");
+	const char *name = strcmp(file, "-") ? file : "stdin";
 	_sk_cleanup_free_ char *data = NULL;
 	size_t len;
-	if (!name)
-		return -ENOMEM;
 	int r = sk_read_input(file, SK_INPUT_LOG, &data, &len);
 	if (r < 0) {
 		sk_diags_add(diags, SK_SEV_ERROR, name, 0, 0, "audit-read", "cannot read: %s",
