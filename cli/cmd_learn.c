@@ -20,7 +20,8 @@
 static const char help[] =
 	"Usage: scmpkit learn [--from SOURCE] [--since T] [--comm C | --exe PATH |\n"
 	"                     --exe-name NAME | --pid P] [--uid U] [-p BASE] [-r RUNTIME]\n"
-	"                     -o OUT [--allow-dangerous] [--include-denied] [--trust-text-log]\n\n"
+	"                     -o OUT [--allow-dangerous] [--include-denied]\n"
+	"                     [--trust-text-log]\n\n"
 	"Read the kernel's seccomp audit records and write BASE plus every call that\n"
 	"was logged (SCMP_ACT_LOG) as SCMP_ACT_ALLOW: the last step of audit mode\n"
 	"(practice P5; see scmpkit audit-profile). It says how many records it read and\n"
