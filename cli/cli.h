@@ -62,6 +62,11 @@ bool cli_is_help(const char *arg);
  * returns 0 or EXIT_FINDINGS (a failed write is the command's failure, not bad input). */
 int cli_write_output(const char *path, const char *text);
 
+/* One profile delta as a line, without the side marker (diff, and merge --check;
+ * defined in cmd_diff.c). A and B name the two sides. */
+struct sk_delta;
+void cli_print_delta(const struct sk_delta *x, const char *a, const char *b);
+
 /* Options shared by the commands that list BPF programs (disasm, dump):
  * -a/--arch ARCH, -f/--format asm|c, -h/--help. Returns -1 to go on (optind at
  * the first operand), or the exit code to return (help printed, bad usage). */

@@ -23,8 +23,6 @@ static const char help[] =
 	"Exit status: 0 ok (covered), 1 --check found something not covered,\n"
 	"2 bad usage or an unreadable profile.\n";
 
-void cli_print_delta(const struct sk_delta *x, const char *a, const char *b);
-
 static int check(struct sk_profile **v, int n, char **files)
 {
 	int rc = EXIT_OK;

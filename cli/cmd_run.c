@@ -243,6 +243,7 @@ int cmd_run(int argc, char **argv)
 			sk_diags_free(&d);
 			return EXIT_USAGE;
 		}
+		sk_audit_check_run(&d); /* will the run's records reach a log? */
 	}
 	struct sk_compile_opts co;
 	sk_compile_opts_init(&co);

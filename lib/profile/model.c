@@ -416,10 +416,45 @@ size_t sk_profile_arches(const struct sk_profile *p, enum sk_arch out[SK_ARCH_CO
 	return n;
 }
 
+/* Docker's conditions: includes/excludes that restrict anything. */
+static bool rule_conditional(const struct sk_rule *r)
+{
+	return (r->has_includes && !sk_cond_empty(&r->includes)) ||
+	       (r->has_excludes && !sk_cond_empty(&r->excludes));
+}
+
 bool sk_rule_plain(const struct sk_rule *r)
 {
-	return !r->n_args && (!r->has_includes || sk_cond_empty(&r->includes)) &&
-	       (!r->has_excludes || sk_cond_empty(&r->excludes));
+	return !r->n_args && !rule_conditional(r);
+}
+
+bool sk_profile_has_conditions(const struct sk_profile *p)
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (rule_conditional(&p->rules[i]))
+			return true;
+	return false;
+}
+
+void sk_profile_remove_rule(struct sk_profile *p, size_t i)
+{
+	if (i >= p->n_rules)
+		return;
+	sk_rule_clear(&p->rules[i]);
+	memmove(&p->rules[i], &p->rules[i + 1], (p->n_rules - i - 1) * sizeof *p->rules);
+	p->n_rules--;
+}
+
+void sk_rule_remove_name(struct sk_rule *r, size_t j)
+{
+	if (j >= r->n_names)
+		return;
+	free(r->names[j]);
+	memmove(&r->names[j], &r->names[j + 1], (r->n_names - j - 1) * sizeof *r->names);
+	if (r->name_pos)
+		memmove(&r->name_pos[j], &r->name_pos[j + 1],
+			(r->n_names - j - 1) * sizeof *r->name_pos);
+	r->n_names--;
 }
 
 bool sk_rule_names(const struct sk_rule *r, const char *name)
