@@ -83,6 +83,13 @@ static void show_progress(void *ctx, size_t distinct)
 		(long)(now.tv_sec - p->start.tv_sec));
 }
 
+/* What already runs: say when recording begins (and how it ends). */
+static void show_started(void *ctx, const char *what)
+{
+	(void)ctx;
+	fprintf(stderr, "scmpkit record: recording %s; SIGINT (^C) ends it\n", what);
+}
+
 static int parse_default(const char *s, enum sk_action *a)
 {
 	static const struct {
@@ -289,6 +296,8 @@ int cmd_record(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
 	rq.rec.progress = prog.on ? show_progress : NULL;
 	rq.rec.progress_ctx = &prog;
+	if (attach && !quiet)
+		rq.rec.started = show_started;
 	struct sk_diags d = {0};
 	struct sk_recorder *rec = sk_record_new(&rq, &d);
 	if (!rec) {

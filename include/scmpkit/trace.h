@@ -133,9 +133,13 @@ struct sk_record_opts {
 	uint64_t duration_ms;     /* stop after this long; 0: when the targets are gone */
 	bool args;                /* record argument values */
 	/* Called (from the recording thread) whenever the distinct count grows;
-	 * the eBPF backend calls it at most ten times a second. */
+	 * the eBPF backend calls it ten times a second, grown or not. */
 	void (*progress)(void *ctx, size_t distinct);
 	void *progress_ctx;
+	/* sk_record_run: called once recording has begun (after a pid tree or a
+	 * cgroup was seeded), with what is recorded ("pid 42 and its descendants",
+	 * escaped); same context as progress. */
+	void (*started)(void *ctx, const char *what);
 };
 
 struct sk_recorder;
@@ -171,6 +175,7 @@ struct sk_recorder {
 	struct sk_record_opts opts;
 	struct sk_trace_result *result;
 	bool attach;                  /* records what already runs (pid, cgroup, container) */
+	bool from_start;              /* ... but from its start: a container created, not started */
 	bool incomplete;              /* calls may be missing: a diag says which and why */
 	int exec_errno;               /* the command could not be executed */
 	struct sk_record_signals sig;

@@ -11,6 +11,8 @@
 #include <scmpkit/fileio.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,41 @@ _Noreturn void sk_trace_exec_child(int sync_fd, int err_fd, char *const *argv,
 	ssize_t w = write(err_fd, &e, sizeof e);
 	(void)w;
 	_exit(e == ENOENT ? 127 : 126);
+}
+
+int sk_trace_spawn(char *const *argv, int (*before_exec)(void),
+		   int (*hold)(void *ctx, pid_t pid, struct sk_diags *d), void *ctx, pid_t *pid,
+		   int *err_fd, struct sk_diags *d)
+{
+	_sk_cleanup_close_ int sync_r = -1, sync_w = -1, err_r = -1, err_w = -1;
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		goto fail;
+	sync_r = fds[0], sync_w = fds[1];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		goto fail;
+	err_r = fds[0], err_w = fds[1];
+	pid_t child = sk_trace_fork();
+	if (child < 0)
+		goto fail;
+	if (child == 0) {
+		close(sync_w);
+		close(err_r);
+		sk_trace_exec_child(sync_r, err_w, argv, before_exec);
+	}
+	int r = hold(ctx, child, d);
+	if (r < 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		return r;
+	}
+	*pid = child;
+	*err_fd = SK_TAKE_FD(err_r);
+	return 0; /* closing sync_w lets the child go on */
+fail:
+	sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-start", "cannot start the command: %s",
+		     strerror(errno));
+	return -errno;
 }
 
 int sk_trace_exec_error(int err_fd, const char *cmd, struct sk_diags *d)

@@ -23,7 +23,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
@@ -76,6 +75,20 @@ static int install_trace_filter(void)
 	return r < 0 ? errno : 0;
 }
 
+/* The tracer in place before the child installs RET_TRACE. */
+static int seize(void *ctx, pid_t pid, struct sk_diags *d)
+{
+	(void)ctx;
+	if (ptrace(PTRACE_SEIZE, pid, 0, trace_options) == 0)
+		return 0;
+	int e = errno;
+	sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-ptrace",
+		     "cannot trace the command: ptrace: %s "
+		     "(is /proc/sys/kernel/yama/ptrace_scope 3, or scmpkit itself traced?)",
+		     strerror(e));
+	return -e;
+}
+
 static int pt_start(struct sk_recorder *r, struct sk_diags *d)
 {
 	struct ptrace_rec *p = (struct ptrace_rec *)r;
@@ -85,40 +98,11 @@ static int pt_start(struct sk_recorder *r, struct sk_diags *d)
 		return -EINVAL;
 	}
 	sk_trace_note_filtered(0, d);
-	_sk_cleanup_close_ int sync_r = -1, sync_w = -1, err_r = -1, err_w = -1;
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		goto fail_errno;
-	sync_r = fds[0], sync_w = fds[1];
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		goto fail_errno;
-	err_r = fds[0], err_w = fds[1];
-	pid_t pid = sk_trace_fork();
-	if (pid < 0)
-		goto fail_errno;
-	if (pid == 0) {
-		close(sync_w);
-		close(err_r);
-		sk_trace_exec_child(sync_r, err_w, r->opts.argv, install_trace_filter);
-	}
-	if (ptrace(PTRACE_SEIZE, pid, 0, trace_options) < 0) {
-		int e = errno;
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-ptrace",
-			     "cannot trace the command: ptrace: %s "
-			     "(is /proc/sys/kernel/yama/ptrace_scope 3, or scmpkit itself traced?)",
-			     strerror(e));
-		return -e;
-	}
-	p->pid = pid;
-	p->err_fd = SK_TAKE_FD(err_r);
-	r->sig.relay_pid = r->sig.kill_pid = pid;
-	return 0; /* closing sync_w lets the child install the filter and exec */
-fail_errno:
-	sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-start", "cannot start the command: %s",
-		     strerror(errno));
-	return -errno;
+	int rc = sk_trace_spawn(r->opts.argv, install_trace_filter, seize, NULL, &p->pid,
+				&p->err_fd, d);
+	if (rc == 0)
+		r->sig.relay_pid = r->sig.kill_pid = p->pid;
+	return rc;
 }
 
 static bool is_stop_signal(int sig)
@@ -150,12 +134,13 @@ static void interrupt_threads(pid_t tgid)
 	closedir(dir);
 }
 
-/* seccomp(SECCOMP_SET_MODE_FILTER, flags with NEW_LISTENER, ...) */
+/* seccomp(SECCOMP_SET_MODE_FILTER, flags with NEW_LISTENER, program); a NULL
+ * program is libseccomp probing which flags the kernel knows. */
 static bool installs_listener(enum sk_arch arch, const struct __ptrace_syscall_info *info)
 {
 	return (int64_t)info->seccomp.nr == sk_syscall_nr(arch, "seccomp") &&
 	       info->seccomp.args[0] == SECCOMP_SET_MODE_FILTER &&
-	       (info->seccomp.args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER);
+	       (info->seccomp.args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER) && info->seccomp.args[2];
 }
 
 /* A seccomp stop, or (after a listener appeared) a syscall-entry stop: read

@@ -165,12 +165,14 @@ int sk_record_run(struct sk_recorder *r, struct sk_record_outcome *out, struct s
 	memset(out, 0, sizeof *out);
 	out->backend = r->ops->name;
 	int rc = sk_recorder_start(r, d);
+	if (rc == 0 && r->opts.started)
+		r->opts.started(r->opts.progress_ctx, r->job ? r->job->what : "");
 	if (rc == 0)
 		rc = sk_recorder_run(r, d);
 	out->exec_errno = r->exec_errno;
 	if (rc < 0)
 		return r->exec_errno ? 0 : rc;
-	if (r->attach && !r->job->base)
+	if (r->attach && !r->from_start && !r->job->base)
 		sk_diags_add(d, SK_SEV_NOTE, NULL, 0, 0, "record-attached",
 			     "recorded what ran while scmpkit watched: calls made before (the "
 			     "program's start-up, its execve, the loader, libc's set-up) are not "

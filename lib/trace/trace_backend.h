@@ -30,6 +30,13 @@ pid_t sk_trace_fork(void);
  * errno), execvp ARGV; on failure write the errno to ERR_FD and _exit. */
 _Noreturn void sk_trace_exec_child(int sync_fd, int err_fd, char *const *argv,
 				   int (*before_exec)(void));
+/* Fork the command: the child waits until HOLD(CTX, pid) has returned in the
+ * parent (the recorder is in place), then runs BEFORE_EXEC and execs ARGV.
+ * Sets *PID and *ERR_FD (for sk_trace_exec_error). A negative HOLD (with its
+ * diag) kills the child and is returned. */
+int sk_trace_spawn(char *const *argv, int (*before_exec)(void),
+		   int (*hold)(void *ctx, pid_t pid, struct sk_diags *d), void *ctx, pid_t *pid,
+		   int *err_fd, struct sk_diags *d);
 /* After the run: the errno the child wrote to ERR_FD, as a diag; 0 when the
  * command was executed. */
 int sk_trace_exec_error(int err_fd, const char *cmd, struct sk_diags *d);

@@ -10,54 +10,12 @@ cd "$T_TMP" || exit 1
 . "$(dirname "$0")/record_lib.sh"
 export REC
 
-mkdir -p data/sub && echo hello >data/a.txt && seq 1 500 >data/sub/n.txt
-D=$T_TMP/data
-check_workload "busybox sh script" busybox sh -c '
-	for i in 1 2 3; do echo "line $i" | busybox wc -c; done >out.txt
-	(cd /; busybox ls >/dev/null); busybox cat out.txt; x=$(busybox date +%Y); [ -n "$x" ]
-	busybox sh -c "exit 4"; echo "sub exited $?"'
-check_workload "python3 workload" "$PY" -c '
-import json, os, subprocess, threading, hashlib, tempfile
-r = []
-t = threading.Thread(target=lambda: r.append(hashlib.sha256(b"x" * 100000).hexdigest()))
-t.start(); t.join()
-with tempfile.TemporaryDirectory() as d:
-    open(os.path.join(d, "f"), "w").write(json.dumps({"a": [1, 2]}))
-    print(sorted(os.listdir(d)), json.load(open(os.path.join(d, "f"))))
-print(subprocess.run(["echo", "child"], capture_output=True, text=True).stdout.strip(), r[0][:8])'
-check_workload "coreutils ls" ls -la --color=never "$D/sub"
-check_workload "coreutils cp" sh -c "cp -r '$D' copy && cat copy/a.txt && ls copy/sub"
-check_workload "tar c + x" sh -c "tar cf a.tar -C '$D' . && mkdir x && tar xf a.tar -C x && tar tf a.tar | sort"
-check_workload "multi-threaded program" "$H/threads"
-check_workload "200 children exiting at once (exit 3)" "$H/fork200"
-check_workload "fork storm: 500 short-lived processes" "$H/storm" procs 500
-check_workload "200 threads" "$H/storm" threads 200
-check_workload "tree whose parent exits first" "$H/storm" orphan
-check_workload "exec chain" sh -c 'exec env busybox sh -c "exec busybox uname -m"'
+check_workloads
 # issue 12, item 10: SECCOMP_RET_USER_NOTIF outranks RET_TRACE; the program's
 # own listener "continues" uname and emulates getpriority
 check_workload "program with its own seccomp listener" "$H/notif_self"
 expect_msg "own seccomp listener: said, and recorded at syscall entry" 0 "user-notification listener" \
 	$REC -o pn.json -- "$H/notif_self"
-if [ -x "$H/static32" ]; then
-	check_workload "32-bit static binary" "$H/static32"
-	expect_out "i386 calls are recorded under SCMP_ARCH_X86" yes sh -c '
-		$REC -q -o p32.json -- "$1" >/dev/null &&
-		/usr/bin/python3 -c "import json,sys; a=json.load(open(\"p32.json\"))[\"architectures\"]; print(\"yes\" if \"SCMP_ARCH_X86\" in a else a)"' sh "$H/static32"
-else
-	echo "ok $((T_N += 1)) # SKIP no gcc -m32 -static here (gcc-multilib)"
-fi
-
-# pass-through: environment, stdin, exit status, death by signal
-expect_out "environment passes through" "bar" env FOO=bar $REC -q -o p.json -- sh -c 'echo $FOO'
-expect_out "stdin passes through" "piped" sh -c 'echo piped | $REC -q -o p.json -- cat'
-expect_rc "exit status passes through" 42 $REC -q -o p.json -- sh -c 'exit 42'
-expect_out "death by signal passes through (as for the shell: 128+15)" 143 \
-	sh -c '$REC -q -o p.json -- sh -c "kill -TERM \$\$"; echo $?'
-expect_rc "profile still written when the command was killed" 0 test -s p.json
-expect_msg "command not found: 127" 127 "cannot run 'no-such-command-xyz'" \
-	$REC -q -o p.json -- no-such-command-xyz
-
 # what every profile contains
 $REC -q -o p.json -- true
 profile_names p.json >p.names

@@ -9,6 +9,10 @@
 #     - the profile works: the workload run under it, enforcing with default
 #       errno (tests/helpers/sk_enforce: libseccomp compiles it, and
 #       scmpkit run), gives the same output and status.
+#   check_workloads  check_workload on real programs and on the ones that
+#     lose calls when a task is missed (a fork storm of 500 short-lived
+#     processes, 200 threads, exec chains, a 32-bit static binary, a tree whose
+#     parent exits first), then pass-through of environment, stdin and status
 #   check_signals  signals sent to scmpkit reach the command, the profile is
 #     written, a second SIGTERM ends the recording at once (issue 12, item 4).
 PY=/usr/bin/python3
@@ -87,11 +91,55 @@ check_workload() {
 	done
 }
 
-# wait_for FILE PATTERN: until FILE holds PATTERN (10 s at most)
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+# threads, a subprocess, files, JSON, hashing: a typical interpreter run
+PY_WORKLOAD='
+import json, os, subprocess, threading, hashlib, tempfile
+r = []
+t = threading.Thread(target=lambda: r.append(hashlib.sha256(b"x" * 100000).hexdigest()))
+t.start(); t.join()
+with tempfile.TemporaryDirectory() as d:
+    open(os.path.join(d, "f"), "w").write(json.dumps({"a": [1, 2]}))
+    print(sorted(os.listdir(d)), json.load(open(os.path.join(d, "f"))))
+print(subprocess.run(["echo", "child"], capture_output=True, text=True).stdout.strip(), r[0][:8])'
+
+check_workloads() {
+	mkdir -p data/sub && echo hello >data/a.txt && seq 1 500 >data/sub/n.txt
+	D=$T_TMP/data
+	check_workload "busybox sh script" busybox sh -c '
+		for i in 1 2 3; do echo "line $i" | busybox wc -c; done >out.txt
+		(cd /; busybox ls >/dev/null); busybox cat out.txt; x=$(busybox date +%Y); [ -n "$x" ]
+		busybox sh -c "exit 4"; echo "sub exited $?"'
+	check_workload "python3 workload" "$PY" -c "$PY_WORKLOAD"
+	check_workload "coreutils ls" ls -la --color=never "$D/sub"
+	check_workload "coreutils cp" sh -c "cp -r '$D' copy && cat copy/a.txt && ls copy/sub"
+	check_workload "tar c + x" sh -c "tar cf a.tar -C '$D' . && mkdir x && tar xf a.tar -C x && tar tf a.tar | sort"
+	check_workload "multi-threaded program" "$H/threads"
+	check_workload "200 children exiting at once (exit 3)" "$H/fork200"
+	check_workload "fork storm: 500 short-lived processes" "$H/storm" procs 500
+	check_workload "200 threads" "$H/storm" threads 200
+	check_workload "tree whose parent exits first" "$H/storm" orphan
+	check_workload "exec chain" sh -c 'exec env busybox sh -c "exec busybox uname -m"'
+	if [ -x "$H/static32" ]; then
+		check_workload "32-bit static binary" "$H/static32"
+		check_workload "exec chain into a 32-bit binary" sh -c "exec env '$H/static32'"
+		expect_out "i386 calls are recorded under SCMP_ARCH_X86 ($REC_BACKEND)" yes sh -c '
+			$REC -q -o p32.json -- "$1" >/dev/null &&
+			/usr/bin/python3 -c "import json,sys; a=json.load(open(\"p32.json\"))[\"architectures\"]; print(\"yes\" if \"SCMP_ARCH_X86\" in a else a)"' sh "$H/static32"
+	else
+		echo "ok $((T_N += 1)) # SKIP no gcc -m32 -static here (gcc-multilib)"
+	fi
+
+	# pass-through: environment, stdin, exit status, death by signal
+	expect_out "environment passes through" "bar" env FOO=bar $REC -q -o p.json -- sh -c 'echo $FOO'
+	expect_out "stdin passes through" "piped" sh -c 'echo piped | $REC -q -o p.json -- cat'
+	expect_rc "exit status passes through" 42 $REC -q -o p.json -- sh -c 'exit 42'
+	expect_out "death by signal passes through (as for the shell: 128+15)" 143 \
+		sh -c '$REC -q -o p.json -- sh -c "kill -TERM \$\$"; echo $?'
+	expect_rc "profile still written when the command was killed" 0 test -s p.json
+	expect_msg "command not found: 127" 127 "cannot run 'no-such-command-xyz'" \
+		$REC -q -o p.json -- no-such-command-xyz
 }
+
 
 # bg_record NAME CMD...: record CMD in the background into NAME.json (output
 # in NAME.out); sets $pid, $out, $json

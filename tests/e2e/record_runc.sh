@@ -11,9 +11,7 @@
 #    directory is left behind; a second SIGTERM ends it at once (issue 12, 4).
 . "$(dirname "$0")/../cli/tap.sh"
 . "$(dirname "$0")/bundle.sh"
-need_root "runc runs containers as root"
-command -v runc >/dev/null || skip_all "runc not installed"
-[ -x /bin/busybox ] || skip_all "busybox-static not installed"
+sk_need_runc
 cd "$T_TMP" || exit 1
 SCRIPT='echo "hello from $(uname -s)"; ls /bin | wc -l; mkdir -p /tmp/x && touch /tmp/x/f && ls /tmp/x; exit 3'
 
@@ -65,11 +63,6 @@ else
 	t_report fail "without --runtime the container should not start (runc's calls missing)"
 fi
 
-# wait_for FILE PATTERN (10 s at most)
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-}
 # left_behind PID: the container and agent directory of the recording by PID
 left_behind() {
 	runc list 2>/dev/null | grep "scmpkit-record-$1\b"
