@@ -183,12 +183,72 @@ static int exit_code(const struct sk_record_outcome *o, bool attach)
 	return cli_pass_status(o->exit.wstatus);
 }
 
-int cmd_record(int argc, char **argv)
+/* What the command line says. */
+struct record_cli {
+	struct sk_record_request rq;
+	struct sk_trace_profile_opts po;
+	const char *out;
+	bool quiet;
+};
+
+enum {
+	OPT_ARGS = 256, OPT_NO_ESSENTIALS, OPT_BACKEND, OPT_CGROUP, OPT_CONTAINER,
+	OPT_RUNTIME_ROOT, OPT_DURATION,
+};
+
+/* One option into C: -1 to go on, or the exit code (help, bad usage). */
+static int take_option(struct record_cli *c, int opt, char *arg)
 {
-	enum {
-		OPT_ARGS = 256, OPT_NO_ESSENTIALS, OPT_BACKEND, OPT_CGROUP, OPT_CONTAINER,
-		OPT_RUNTIME_ROOT, OPT_DURATION,
-	};
+	struct sk_record_opts *ro = &c->rq.rec;
+	char *end;
+	long pid;
+	switch (opt) {
+	case 'o': c->out = arg; return -1;
+	case 'a': c->rq.append = arg; return -1;
+	case 'b': ro->bundle = arg; return -1;
+	case OPT_CGROUP: ro->cgroup = arg; return -1;
+	case OPT_CONTAINER: ro->container = arg; return -1;
+	case OPT_RUNTIME_ROOT: ro->runtime_root = arg; return -1;
+	case OPT_ARGS: ro->args = true; return -1;
+	case OPT_NO_ESSENTIALS: c->po.essentials = false; return -1;
+	case 'q': c->quiet = true; return -1;
+	case 'f': {
+		int f = cli_output_format("record", "--format", arg);
+		c->rq.format = (enum sk_format)f;
+		return f < 0 ? EXIT_USAGE : -1;
+	}
+	case 'd':
+		if (parse_default(arg, &c->po.default_action) < 0)
+			return cli_usage("record", "--default must be errno, log or kill, not '%s'", arg);
+		return -1;
+	case 'r':
+		c->po.runtime = arg;
+		return cli_runtime("record", arg) ? -1 : EXIT_USAGE;
+	case OPT_BACKEND:
+		if (parse_backend(arg, &c->rq.backend) < 0)
+			return cli_usage("record", "--backend must be auto, ebpf or ptrace, not '%s'", arg);
+		return -1;
+	case 'p':
+		pid = strtol(arg, &end, 10);
+		if (*end || end == arg || pid <= 0 || pid > 0x3fffffff)
+			return cli_usage("record", "--pid must be a process id, not '%s'", arg);
+		ro->pid = (pid_t)pid;
+		return -1;
+	case OPT_DURATION:
+		if (!(ro->duration_ms = parse_duration(arg)))
+			return cli_usage("record", "--duration must be a positive time such as 30s, "
+					 "10m, 1h or 500ms, not '%s'", arg);
+		return -1;
+	case 'h':
+		fputs(help, stdout);
+		return EXIT_OK;
+	default:
+		return cli_usage("record", "unknown option");
+	}
+}
+
+static int parse(int argc, char **argv, struct record_cli *c)
+{
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'f'},
@@ -208,98 +268,36 @@ int cmd_record(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	const char *out = NULL;
-	struct sk_trace_profile_opts po = {.default_action = SK_ACT_ERRNO, .essentials = true};
-	struct sk_record_request rq = {.format = SK_FORMAT_DOCKER, .profile = &po};
-	bool quiet = false;
-	int c;
+	c->po = (struct sk_trace_profile_opts){.default_action = SK_ACT_ERRNO, .essentials = true};
+	c->rq = (struct sk_record_request){.format = SK_FORMAT_DOCKER, .profile = &c->po};
+	int opt, rc;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:f:d:a:r:b:p:qh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'f': {
-			int f = cli_output_format("record", "--format", optarg);
-			if (f < 0)
-				return EXIT_USAGE;
-			rq.format = (enum sk_format)f;
-			break;
-		}
-		case 'd':
-			if (parse_default(optarg, &po.default_action) < 0)
-				return cli_usage("record", "--default must be errno, log or kill, not '%s'",
-						 optarg);
-			break;
-		case 'a':
-			rq.append = optarg;
-			break;
-		case OPT_ARGS:
-			rq.rec.args = true;
-			break;
-		case 'r':
-			if (!cli_runtime("record", optarg))
-				return EXIT_USAGE;
-			po.runtime = optarg;
-			break;
-		case 'b':
-			rq.rec.bundle = optarg;
-			break;
-		case OPT_BACKEND:
-			if (parse_backend(optarg, &rq.backend) < 0)
-				return cli_usage("record", "--backend must be auto, ebpf or ptrace, not '%s'",
-						 optarg);
-			break;
-		case 'p': {
-			char *end;
-			long pid = strtol(optarg, &end, 10);
-			if (*end || end == optarg || pid <= 0 || pid > 0x3fffffff)
-				return cli_usage("record", "--pid must be a process id, not '%s'", optarg);
-			rq.rec.pid = (pid_t)pid;
-			break;
-		}
-		case OPT_CGROUP:
-			rq.rec.cgroup = optarg;
-			break;
-		case OPT_CONTAINER:
-			rq.rec.container = optarg;
-			break;
-		case OPT_RUNTIME_ROOT:
-			rq.rec.runtime_root = optarg;
-			break;
-		case OPT_DURATION:
-			if (!(rq.rec.duration_ms = parse_duration(optarg)))
-				return cli_usage("record", "--duration must be a positive time such as "
-						 "30s, 10m, 1h or 500ms, not '%s'", optarg);
-			break;
-		case OPT_NO_ESSENTIALS:
-			po.essentials = false;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage("record", "unknown option");
-		}
-	}
+	while ((opt = getopt_long(argc, argv, "+o:f:d:a:r:b:p:qh", opts, NULL)) != -1)
+		if ((rc = take_option(c, opt, optarg)) >= 0)
+			return rc;
 	if (optind < argc)
-		rq.rec.argv = argv + optind;
-	if (rq.append && !out)
-		out = rq.append;
-	bool attach = rq.rec.pid > 0 || rq.rec.cgroup || rq.rec.container;
-	enum sk_severity shown = quiet ? SK_SEV_WARNING : SK_SEV_NOTE;
+		c->rq.rec.argv = argv + optind;
+	if (c->rq.append && !c->out)
+		c->out = c->rq.append;
+	return -1;
+}
 
-	struct progress prog = {.on = !quiet && isatty(STDERR_FILENO)};
+int cmd_record(int argc, char **argv)
+{
+	struct record_cli c = {0};
+	int rc = parse(argc, argv, &c);
+	if (rc >= 0)
+		return rc;
+	bool attach = c.rq.rec.pid > 0 || c.rq.rec.cgroup || c.rq.rec.container;
+	enum sk_severity shown = c.quiet ? SK_SEV_WARNING : SK_SEV_NOTE;
+	struct progress prog = {.on = !c.quiet && isatty(STDERR_FILENO)};
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
-	rq.rec.progress = prog.on ? show_progress : NULL;
-	rq.rec.progress_ctx = &prog;
-	if (attach && !quiet)
-		rq.rec.started = show_started;
+	c.rq.rec.progress = prog.on ? show_progress : NULL;
+	c.rq.rec.progress_ctx = &prog;
+	c.rq.rec.started = attach && !c.quiet ? show_started : NULL;
+
 	struct sk_diags d = {0};
-	struct sk_recorder *rec = sk_record_new(&rq, &d);
+	struct sk_recorder *rec = sk_record_new(&c.rq, &d);
 	if (!rec) {
 		cli_print_diags_min(&d, shown);
 		if (!sk_diags_count(&d, SK_SEV_ERROR))
@@ -317,11 +315,11 @@ int cmd_record(int argc, char **argv)
 	cli_print_diags_min(&d, shown);
 	sk_diags_free(&d);
 	sk_recorder_free(rec);
-	int rc = o.exec_errno ? (o.exec_errno == ENOENT ? 127 : 126) : r < 0 ? EXIT_USAGE : -1;
-	if (rc < 0 && cli_write_output(out, o.text))
+	rc = o.exec_errno ? (o.exec_errno == ENOENT ? 127 : 126) : r < 0 ? EXIT_USAGE : -1;
+	if (rc < 0 && cli_write_output(c.out, o.text))
 		rc = EXIT_FINDINGS;
 	if (rc < 0 && prog.on) {
-		char *where = out ? sk_escape(out) : NULL;
+		char *where = c.out ? sk_escape(c.out) : NULL;
 		fprintf(stderr, "scmpkit record: %zu distinct syscalls (%s)%s%s\n", o.distinct,
 			o.backend, where ? " -> " : "", where ? where : "");
 		free(where);

@@ -35,6 +35,7 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,32 +243,19 @@ static int load(struct ebpf_rec *e, bool cgroup, struct sk_diags *d)
 
 /* ---- start: a command, or what already runs -------------------------------- */
 
-/* Until PID (a child waiting on a pipe, and doing nothing else that sleeps)
- * is asleep: state S in /proc/PID/stat. A second at most. */
-static void wait_asleep(pid_t pid)
+/* In the child, just before exec: stop, so that the parent can mark it while
+ * nothing runs; the exec is then the first call recorded. kill(2) directly,
+ * not raise(3), which restores its signal mask after the stop with a call of
+ * its own. */
+static int stop_self(void)
 {
-	char path[64], buf[256];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	for (int i = 0; i < 20000; i++) {
-		_sk_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-		if (n <= 0)
-			return;
-		buf[n] = 0;
-		const char *end = strrchr(buf, ')');
-		if (!end || end[2] == 'S')
-			return;
-		nanosleep(&(struct timespec){0, 50 * 1000}, NULL);
-	}
+	syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
+	return 0;
 }
 
-/* The command is marked once it sleeps in its read of the pipe, so that its
- * exec is the first call recorded (not the resets sk_trace_fork makes). */
-static int hold(void *ctx, pid_t pid, struct sk_diags *d)
+static int hold_nothing(void *ctx, pid_t pid, struct sk_diags *d)
 {
-	(void)d;
-	wait_asleep(pid);
-	mark(ctx, pid);
+	(void)ctx, (void)pid, (void)d;
 	return 0;
 }
 
@@ -275,9 +263,17 @@ static int start_command(struct ebpf_rec *e, struct sk_diags *d)
 {
 	struct sk_recorder *r = &e->base;
 	sk_trace_note_filtered(0, d);
-	int rc = sk_trace_spawn(r->opts.argv, NULL, hold, e, &e->pid, &e->err_fd, d);
+	int rc = sk_trace_spawn(r->opts.argv, stop_self, hold_nothing, NULL, &e->pid, &e->err_fd, d);
 	if (rc < 0)
 		return rc;
+	int st;
+	while (waitpid(e->pid, &st, WUNTRACED) < 0 && errno == EINTR)
+		;
+	mark(e, e->pid);
+	if (WIFSTOPPED(st))
+		kill(e->pid, SIGCONT);
+	else /* killed before it stopped */
+		sk_recorder_set_exit(r, st), e->reaped = true;
 	e->pidfd = (int)syscall(SYS_pidfd_open, e->pid, 0);
 	r->sig.relay_pid = r->sig.kill_pid = e->pid;
 	return 0;

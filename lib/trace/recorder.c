@@ -122,6 +122,8 @@ void sk_recorder_signal(struct sk_recorder *r, const siginfo_t *si)
 	}
 	if (si->si_code != SI_USER && si->si_code != SI_QUEUE)
 		goto out; /* the terminal's ^C, ^\\, hangup: the command has it already */
+	if (s->relay_pid > 0 && si->si_pid == s->relay_pid)
+		goto out; /* the command signalling its parent: not back to itself */
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	long long ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
