@@ -160,7 +160,8 @@ struct sk_record_signals {
 	volatile sig_atomic_t stop;     /* end the recording now */
 	volatile sig_atomic_t stop_sig; /* the signal that asked for it */
 	volatile sig_atomic_t relayed;  /* SIGINT/SIGTERM passed on so far */
-	volatile pid_t relay_pid;       /* launch: the command (or the runtime) */
+	volatile pid_t relay_pid;       /* launch: the command (or the runtime); 0
+					 * before it starts and once it is reaped */
 	volatile pid_t kill_pid;        /* launch: SIGKILLed on a second SIGINT/SIGTERM */
 	volatile sig_atomic_t last_sig; /* the last signal passed on, its sender and time: */
 	volatile pid_t last_sender;     /* a copy within 500 ms is the group-wide kill */
@@ -198,7 +199,8 @@ void sk_recorder_free(struct sk_recorder *r);
  * passed on to it (through runc for a bundle) and the recording goes on while
  * it shuts down; a second SIGINT or SIGTERM ends the recording at once (the
  * command is killed). A terminal's ^C reaches the command through its process
- * group already, so signals the kernel sent are not passed on. */
+ * group already, so signals the kernel sent are not passed on. Once the
+ * command has exited (descendants still recorded), any of them ends it. */
 void sk_recorder_signal(struct sk_recorder *r, const siginfo_t *si);
 
 /* ---- the whole job: choose, record, write ----------------------------- */

@@ -127,8 +127,11 @@ struct sk_recorder *sk_record_new(const struct sk_record_request *req, struct sk
 	job->req = *req;
 	if (req->profile)
 		job->po = *req->profile;
-	if (req->rec.container && !job->po.runtime)
-		job->po.runtime = "runc"; /* attached after runc's init made its late calls */
+	/* --container attaches after runc's init made its late calls; --bundle
+	 * sees them, but some only now and then (futex, under load): both get
+	 * runc's measured ones, as --runtime runc gives */
+	if ((req->rec.container || req->rec.bundle) && !job->po.runtime)
+		job->po.runtime = "runc";
 	describe(job->what, sizeof job->what, &req->rec);
 	job->po.what = job->what;
 	if (req->append && !(job->base = sk_profile_load(req->append, d))) {

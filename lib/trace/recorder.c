@@ -88,6 +88,8 @@ void sk_recorder_note(struct sk_recorder *r, enum sk_arch arch, int64_t nr, cons
 
 void sk_recorder_set_exit(struct sk_recorder *r, int wstatus)
 {
+	/* reaped: its pid may be reused, so nothing goes to it any more */
+	r->sig.relay_pid = r->sig.kill_pid = 0;
 	struct sk_trace_exit *e = &r->result->exit;
 	e->known = true;
 	e->wstatus = wstatus;
@@ -120,27 +122,30 @@ void sk_recorder_signal(struct sk_recorder *r, const siginfo_t *si)
 		stop_now(s, sig); /* never pass a signal on to what scmpkit only watches */
 		goto out;
 	}
-	if (si->si_code != SI_USER && si->si_code != SI_QUEUE)
-		goto out; /* the terminal's ^C, ^\\, hangup: the command has it already */
-	if (s->relay_pid > 0 && si->si_pid == s->relay_pid)
-		goto out; /* the command signalling its parent: not back to itself */
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	long long ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-	if (sig == s->last_sig && si->si_pid == s->last_sender && ms - s->last_ms < 500)
-		goto out;
+	bool copy = sig == s->last_sig && si->si_pid == s->last_sender && ms - s->last_ms < 500;
 	s->last_sig = sig;
 	s->last_sender = si->si_pid;
 	s->last_ms = ms;
+	if (copy)
+		goto out;
+	if (s->relay_pid <= 0) {
+		/* the command not started yet, or gone (its descendants recorded
+		 * on): nothing to pass it to, so any of them ends the recording */
+		stop_now(s, sig);
+		goto out;
+	}
+	if (si->si_code != SI_USER && si->si_code != SI_QUEUE)
+		goto out; /* the terminal's ^C, ^\\, hangup: the command has it already */
+	if (si->si_pid == s->relay_pid)
+		goto out; /* the command signalling its parent: not back to itself */
 	bool ends = sig == SIGINT || sig == SIGTERM;
 	if (ends && s->relayed > 0) {
 		if (s->kill_pid > 0)
 			kill(s->kill_pid, SIGKILL);
 		stop_now(s, sig);
-		goto out;
-	}
-	if (s->relay_pid <= 0) {
-		stop_now(s, sig); /* before the command started: do not start it */
 		goto out;
 	}
 	kill(s->relay_pid, sig);
