@@ -30,6 +30,7 @@
 
 #include "util/cleanup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -160,21 +161,47 @@ static size_t each_target(struct ebpf_rec *e, void (*fn)(struct ebpf_rec *, pid_
 	return n;
 }
 
-/* A seeded pid whose process was gone (or a zombie, its exit already past the
- * kernel half) before it was marked: nothing will ever clear it. */
-static void drop_if_gone(struct ebpf_rec *e, pid_t pid)
+/* The state letter of /proc/PATH/stat ('R', 'S', 'Z'...), 0 when gone. */
+static char state_of(const char *path)
 {
-	char path[64], buf[256];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	char buf[512];
 	_sk_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-	if (n > 0) {
-		buf[n] = 0;
-		const char *end = strrchr(buf, ')');
-		if (end && end[1] == ' ' && end[2] != 'Z')
-			return;
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	const char *end = strrchr(buf, ')');
+	return end && end[1] == ' ' ? end[2] : 0;
+}
+
+/* Whether a thread of group PID still runs: its leader may be a zombie
+ * (pthread_exit) while the others go on. */
+static bool group_alive(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	char st = state_of(path);
+	if (st != 'Z')
+		return st != 0;
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *dir = opendir(path);
+	bool alive = false;
+	for (struct dirent *e; dir && !alive && (e = readdir(dir));) {
+		char task[320];
+		snprintf(task, sizeof task, "/proc/%d/task/%s/stat", (int)pid, e->d_name);
+		alive = e->d_name[0] != '.' && (st = state_of(task)) && st != 'Z';
 	}
-	unmark(e, pid);
+	if (dir)
+		closedir(dir);
+	return alive;
+}
+
+/* A seeded pid whose process was gone (or a zombie, its exit already past the
+ * kernel half) before it was marked: nothing would ever clear it. */
+static void drop_if_gone(struct ebpf_rec *e, pid_t pid)
+{
+	if (!group_alive(pid))
+		unmark(e, pid);
 }
 
 /* ---- load, attach ----------------------------------------------------------- */
