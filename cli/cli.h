@@ -17,9 +17,13 @@ enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 /* Print every diagnostic to stderr as file:line:col: severity: message [rule];
  * colour when stderr is a terminal. */
 void cli_print_diags(const struct sk_diags *d);
-/* The same for the diagnostics at MIN or above (lint's notes on a profile a
- * command only passes along would bury what the command says). */
+/* The same for the diagnostics at or above MIN (-q: warnings and errors). */
 void cli_print_diags_min(const struct sk_diags *d, enum sk_severity min);
+
+/* Exit the way a child ended, STATUS as waitpid(2) gave it: its exit code,
+ * or death by the same signal (no core of our own; 128+N when the signal
+ * does not kill). Call it last: it may not return. */
+int cli_pass_status(int status);
 
 /* The profile format ARG names for option OPT of CMD (oci, docker or spo: what
  * a command writes); -1 after saying why on stderr (the caller exits 2). */

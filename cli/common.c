@@ -3,9 +3,12 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <scmpkit/distribute.h>
@@ -15,9 +18,16 @@
 
 void cli_print_diags(const struct sk_diags *d)
 {
+	cli_print_diags_min(d, SK_SEV_NOTE);
+}
+
+void cli_print_diags_min(const struct sk_diags *d, enum sk_severity min)
+{
 	bool colour = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
 	static const char *const col[] = {"\033[36m", "\033[35m", "\033[31m"};
 	for (size_t i = 0; i < d->n; i++) {
+		if (d->v[i].severity < min)
+			continue;
 		char *s = sk_diag_format(&d->v[i]);
 		if (!s)
 			continue;
@@ -37,17 +47,6 @@ void cli_print_diags(const struct sk_diags *d)
 	}
 }
 
-void cli_print_diags_min(const struct sk_diags *d, enum sk_severity min)
-{
-	struct sk_diags view = {.v = calloc(d->n ? d->n : 1, sizeof *d->v)};
-	if (!view.v)
-		return;
-	for (size_t i = 0; i < d->n; i++)
-		if (d->v[i].severity >= min)
-			view.v[view.n++] = d->v[i];
-	cli_print_diags(&view);
-	free(view.v); /* the entries belong to D */
-}
 
 void cli_registry_opt(int code, const char *arg, struct sk_registry_opts *o)
 {
@@ -91,6 +90,25 @@ void cli_error(const char *fmt, ...)
 bool cli_is_help(const char *arg)
 {
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
+}
+
+int cli_pass_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (!WIFSIGNALED(status))
+		return EXIT_FINDINGS;
+	int sig = WTERMSIG(status);
+	struct rlimit no_core = {0, 0};
+	setrlimit(RLIMIT_CORE, &no_core); /* the command's core (if any) is dumped already */
+	signal(sig, SIG_DFL);
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, sig);
+	sigprocmask(SIG_UNBLOCK, &s, NULL);
+	fflush(NULL);
+	raise(sig);
+	return 128 + sig; /* a signal that does not kill (SIGCHLD...) */
 }
 
 int cli_write_output(const char *path, const char *text)

@@ -211,7 +211,8 @@ static int build(struct builder *b, const struct sk_trace_result *res,
 				     "%" PRIu64 " calls on %s had numbers outside every table",
 				     res->arch[a].dropped, sk_arch_info(a)->short_name);
 	}
-	qsort(seen, n_seen, sizeof *seen, cmp_str);
+	if (n_seen) /* an empty recording (--pid of an idle process): no array */
+		qsort(seen, n_seen, sizeof *seen, cmp_str);
 	/* With --args, the constrained calls move to their own rules. */
 	bool constrained[SK_TARG_COUNT] = {0};
 	if (res->with_args)
