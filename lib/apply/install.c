@@ -26,23 +26,25 @@ void sk_apply_opts_init(struct sk_apply_opts *o)
 static const struct {
 	unsigned flag;
 	unsigned with;
-	const char *name;
 } kflags[] = {
-	{SK_FLAG_TSYNC, 0, "SECCOMP_FILTER_FLAG_TSYNC"},
-	{SK_FLAG_LOG, 0, "SECCOMP_FILTER_FLAG_LOG"},
-	{SK_FLAG_SPEC_ALLOW, 0, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"},
-	{SK_KFLAG_NEW_LISTENER, 0, "SECCOMP_FILTER_FLAG_NEW_LISTENER"},
-	{SK_KFLAG_TSYNC_ESRCH, 0, "SECCOMP_FILTER_FLAG_TSYNC_ESRCH"},
-	{SK_FLAG_WAIT_KILLABLE_RECV, SK_KFLAG_NEW_LISTENER,
-	 "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"},
+	{SK_FLAG_TSYNC, 0},
+	{SK_FLAG_LOG, 0},
+	{SK_FLAG_SPEC_ALLOW, 0},
+	{SK_KFLAG_NEW_LISTENER, 0},
+	{SK_KFLAG_TSYNC_ESRCH, 0},
+	{SK_FLAG_WAIT_KILLABLE_RECV, SK_KFLAG_NEW_LISTENER},
 };
 
+/* The profile's flags are spelled by the model (sk_flag_name); these two only
+ * the installer uses. */
 static const char *kflag_name(unsigned f)
 {
-	for (size_t i = 0; i < sizeof kflags / sizeof kflags[0]; i++)
-		if (kflags[i].flag == f)
-			return kflags[i].name;
-	return "unknown flag";
+	if (f == SK_KFLAG_NEW_LISTENER)
+		return "SECCOMP_FILTER_FLAG_NEW_LISTENER";
+	if (f == SK_KFLAG_TSYNC_ESRCH)
+		return "SECCOMP_FILTER_FLAG_TSYNC_ESRCH";
+	const char *n = sk_flag_name((enum sk_flag)f);
+	return n ? n : "unknown flag";
 }
 
 /* A NULL program passes the kernel's flag checks and then fails to copy with
