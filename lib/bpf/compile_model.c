@@ -118,14 +118,8 @@ static long intern(struct ck_model *m, struct ck_decision *d)
 			return (long)i;
 		}
 	}
-	if (m->n_decisions == m->cap_decisions) {
-		size_t cap = m->cap_decisions ? 2 * m->cap_decisions : 64;
-		struct ck_decision *v = realloc(m->decisions, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		m->decisions = v;
-		m->cap_decisions = cap;
-	}
+	if (SK_GROW(m->decisions, m->cap_decisions, m->n_decisions) < 0)
+		return -ENOMEM;
 	d->owned = true;
 	m->decisions[m->n_decisions] = *d;
 	return (long)m->n_decisions++;
@@ -273,14 +267,8 @@ static int put(struct rangevec *rv, uint32_t lo, uint32_t hi, size_t dec)
 		rv->v[rv->n - 1].hi = hi;
 		return 0;
 	}
-	if (rv->n == rv->cap) {
-		size_t cap = rv->cap ? 2 * rv->cap : 64;
-		struct ck_range *v = realloc(rv->v, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		rv->v = v;
-		rv->cap = cap;
-	}
+	if (SK_GROW(rv->v, rv->cap, rv->n) < 0)
+		return -ENOMEM;
 	rv->v[rv->n++] = (struct ck_range){lo, hi, dec};
 	return 0;
 }

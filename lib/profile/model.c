@@ -160,15 +160,14 @@ const size_t sk_docker_default_caps_count =
 
 /* ---- memory helpers -------------------------------------------------------- */
 
-/* Arrays in the model carry no capacity field: grow them one element at a
- * time with realloc; profiles are small and this keeps the struct simple. */
+/* Arrays in the model carry no capacity field (clones and readers size them
+ * exactly, and the struct stays what users see): to them the capacity is the
+ * count, so each append grows the array through the one growth helper.
+ * Profiles are small. */
 static int push(void **v, size_t n, size_t size)
 {
-	void *nv = realloc(*v, (n + 1) * size);
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	return 0;
+	size_t cap = n;
+	return sk_grow(v, &cap, n, size);
 }
 
 int sk_strv_push(char ***v, size_t *n, const char *s)
