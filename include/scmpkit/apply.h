@@ -104,7 +104,7 @@ struct sk_supervised {
 	int status;             /* waitpid status of the command */
 	int exec_errno;         /* execvp failed in the child: its errno (status then 126/127) */
 	struct sk_denial *v;    /* in order of first appearance */
-	size_t n;
+	size_t n, cap;
 	size_t events;          /* notifications answered for the command */
 	size_t forwarded;       /* signals relayed to the command */
 	size_t leftovers;       /* wait_leftovers: processes the command left behind, reaped */
