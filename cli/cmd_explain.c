@@ -26,7 +26,8 @@ static const char help[] =
 	"      --no-enosys     without runc's ENOSYS rule for unknown-to-the-profile\n"
 	"                      numbers above its highest\n"
 	"  -h, --help          this help\n\n"
-	"Exit status: 0 explained; 2 bad input (profile, syscall, argument or arch).\n";
+	"Exit status: 0 explained; 1 the output could not be written; 2 bad input\n"
+	"(profile, syscall, argument or arch).\n";
 
 static bool parse_u64(const char *s, uint64_t *v)
 {

@@ -5,19 +5,32 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <scmpkit/escape.h>
 #include <scmpkit/fileio.h>
 #include <scmpkit/profile.h>
 #include <scmpkit/runtime.h>
 
 void cli_print_diags(const struct sk_diags *d)
 {
+	cli_print_diags_min(d, SK_SEV_NOTE);
+}
+
+void cli_print_diags_min(const struct sk_diags *d, enum sk_severity min)
+{
 	bool colour = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
 	static const char *const col[] = {"\033[36m", "\033[35m", "\033[31m"};
 	for (size_t i = 0; i < d->n; i++) {
-		char *s = sk_diag_format(&d->v[i]);
+		if (d->v[i].severity < min)
+			continue;
+		char *raw = sk_diag_format(&d->v[i]);
+		char *s = raw ? sk_escape(raw) : NULL;
+		free(raw);
 		if (!s)
 			continue;
 		if (colour) {
@@ -34,6 +47,25 @@ void cli_print_diags(const struct sk_diags *d)
 		fprintf(stderr, "%s\n", s);
 		free(s);
 	}
+}
+
+int cli_pass_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (!WIFSIGNALED(status))
+		return EXIT_FINDINGS;
+	int sig = WTERMSIG(status);
+	struct rlimit no_core = {0, 0};
+	setrlimit(RLIMIT_CORE, &no_core); /* the command's core (if any) is dumped already */
+	signal(sig, SIG_DFL);
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, sig);
+	sigprocmask(SIG_UNBLOCK, &s, NULL);
+	fflush(NULL);
+	raise(sig);
+	return 128 + sig; /* a signal that does not end us (SIGCHLD, ...) */
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)

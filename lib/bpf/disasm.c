@@ -260,3 +260,24 @@ char *sk_bpf_disasm(const struct sk_bpf_prog *prog, enum sk_arch arch)
 	free(st);
 	return sk_sb_detach(&out, NULL);
 }
+
+char *sk_filter_set_disasm(const struct sk_filter_set *set, enum sk_arch arch, bool installed)
+{
+	struct sk_sb out = SK_SB_INIT;
+	for (size_t i = 0; set && i < set->n; i++) {
+		if (installed)
+			sk_sb_addf(&out, "# filter %zu of %zu (%zu instructions)%s\n", i + 1, set->n,
+				   set->progs[i].len, i + 1 == set->n ? ", most recently installed" : "");
+		else if (set->n > 1)
+			sk_sb_addf(&out, "# stacked filter %zu of %zu (%zu instructions)\n", i + 1,
+				   set->n, set->progs[i].len);
+		char *t = sk_bpf_disasm(&set->progs[i], arch);
+		if (!t) {
+			sk_sb_release(&out);
+			return NULL;
+		}
+		sk_sb_adds(&out, t);
+		free(t);
+	}
+	return sk_sb_detach(&out, NULL);
+}

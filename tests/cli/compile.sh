@@ -15,6 +15,16 @@ expect_out "raw has one record per asm line" \
 expect_msg "asm names syscalls and the ENOSYS rule" 0 "getppid.*|ERRNO\\(38\\)" \
 	"$SCMPKIT" compile --arch x86_64 -f asm "$T_TMP/p.json"
 expect_msg "asm shows errnoRet" 0 "ERRNO\\(13\\)" "$SCMPKIT" compile --arch x86_64 -f asm "$T_TMP/p.json"
+# Each part of a two-arch filter is named from its own table: 102 and 359 on
+# x86 are socketcall and socket (on x86_64 they would read getuid and nothing)
+cat >"$T_TMP/two.json" <<'J'
+{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+ "syscalls": [{"names": ["socket", "getppid"], "action": "SCMP_ACT_ALLOW"}]}
+J
+"$SCMPKIT" compile --arch x86_64 -f asm "$T_TMP/two.json" >"$T_TMP/two.asm"
+ok "asm: the x86 part names x86 numbers (socketcall, socket)" \
+	sh -c "sed -n '/A == x86)/,\$p' '$T_TMP/two.asm' | grep -q 'A == socketcall' && grep -q 'A == socket)' '$T_TMP/two.asm'"
+ok "asm: no x86_64 name for an x86 number" sh -c "! grep -q getuid '$T_TMP/two.asm'"
 ok "--no-enosys drops ENOSYS" sh -c "! '$SCMPKIT' compile --arch x86_64 --no-enosys -f asm '$T_TMP/p.json' | grep -q 'ERRNO(38)'"
 expect_msg "c format is an array" 0 "struct sock_filter" "$SCMPKIT" compile --arch x86_64 -f c "$T_TMP/p.json"
 ok "c format compiles" sh -c "'$SCMPKIT' compile --arch x86_64 -f c -o '$T_TMP/f.c' '$T_TMP/p.json' && cc -c -o '$T_TMP/f.o' '$T_TMP/f.c'"
