@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <scmpkit/bpf.h>
+#include <scmpkit/escape.h>
 
 #include "cli.h"
 
@@ -59,12 +60,15 @@ static struct sk_pos rule_pos(const struct sk_rule *r, enum sk_arch arch, int64_
 	return r->pos;
 }
 
+/* FILE is a path someone chose: escaped like every such string. */
 static void print_where(const char *file, struct sk_pos pos)
 {
+	char *f = sk_escape(file);
 	if (pos.line)
-		printf("%s:%u:%u", file, pos.line, pos.col);
+		printf("%s:%u:%u", f ? f : "?", pos.line, pos.col);
 	else
-		printf("%s", file);
+		printf("%s", f ? f : "?");
+	free(f);
 }
 
 static void print_origin(const struct sk_filter_set *set, const struct sk_run_result *res,

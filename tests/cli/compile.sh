@@ -42,6 +42,14 @@ expect_rc "missing file" 2 "$SCMPKIT" compile -f asm "$T_TMP/nope.json"
 expect_rc "--help exits 0" 0 "$SCMPKIT" compile --help
 expect_rc "help compile exits 0" 0 "$SCMPKIT" help compile
 
+# A profile is someone else's text: a name holding a terminal escape is quoted
+# escaped in the diagnostic, not sent raw to the terminal
+ESC=$(printf '\033')
+printf '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["re\\u001b[2Kad"],"action":"SCMP_ACT_ALLOW"}]}' >"$T_TMP/esc.json"
+"$SCMPKIT" compile -f asm "$T_TMP/esc.json" >"$T_TMP/esc.out" 2>&1
+ok "a diagnostic quoting a name with ESC escapes it" grep -qF 're\e[2Kad' "$T_TMP/esc.out"
+ok "... and no raw ESC reaches the terminal" sh -c "! grep -qF '$ESC' '$T_TMP/esc.out'"
+
 # A profile past 4096 instructions: stacked parts, FILE, FILE.1, ...
 "$SCMPKIT" syscalls --arch x86_64 --list | cut -f1 | python3 -c '
 import json, sys

@@ -77,6 +77,19 @@ ok "... and the command did not run" test ! -e "$P/m3"
 expect_msg "... the same profile without it is enforced" 1 "Permission denied" \
 	"$SCMPKIT" run -p "$P/split.json" -- $BB mkdir "$P/m3"
 
+# The executable is named by whoever made it: a path with terminal escapes is
+# printed escaped (a raw ESC [2K ESC [1A would erase the lines above it)
+E=$(printf '%s/x\033[2K\033[1Ay' "$P")
+mkdir -p "$E" && cp $BB "$E/busybox"
+ESC=$(printf '\033')
+"$SCMPKIT" run -p "$P/deny.json" --report-denials -- "$E/busybox" mkdir "$P/d" >"$P/esc.out" 2>&1
+ok "--report-denials: an executable path with escapes is escaped in the EXE column" \
+	grep -qF 'x\e[2K\e[1Ay/busybox' "$P/esc.out"
+ok "... and no raw ESC reaches the terminal" sh -c "! grep -qF '$ESC' '$P/esc.out'"
+"$SCMPKIT" run -p "$P/notify.json" -- "$E/busybox" mkdir "$P/n0" >"$P/esc.out" 2>&1
+ok "NOTIFY lines escape the executable too" grep -qF 'x\e[2K\e[1Ay/busybox: mkdir' "$P/esc.out"
+ok "... and no raw ESC reaches the terminal" sh -c "! grep -qF '$ESC' '$P/esc.out'"
+
 # NOTIFY: scmpkit is the listener
 expect_msg "NOTIFY: each call is reported and continued" 0 "notify: pid [0-9]+ /usr/bin/busybox: mkdir.*-> continue" \
 	"$SCMPKIT" run -p "$P/notify.json" -- $BB mkdir "$P/n1"
