@@ -116,6 +116,13 @@ const char *sk_syscall_name_at(size_t i);
 /* Highest syscall number that exists on ARCH (x32: with the x32 bit). */
 int64_t sk_syscall_max(enum sk_arch arch);
 
+/* True when ARCH multiplexes NAME: the socket calls through socketcall(2) and
+ * the SysV IPC calls through ipc(2), on x86, s390(x), ppc(64) and MIPS o32.
+ * libseccomp then matches a rule for NAME there by the multiplexer with
+ * args[0] == *CALL (SYS_SOCKET.., SEMOP..), through ipc(2) when *IPC, and
+ * resolves the name itself to a pseudo number. Either out-pointer may be NULL. */
+bool sk_syscall_muxed(enum sk_arch arch, const char *name, bool *ipc, unsigned *call);
+
 /* Levenshtein distance, shared by every "did you mean". */
 size_t sk_edit_distance(const char *a, const char *b);
 

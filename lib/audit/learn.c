@@ -1,6 +1,7 @@
 /* learn: BASE + every syscall the audit log shows, as ALLOW (P5's last step). */
 #include <scmpkit/audit.h>
 #include <scmpkit/dangerous.h>
+#include <scmpkit/fallback.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -170,5 +171,5 @@ int sk_learn(const struct sk_profile *base, const struct sk_audit_log *log,
 			r = -ENOMEM;
 	}
 	free(names);
-	return r;
+	return r ? r : sk_profile_finish_generated(p, diags) < 0 ? -ENOMEM : 0;
 }

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <scmpkit/fallback.h>
+
 #include "compile_internal.h"
 
 #define RET_ALLOW 0x7fff0000u
@@ -38,50 +40,6 @@ uint32_t ck_rule_ret(enum sk_action a, bool has_errno, uint32_t errno_ret)
 	if (a == SK_ACT_ERRNO || a == SK_ACT_TRACE)
 		data = has_errno ? errno_ret : ERRNO_EPERM;
 	return sk_action_to_ret(a, data);
-}
-
-/* ---- socketcall(2) / ipc(2) multiplexing (libseccomp's abi_rule_add) ---- */
-
-/* Sorted by name (bsearch). */
-static const struct mux {
-	const char *name;
-	bool ipc;
-	unsigned call; /* SYS_SOCKET.. or SEMOP.. (linux/net.h, linux/ipc.h) */
-} muxed[] = {
-	{"accept", 0, 5}, {"accept4", 0, 18}, {"bind", 0, 2},
-	{"connect", 0, 3}, {"getpeername", 0, 7}, {"getsockname", 0, 6},
-	{"getsockopt", 0, 15}, {"listen", 0, 4}, {"msgctl", 1, 14},
-	{"msgget", 1, 13}, {"msgrcv", 1, 12}, {"msgsnd", 1, 11},
-	{"recv", 0, 10}, {"recvfrom", 0, 12}, {"recvmmsg", 0, 19},
-	{"recvmsg", 0, 17}, {"semctl", 1, 3}, {"semget", 1, 2},
-	{"semop", 1, 1}, {"semtimedop", 1, 4}, {"send", 0, 9},
-	{"sendmmsg", 0, 20}, {"sendmsg", 0, 16}, {"sendto", 0, 11},
-	{"setsockopt", 0, 14}, {"shmat", 1, 21}, {"shmctl", 1, 24},
-	{"shmdt", 1, 22}, {"shmget", 1, 23}, {"shutdown", 0, 13},
-	{"socket", 0, 1}, {"socketpair", 0, 8},
-};
-
-static bool arch_muxes(enum sk_arch a)
-{
-	switch (a) {
-	case SK_ARCH_X86: case SK_ARCH_S390: case SK_ARCH_S390X: case SK_ARCH_PPC:
-	case SK_ARCH_PPC64: case SK_ARCH_PPC64LE: case SK_ARCH_MIPS: case SK_ARCH_MIPSEL:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static int cmp_mux(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct mux *)elem)->name);
-}
-
-static int mux_index(const char *name)
-{
-	const struct mux *m = bsearch(name, muxed, sizeof muxed / sizeof muxed[0], sizeof *muxed,
-				      cmp_mux);
-	return m ? (int)(m - muxed) : -1;
 }
 
 /* ---- building ----------------------------------------------------------- */
@@ -187,10 +145,9 @@ static int collect(struct ck_db *db, const struct sk_profile *p, enum sk_arch a,
 		   struct sk_diags *diags)
 {
 	const struct sk_arch_info *ai = sk_arch_info(a);
-	bool mux = arch_muxes(a);
-	int64_t socketcall = mux ? sk_syscall_nr(a, "socketcall") : -1;
-	int64_t ipc = mux ? sk_syscall_nr(a, "ipc") : -1;
-	*max = -1;
+	int64_t socketcall = sk_syscall_nr(a, "socketcall");
+	int64_t ipc = sk_syscall_nr(a, "ipc");
+	*max = sk_profile_highest_nr(p, a);
 	for (size_t ri = 0; ri < p->n_rules; ri++) {
 		const struct sk_rule *r = &p->rules[ri];
 		uint32_t ret = ck_rule_ret(r->action, r->has_errno_ret, r->errno_ret);
@@ -199,33 +156,31 @@ static int collect(struct ck_db *db, const struct sk_profile *p, enum sk_arch a,
 		size_t nargs = r->n_args ? rule_args(r, args, 8) : 0;
 		for (size_t ni = 0; ni < r->n_names; ni++) {
 			const char *name = r->names[ni];
-			int64_t nr = sk_syscall_nr(a, name);
-			int mi = mux ? mux_index(name) : -1;
-			/* libseccomp resolves muxed names to pseudo numbers there: they
-			 * do not count for runc's highest number. */
-			if (nr >= 0 && mi < 0 && nr > *max)
-				*max = nr;
 			if (skipped || *bad_rule != SIZE_MAX)
 				continue;
+			int64_t nr = sk_syscall_nr(a, name);
+			bool via_ipc;
+			unsigned call;
+			bool muxed = sk_syscall_muxed(a, name, &via_ipc, &call);
 			struct ck_args none = {0};
 			size_t na = nargs ? nargs : 1;
 			const struct ck_args *list = nargs ? args : &none;
 			int rc = 0;
 			for (size_t k = 0; k < na && !rc; k++) {
-				if (mi >= 0) {
-					int64_t via = muxed[mi].ipc ? ipc : socketcall;
+				if (muxed) {
+					int64_t via = via_ipc ? ipc : socketcall;
 					if (via >= 0) {
 						struct ck_args m = list[k];
 						m.valid[0] = true;
 						m.op[0] = SK_OP_EQ;
 						m.mask[0] = UINT64_MAX;
-						m.datum[0] = muxed[mi].call;
+						m.datum[0] = call;
 						rc = ck_db_add(db, via, &m, ret, (int32_t)ri);
 					}
 				}
 				if (!rc && nr >= 0)
 					rc = ck_db_add(db, nr, &list[k], ret, (int32_t)ri);
-				else if (!rc && mi < 0 && sk_syscall_numbered(name))
+				else if (!rc && !muxed && sk_syscall_numbered(name))
 					rc = ck_db_add(db, pseudo_key(name), &list[k], ret, (int32_t)ri);
 			}
 			if (rc == -EEXIST) {
@@ -242,7 +197,7 @@ static int collect(struct ck_db *db, const struct sk_profile *p, enum sk_arch a,
 					     name, ai->short_name);
 			if (rc < 0)
 				return rc;
-			if (nr < 0 && mi < 0 && diags) {
+			if (nr < 0 && !muxed && diags) {
 				const struct sk_pos *pos = r->name_pos ? &r->name_pos[ni] : &r->pos;
 				sk_diags_add(diags, SK_SEV_NOTE, p->file, pos->line, pos->col,
 					     "compile-unknown-on-arch",

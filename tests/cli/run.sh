@@ -100,6 +100,41 @@ ok "... and the call did not happen" test ! -e "$P/n2"
 expect_msg "--notify takes only continue or errno:N" 2 "continue or errno" \
 	"$SCMPKIT" run -p "$P/notify.json" --notify=maybe -- $BB true
 
+# clone3: its flags sit in memory, so record answers it ENOSYS and allows clone
+# with Docker's check on the flags instead; glibc falls back and the program
+# runs. Real programs: the threads helper (pthread_create) and python3
+# (threads, posix_spawn).
+H=${SK_HELPERS:?run through meson test}
+PY=/usr/bin/python3
+"$SCMPKIT" record -q -o "$P/thr.json" -- "$H/threads" >/dev/null
+expect_msg "record answers clone3 ERRNO(38)" 0 "action: +ERRNO\\(38\\)" \
+	"$SCMPKIT" explain "$P/thr.json" clone3
+expect_msg "... and allows clone for threads (no namespace flag)" 0 "action: +ALLOW" \
+	"$SCMPKIT" explain "$P/thr.json" clone 0x3d0f00
+expect_msg "... but not clone with CLONE_NEWUSER" 0 "action: +ERRNO\\(1\\)" \
+	"$SCMPKIT" explain "$P/thr.json" clone 0x10000000
+expect_out "the threaded program runs under it: glibc fell back to clone" "threads: sum 140" \
+	"$SCMPKIT" run -p "$P/thr.json" -- "$H/threads"
+PYW='import subprocess, threading; r = []
+t = threading.Thread(target=lambda: r.append(subprocess.run(["true"]).returncode)); t.start(); t.join()
+print("ok", r)'
+"$SCMPKIT" record -q -o "$P/py.json" -- $PY -c "$PYW" >/dev/null
+expect_out "python3 with a thread and a child runs under its recorded profile" "ok [0]" \
+	"$SCMPKIT" run -p "$P/py.json" -- $PY -c "$PYW"
+expect_rc "lint finds nothing to warn about ENOSYS in what record wrote" 1 \
+	sh -c "'$SCMPKIT' lint '$P/thr.json' 2>&1 | grep -q 'warning: .*enosys-fallback'"
+# the control: the same profile where clone3 lies below a named call (mseal)
+# and gets the default errno: glibc does not fall back, the threads fail
+$PY -c 'import json, sys
+p = json.load(open(sys.argv[1]))
+p["syscalls"] = [r for r in p["syscalls"] if r.get("errnoRet") != 38 and "clone" not in r["names"]]
+p["syscalls"][0]["names"] = [n for n in p["syscalls"][0]["names"] if n != "clone3"] + ["mseal"]
+json.dump(p, open(sys.argv[2], "w"))' "$P/thr.json" "$P/eperm.json"
+expect_msg "control: clone3 shadowed (EPERM), the threads cannot start" 0 "[1-9]" \
+	sh -c "'$SCMPKIT' run -p '$P/eperm.json' -- '$H/threads' >/dev/null 2>&1; echo \$?"
+expect_msg "... and lint says why" 0 "'clone3' is not named and lies below.*glibc" \
+	"$SCMPKIT" lint "$P/eperm.json"
+
 # profile flags
 expect_rc "TSYNC, LOG and SPEC_ALLOW are accepted by this kernel" 1 \
 	"$SCMPKIT" run -p "$P/flags.json" -- $BB mkdir "$P/f"
