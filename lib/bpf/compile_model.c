@@ -23,8 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <scmpkit/fallback.h>
-
 #include "compile_internal.h"
 
 #define RET_ALLOW 0x7fff0000u
@@ -147,7 +145,7 @@ static int collect(struct ck_db *db, const struct sk_profile *p, enum sk_arch a,
 	const struct sk_arch_info *ai = sk_arch_info(a);
 	int64_t socketcall = sk_syscall_nr(a, "socketcall");
 	int64_t ipc = sk_syscall_nr(a, "ipc");
-	*max = sk_profile_highest_nr(p, a);
+	*max = -1;
 	for (size_t ri = 0; ri < p->n_rules; ri++) {
 		const struct sk_rule *r = &p->rules[ri];
 		uint32_t ret = ck_rule_ret(r->action, r->has_errno_ret, r->errno_ret);
@@ -156,12 +154,16 @@ static int collect(struct ck_db *db, const struct sk_profile *p, enum sk_arch a,
 		size_t nargs = r->n_args ? rule_args(r, args, 8) : 0;
 		for (size_t ni = 0; ni < r->n_names; ni++) {
 			const char *name = r->names[ni];
-			if (skipped || *bad_rule != SIZE_MAX)
-				continue;
 			int64_t nr = sk_syscall_nr(a, name);
 			bool via_ipc;
 			unsigned call;
 			bool muxed = sk_syscall_muxed(a, name, &via_ipc, &call);
+			/* runc's threshold as sk_profile_highest_nr has it, counted here
+			 * on the way (it walks the same names) */
+			if (nr > *max && !muxed)
+				*max = nr;
+			if (skipped || *bad_rule != SIZE_MAX)
+				continue;
 			struct ck_args none = {0};
 			size_t na = nargs ? nargs : 1;
 			const struct ck_args *list = nargs ? args : &none;

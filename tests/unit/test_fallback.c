@@ -259,3 +259,27 @@ Test(fallback, io_uring_allowed_is_said_in_the_profile)
 	sk_profile_free(p);
 	sk_diags_free(&d);
 }
+
+/* The compiler's ENOSYS stub starts right above sk_profile_highest_nr: the
+ * threshold lint and the generators reason about is the one the filter has. */
+Test(fallback, the_compiled_stub_starts_above_the_highest_named_number)
+{
+	static const char *const profiles[] = {
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\",\"write\"],"
+		"\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		"{\"defaultAction\":\"SCMP_ACT_KILL\",\"syscalls\":[{\"names\":[\"exit_group\"],"
+		"\"action\":\"SCMP_ACT_ALLOW\"},{\"names\":[\"mseal\"],\"action\":\"SCMP_ACT_ERRNO\"}]}",
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"getppid\",\"socket\"],"
+		"\"action\":\"SCMP_ACT_ALLOW\"}]}",
+	};
+	for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
+		struct sk_profile *p = parse_ok(profiles[i]);
+		int64_t hi = sk_profile_highest_nr(p, SK_ARCH_X86_64);
+		const char *above = sk_syscall_name(SK_ARCH_X86_64, hi + 1);
+		const char *below = sk_syscall_name(SK_ARCH_X86_64, hi - 1);
+		cr_assert(above && below);
+		cr_expect_eq(decides(p, above, 0), ERRNO(38), "%zu: %s above", i, above);
+		cr_expect_neq(decides(p, below, 0), ERRNO(38), "%zu: %s below", i, below);
+		sk_profile_free(p);
+	}
+}
