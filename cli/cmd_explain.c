@@ -71,8 +71,30 @@ static void print_where(const char *file, struct sk_pos pos)
 	free(f);
 }
 
+static bool same_pos(struct sk_pos a, struct sk_pos b)
+{
+	return a.line && a.line == b.line && a.col == b.col;
+}
+
+/* The number of the rule of FILE, as written, at POS (a rule or one of its
+ * names): the compiler merges rules that decide alike, so its own index is
+ * not the file's. 0 when no rule is there (a profile built in memory). */
+static size_t rule_number(const struct sk_profile *file, struct sk_pos pos)
+{
+	for (size_t i = 0; i < file->n_rules; i++) {
+		const struct sk_rule *r = &file->rules[i];
+		if (same_pos(r->pos, pos))
+			return i + 1;
+		for (size_t j = 0; r->name_pos && j < r->n_names; j++)
+			if (same_pos(r->name_pos[j], pos))
+				return i + 1;
+	}
+	return 0;
+}
+
 static void print_origin(const struct sk_filter_set *set, const struct sk_run_result *res,
-			 const char *file, enum sk_arch arch, int64_t nr)
+			 const struct sk_profile *written, const char *file, enum sk_arch arch,
+			 int64_t nr)
 {
 	const struct sk_bpf_prog *prog = &set->progs[res->prog];
 	int32_t o = prog->origin ? prog->origin[res->ret_pc] : SK_ORIGIN_NONE;
@@ -80,8 +102,10 @@ static void print_origin(const struct sk_filter_set *set, const struct sk_run_re
 	fputs("rule:     ", stdout);
 	if (o >= 0 && src && (size_t)o < src->n_rules) {
 		const struct sk_rule *r = &src->rules[o];
-		print_where(file, rule_pos(r, arch, nr));
-		printf(" (rule %d: %s", o + 1, sk_action_name(r->action));
+		struct sk_pos at = rule_pos(r, arch, nr);
+		size_t n = rule_number(written, at);
+		print_where(file, at);
+		printf(" (rule %zu: %s", n ? n : (size_t)o + 1, sk_action_name(r->action));
 		if (r->n_args)
 			printf(", %zu argument condition%s", r->n_args, r->n_args == 1 ? "" : "s");
 		printf(")\n");
@@ -202,7 +226,7 @@ int cmd_explain(int argc, char **argv)
 	const char *name = sk_syscall_name(sk_arch_from_audit(d.arch, (uint32_t)nr), (int64_t)nr);
 	printf("syscall:  %s (%" PRIu64 " on %s)\n", name ? name : "?", nr, ai->short_name);
 	printf("action:   %s\n", sk_ret_format(res.ret, buf, sizeof buf));
-	print_origin(&set, &res, p->file ? p->file : file, arch, (int64_t)nr);
+	print_origin(&set, &res, p, p->file ? p->file : file, arch, (int64_t)nr);
 	size_t total = 0;
 	for (size_t i = 0; i < set.n; i++)
 		total += set.progs[i].len;

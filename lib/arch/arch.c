@@ -299,31 +299,12 @@ int64_t sk_syscall_max(enum sk_arch arch)
 
 /* ---- socketcall(2) / ipc(2) multiplexing ---------------------------------- */
 
-/* The kernel's sub-call numbers: SYS_SOCKET.. (linux/net.h) and SEMOP..
- * (linux/ipc.h). Sorted by name (bsearch). */
-static const struct mux {
-	const char *name;
-	bool ipc;
-	unsigned call;
-} muxed[] = {
-	{"accept", 0, 5}, {"accept4", 0, 18}, {"bind", 0, 2},
-	{"connect", 0, 3}, {"getpeername", 0, 7}, {"getsockname", 0, 6},
-	{"getsockopt", 0, 15}, {"listen", 0, 4}, {"msgctl", 1, 14},
-	{"msgget", 1, 13}, {"msgrcv", 1, 12}, {"msgsnd", 1, 11},
-	{"recv", 0, 10}, {"recvfrom", 0, 12}, {"recvmmsg", 0, 19},
-	{"recvmsg", 0, 17}, {"semctl", 1, 3}, {"semget", 1, 2},
-	{"semop", 1, 1}, {"semtimedop", 1, 4}, {"send", 0, 9},
-	{"sendmmsg", 0, 20}, {"sendmsg", 0, 16}, {"sendto", 0, 11},
-	{"setsockopt", 0, 14}, {"shmat", 1, 21}, {"shmctl", 1, 24},
-	{"shmdt", 1, 22}, {"shmget", 1, 23}, {"shutdown", 0, 13},
-	{"socket", 0, 1}, {"socketpair", 0, 8},
-};
-
-/* The arches where libseccomp also matches these calls through the
- * multiplexer (abi_rule_add): those with socketcall(2)/ipc(2). */
-static bool arch_muxes(enum sk_arch a)
+/* The arches where libseccomp also matches the muxed calls (data/syscalls/
+ * muxed.tsv) through the multiplexer (abi_rule_add): those with
+ * socketcall(2)/ipc(2). */
+bool sk_arch_muxes(enum sk_arch arch)
 {
-	switch (a) {
+	switch (arch) {
 	case SK_ARCH_X86: case SK_ARCH_S390: case SK_ARCH_S390X: case SK_ARCH_PPC:
 	case SK_ARCH_PPC64: case SK_ARCH_PPC64LE: case SK_ARCH_MIPS: case SK_ARCH_MIPSEL:
 		return true;
@@ -332,22 +313,34 @@ static bool arch_muxes(enum sk_arch a)
 	}
 }
 
-static int cmp_mux(const void *key, const void *elem)
+bool sk_syscall_ref(const char *name, struct sk_syscall_ref *ref)
 {
-	return strcmp(key, ((const struct mux *)elem)->name);
+	long i = name_index(name);
+	*ref = (struct sk_syscall_ref){.id = i, .key = -1};
+	if (i < 0)
+		return false;
+	ref->key = sk_gen_name_key[i];
+	ref->mux = sk_gen_name_mux[i].kind;
+	ref->call = sk_gen_name_mux[i].call;
+	return true;
+}
+
+int64_t sk_syscall_nr_id(enum sk_arch arch, int64_t id)
+{
+	const struct sk_gen_table *t = table_of(arch);
+	if (!t || id < 0 || (size_t)id >= sk_gen_name_count)
+		return -1;
+	return t->nr_of_name[id];
 }
 
 bool sk_syscall_muxed(enum sk_arch arch, const char *name, bool *ipc, unsigned *call)
 {
-	if (!arch_muxes(arch) || !name)
-		return false;
-	const struct mux *m = bsearch(name, muxed, sizeof muxed / sizeof muxed[0], sizeof *muxed,
-				      cmp_mux);
-	if (!m)
+	struct sk_syscall_ref r;
+	if (!sk_arch_muxes(arch) || !sk_syscall_ref(name, &r) || !r.mux)
 		return false;
 	if (ipc)
-		*ipc = m->ipc;
+		*ipc = r.mux == SK_MUX_IPC;
 	if (call)
-		*call = m->call;
+		*call = r.call;
 	return true;
 }

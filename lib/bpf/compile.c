@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <scmpkit/profile_ops.h>
+
 #include "compile_internal.h"
 
 void sk_compile_opts_init(struct sk_compile_opts *opts)
@@ -171,6 +173,10 @@ int sk_compile(const struct sk_profile *p, const struct sk_compile_opts *opts,
 			return -ENOMEM;
 	}
 	int rc = check_runc(r, diags);
+	/* after runc's checks, whose notes count rules as written: from here on
+	 * the rules are merged, so that how they were split changes nothing */
+	if (!rc && sk_profile_merge_alike(r) < 0)
+		rc = -ENOMEM;
 	if (rc < 0) {
 		sk_profile_free(r);
 		return rc;

@@ -188,13 +188,21 @@ static void strv_free(char **v, size_t n)
 	free(v);
 }
 
+/* All at once: copies (clone, the compiler's private copy) are frequent, and
+ * growing one element at a time is for building. */
 static int strv_copy(char ***dst, size_t *dn, char *const *src, size_t n)
 {
 	*dst = NULL;
 	*dn = 0;
-	for (size_t i = 0; i < n; i++)
-		if (sk_strv_push(dst, dn, src[i]) < 0)
+	if (!n)
+		return 0;
+	if (!(*dst = malloc(n * sizeof **dst)))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!((*dst)[i] = strdup(src[i])))
 			return -ENOMEM;
+		(*dn)++;
+	}
 	return 0;
 }
 
@@ -235,7 +243,7 @@ void sk_rule_clear(struct sk_rule *r)
 	memset(r, 0, sizeof *r);
 }
 
-int sk_rule_copy(struct sk_rule *dst, const struct sk_rule *src)
+int sk_rule_copy_match(struct sk_rule *dst, const struct sk_rule *src)
 {
 	*dst = *src;
 	dst->names = NULL;
@@ -247,6 +255,23 @@ int sk_rule_copy(struct sk_rule *dst, const struct sk_rule *src)
 	dst->comment = NULL;
 	memset(&dst->includes, 0, sizeof dst->includes);
 	memset(&dst->excludes, 0, sizeof dst->excludes);
+	if (src->n_args) {
+		dst->args = malloc(src->n_args * sizeof *dst->args);
+		if (!dst->args)
+			return -ENOMEM;
+		memcpy(dst->args, src->args, src->n_args * sizeof *dst->args);
+		dst->n_args = src->n_args;
+	}
+	if (sk_cond_copy(&dst->includes, &src->includes) < 0 ||
+	    sk_cond_copy(&dst->excludes, &src->excludes) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+int sk_rule_copy(struct sk_rule *dst, const struct sk_rule *src)
+{
+	if (sk_rule_copy_match(dst, src) < 0)
+		return -ENOMEM;
 	if (strv_copy(&dst->names, &dst->n_names, src->names, src->n_names) < 0)
 		return -ENOMEM;
 	if (src->n_names) {
@@ -258,18 +283,8 @@ int sk_rule_copy(struct sk_rule *dst, const struct sk_rule *src)
 		else
 			memset(dst->name_pos, 0, src->n_names * sizeof *dst->name_pos);
 	}
-	if (src->n_args) {
-		dst->args = malloc(src->n_args * sizeof *dst->args);
-		if (!dst->args)
-			return -ENOMEM;
-		memcpy(dst->args, src->args, src->n_args * sizeof *dst->args);
-		dst->n_args = src->n_args;
-	}
 	if ((src->errno_name && !(dst->errno_name = strdup(src->errno_name))) ||
 	    (src->comment && !(dst->comment = strdup(src->comment))))
-		return -ENOMEM;
-	if (sk_cond_copy(&dst->includes, &src->includes) < 0 ||
-	    sk_cond_copy(&dst->excludes, &src->excludes) < 0)
 		return -ENOMEM;
 	return 0;
 }

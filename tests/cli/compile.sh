@@ -42,6 +42,32 @@ expect_rc "missing file" 2 "$SCMPKIT" compile -f asm "$T_TMP/nope.json"
 expect_rc "--help exits 0" 0 "$SCMPKIT" compile --help
 expect_rc "help compile exits 0" 0 "$SCMPKIT" help compile
 
+# chrome.json's shape: one rule per call, Docker's old single "name" key and
+# "args": null (here Docker's allowed calls, and a few denied ones between).
+# It compiles to the very program its fmt'd form does (one rule per action):
+# how rules are split changes nothing (it took 576 instructions against 41)
+python3 - "$DD" "$T_TMP/chrome.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = d["syscalls"][0]["names"]
+rules = []
+for i, n in enumerate(names):
+    rules.append({"name": n, "action": "SCMP_ACT_ALLOW", "args": None})
+    if i % 40 == 0:
+        rules.append({"name": ["acct", "kexec_load", "reboot", "swapon"][i // 40 % 4],
+                      "action": "SCMP_ACT_ERRNO", "errnoRet": 1, "args": None})
+json.dump({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": rules}, open(sys.argv[2], "w"), indent=1)
+PY
+"$SCMPKIT" fmt -o "$T_TMP/chrome-fmt.json" "$T_TMP/chrome.json" 2>/dev/null
+"$SCMPKIT" compile --arch x86_64 -s -o "$T_TMP/chrome.bpf" "$T_TMP/chrome.json" 2>"$T_TMP/chrome.stats"
+"$SCMPKIT" compile --arch x86_64 -s -o "$T_TMP/chrome-fmt.bpf" "$T_TMP/chrome-fmt.json" 2>"$T_TMP/chrome-fmt.stats"
+expect_out "one rule per call: as many instructions as after fmt" "$(cat "$T_TMP/chrome-fmt.stats")" \
+	cat "$T_TMP/chrome.stats"
+ok "... the very same program" cmp "$T_TMP/chrome.bpf" "$T_TMP/chrome-fmt.bpf"
+expect_msg "... and explain still names the call's own rule and position" 0 \
+	"rule: +.*chrome.json:[0-9]+:[0-9]+ \(rule [0-9]{2,}: SCMP_ACT_ALLOW\)" \
+	"$SCMPKIT" explain "$T_TMP/chrome.json" write
+
 # A profile is someone else's text: a name holding a terminal escape is quoted
 # escaped in the diagnostic, not sent raw to the terminal
 ESC=$(printf '\033')

@@ -58,13 +58,16 @@ expect_msg "--audit: an allow-list of nothing logs every call, and the program w
 	"mkdir .* LOG" "$SCMPKIT" run -p "$P/nothing.json" --audit --report-denials -- $BB mkdir "$P/audited"
 
 # a profile too big for one program: 12 calls x 150 argument rules (3 stacked
-# programs, each denying some): --report-denials cannot watch it and says so
+# programs, each denying some): --report-denials cannot watch it and says so.
+# Each call compares its own values (rules alike would merge and compile small)
 {
 	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": ['
+	k=0
 	for n in read write ioctl fcntl openat close mmap futex prctl kill socket setsockopt; do
 		i=0
+		k=$((k + 1000))
 		while [ $i -lt 150 ]; do
-			printf '{"names": ["%s"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 2, "value": %d, "op": "SCMP_CMP_EQ"}]},\n' $n $((i + 100000))
+			printf '{"names": ["%s"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 2, "value": %d, "op": "SCMP_CMP_EQ"}]},\n' $n $((i + 100000 + k))
 			i=$((i + 1))
 		done
 	done
