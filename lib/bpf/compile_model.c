@@ -476,6 +476,41 @@ static int look_up_names(struct build *b)
 	return 0;
 }
 
+/* The filter's arches into ORDER (IN marks them): the native one first
+ * (seccomp_init), then the profile's in order; x32 joins x86_64's audit arch
+ * later. Their count, or -EDOM: libseccomp refuses arches of another byte
+ * order than the native one (seccomp_arch_add), and runc with it. */
+static long filter_arches(const struct sk_profile *p, enum sk_arch host,
+			  enum sk_arch order[SK_ARCH_COUNT], bool in[SK_ARCH_COUNT],
+			  struct sk_diags *diags)
+{
+	size_t n = 0;
+	in[host] = true;
+	order[n++] = host;
+	for (size_t i = 0; i < p->n_arches; i++) {
+		enum sk_arch a = p->arches[i];
+		if (sk_arch_info(a) && !in[a]) {
+			in[a] = true;
+			order[n++] = a;
+		}
+	}
+	const struct sk_arch_info *hi = sk_arch_info(host);
+	for (size_t i = 1; i < n; i++) {
+		const struct sk_arch_info *ai = sk_arch_info(order[i]);
+		if (ai->big_endian == hi->big_endian)
+			continue;
+		sk_diags_add(diags, SK_SEV_ERROR, p->file, p->pos.line, p->pos.col,
+			     "compile-mixed-endian",
+			     "runc/libseccomp would refuse this profile: architecture %s is "
+			     "%s-endian, the host's %s is %s-endian, and one filter cannot "
+			     "mix byte orders (libseccomp: Numerical argument out of domain)",
+			     ai->short_name, ai->big_endian ? "big" : "little", hi->short_name,
+			     hi->big_endian ? "big" : "little");
+		return -EDOM;
+	}
+	return (long)n;
+}
+
 int ck_model_build(const struct sk_profile *p, const struct sk_compile_opts *opts,
 		   enum sk_arch host, struct ck_model *m, struct sk_diags *diags)
 {
@@ -503,41 +538,17 @@ int ck_model_build(const struct sk_profile *p, const struct sk_compile_opts *opt
 	b.nosys = (size_t)nosys;
 	b.bad = (size_t)badd;
 
-	/* The filter's arches: the native one first (seccomp_init), then the
-	 * profile's in order; x32 joins x86_64's audit arch. */
 	bool in[SK_ARCH_COUNT] = {0};
 	enum sk_arch order[SK_ARCH_COUNT];
-	size_t n = 0;
-	in[host] = true;
-	order[n++] = host;
-	for (size_t i = 0; i < p->n_arches; i++) {
-		enum sk_arch a = p->arches[i];
-		if (sk_arch_info(a) && !in[a]) {
-			in[a] = true;
-			order[n++] = a;
-		}
-	}
-	/* libseccomp refuses arches of another byte order than the native one
-	 * (seccomp_arch_add: -EDOM), and runc with it. */
-	const struct sk_arch_info *hi = sk_arch_info(host);
-	for (size_t i = 1; i < n; i++) {
-		const struct sk_arch_info *ai = sk_arch_info(order[i]);
-		if (ai->big_endian != hi->big_endian) {
-			sk_diags_add(diags, SK_SEV_ERROR, p->file, p->pos.line, p->pos.col,
-				     "compile-mixed-endian",
-				     "runc/libseccomp would refuse this profile: architecture %s is "
-				     "%s-endian, the host's %s is %s-endian, and one filter cannot "
-				     "mix byte orders (libseccomp: Numerical argument out of domain)",
-				     ai->short_name, ai->big_endian ? "big" : "little", hi->short_name,
-				     hi->big_endian ? "big" : "little");
-			ck_model_free(m);
-			return -EDOM;
-		}
+	long n = filter_arches(p, host, order, in, diags);
+	if (n < 0) {
+		ck_model_free(m);
+		return (int)n;
 	}
 	m->groups = calloc(n, sizeof *m->groups);
 	if (!m->groups || look_up_names(&b) < 0)
 		goto nomem;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < (size_t)n; i++) {
 		enum sk_arch a = order[i];
 		enum sk_arch grp[2] = {a, SK_ARCH_INVALID};
 		size_t ng = 1;
