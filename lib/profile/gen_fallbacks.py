@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Generate lib/profile's table of ENOSYS fallbacks from data/enosys-fallbacks.tsv.
 
 Usage: gen_fallbacks.py INPUT.tsv OUTPUT.c

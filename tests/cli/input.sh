@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Inputs nobody should be able to hang or balloon scmpkit with: /dev/zero, a
 # FIFO no process writes, a sparse file of 3 GiB (no disk, all zeros). fmt,
 # lint and disasm each refuse them with exit 2 and a sentence that says which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ENOSYS fallbacks (lib/profile/fallback.c, lib/lint/fallback_rules.c): which
  * calls a profile shadows under runc, what the generators' last step writes,
  * that the compiled filter then answers ENOSYS where runc's stub would have
