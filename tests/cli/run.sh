@@ -138,6 +138,21 @@ expect_msg "control: clone3 shadowed (EPERM), the threads cannot start" 0 "[1-9]
 expect_msg "... and lint says why" 0 "'clone3' is not named and lies below.*glibc" \
 	"$SCMPKIT" lint "$P/eperm.json"
 
+# io_uring: what goes through the ring escapes seccomp and record: where the
+# recorded profile allows it, its rule's comment says so, and record warns
+if "$H/uring" >/dev/null 2>&1; then
+	"$SCMPKIT" record -o "$P/uring.json" -- "$H/uring" >/dev/null 2>"$P/uring.err"
+	ok "record warns that io_uring is allowed and bypasses seccomp" \
+		grep -q "io_uring_setup is allowed: .*bypasses seccomp.*generate-bypass" "$P/uring.err"
+	ok "... the rule that allows it says so in its comment" $PY -c 'import json, sys
+r = [r for r in json.load(open(sys.argv[1]))["syscalls"] if "io_uring_setup" in r["names"]]
+assert r and r[0]["action"] == "SCMP_ACT_ALLOW" and "bypasses seccomp" in r[0]["comment"], r' "$P/uring.json"
+	expect_out "... and the program runs under it" "uring: read some bytes" \
+		"$SCMPKIT" run -p "$P/uring.json" -- "$H/uring"
+else
+	echo "# skipping io_uring: this kernel has it switched off"
+fi
+
 # profile flags
 expect_rc "TSYNC, LOG and SPEC_ALLOW are accepted by this kernel" 1 \
 	"$SCMPKIT" run -p "$P/flags.json" -- $BB mkdir "$P/f"
