@@ -169,23 +169,23 @@ static int clone_flags_arg(const struct sk_profile *p)
 	return s390 == 0 ? 0 : s390 == n ? 1 : -1;
 }
 
-/* clone3 out of the rules that let it through (or answer it with another
- * errno, which stops glibc's fallback), and answered ENOSYS. 1 when it was
- * taken, 0 when no such rule had it, -ENOMEM. */
-static int answer_clone3(struct sk_profile *p)
+/* A call answered ENOSYS always (clone3) out of the rules that let it through
+ * (or answer it with another errno, which stops the fallback), and answered
+ * ENOSYS. 1 when it was taken, 0 when no such rule had it, -ENOMEM. */
+static int answer_always(struct sk_profile *p, const char *name)
 {
 	bool taken = false;
 	for (size_t i = p->n_rules; i-- > 0;) {
 		const struct sk_rule *r = &p->rules[i];
 		bool other_errno = r->action == SK_ACT_ERRNO &&
 				   !(r->has_errno_ret && r->errno_ret == ENOSYS);
-		if (!sk_rule_plain(r) || !sk_rule_names(r, "clone3") ||
+		if (!sk_rule_plain(r) || !sk_rule_names(r, name) ||
 		    !(permits(r->action) || other_errno))
 			continue;
 		taken = true;
-		drop_name(p, i, "clone3");
+		drop_name(p, i, name);
 	}
-	if (taken && answer_enosys(p, "clone3") < 0)
+	if (taken && answer_enosys(p, name) < 0)
 		return -ENOMEM;
 	return taken;
 }
@@ -195,11 +195,10 @@ static int answer_clone3(struct sk_profile *p)
  * already (then a warning when that rule does not let it through). */
 static int allow_clone(struct sk_profile *p, struct sk_diags *d)
 {
-	const struct sk_rule *nosys = NULL;
+	bool nosys = false;
 	for (size_t i = 0; i < p->n_rules && !nosys; i++)
-		if (p->rules[i].action == SK_ACT_ERRNO && p->rules[i].has_errno_ret &&
-		    p->rules[i].errno_ret == ENOSYS && sk_rule_names(&p->rules[i], "clone3"))
-			nosys = &p->rules[i];
+		nosys = p->rules[i].action == SK_ACT_ERRNO && p->rules[i].has_errno_ret &&
+			p->rules[i].errno_ret == ENOSYS && sk_rule_names(&p->rules[i], "clone3");
 	if (!nosys || permits(p->default_action))
 		return 0;
 	if (named(p, "clone")) {
@@ -250,19 +249,31 @@ static int mark_bypasses(struct sk_profile *p, struct sk_diags *d)
 		sk_diags_add(d, SK_SEV_WARNING, p->file, 0, 0, "generate-bypass", "%s is allowed: %s",
 			     name, sk_dangerous_reason(name));
 		drop_name(p, i, name);
-		struct sk_rule *b = sk_profile_add_rule(p, (const char *const *)&name, 1, a);
+		struct sk_rule *to = NULL;
+		for (size_t k = 0; k < p->n_rules && !to; k++)
+			if (p->rules[k].action == a && sk_rule_plain(&p->rules[k]) &&
+			    p->rules[k].comment && !strcmp(p->rules[k].comment, bypass_comment))
+				to = &p->rules[k];
+		int rc = to ? sk_rule_add_name(to, name) : 0;
+		if (!to && (!(to = sk_profile_add_rule(p, (const char *const *)&name, 1, a)) ||
+			    !(to->comment = strdup(bypass_comment))))
+			rc = -ENOMEM;
 		free(name);
-		if (!b || !(b->comment = strdup(bypass_comment)))
-			return -ENOMEM;
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }
 
 int sk_profile_finish_generated(struct sk_profile *p, struct sk_diags *d)
 {
-	int answered = answer_clone3(p);
-	if (answered < 0)
-		return answered;
+	int answered = 0;
+	for (size_t i = 0; i < sk_fallback_table_len; i++) {
+		int r = sk_fallback_table[i].always ? answer_always(p, sk_fallback_table[i].name) : 0;
+		if (r < 0)
+			return r;
+		answered += r;
+	}
 	/* to a fixpoint: each name answered raises its own arches' thresholds,
 	 * which can shadow another fallback there */
 	for (bool more = true; more;) {
