@@ -15,14 +15,16 @@ enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 #undef CMD
 
 /* Print every diagnostic to stderr as file:line:col: severity: message [rule];
- * colour when stderr is a terminal. */
+ * colour when stderr is a terminal. Control characters and invalid UTF-8 are
+ * escaped (sk_escape): messages quote what profiles, logs and processes say. */
 void cli_print_diags(const struct sk_diags *d);
-/* The same for the diagnostics at or above MIN (-q: warnings and errors). */
+/* The same for those at or above MIN only. */
 void cli_print_diags_min(const struct sk_diags *d, enum sk_severity min);
 
-/* Exit the way a child ended, STATUS as waitpid(2) gave it: its exit code,
- * or death by the same signal (no core of our own; 128+N when the signal
- * does not kill). Call it last: it may not return. */
+/* Exit the way a command ended, given its waitpid(2) STATUS: its exit code,
+ * or its death by the same signal (without a core of our own), so that a
+ * shell reports the same thing (143 for SIGTERM). Returns the code to exit
+ * with when the signal does not end us. */
 int cli_pass_status(int status);
 
 /* The profile format ARG names for option OPT of CMD (oci, docker or spo: what

@@ -135,7 +135,7 @@ int cmd_convert(int argc, char **argv)
 	}
 	text = sk_profile_emit(r ? r : p, (enum sk_format)to, &d);
 	if (text)
-		rc = cli_write_output(out, text) ? EXIT_USAGE : EXIT_OK;
+		rc = cli_write_output(out, text);
 out:
 	cli_print_diags(&d);
 	sk_diags_free(&d);

@@ -116,7 +116,7 @@ static void print_processes(const struct sk_audit_log *log)
 }
 
 /* What the runtime table says of NAME: made with noNewPrivileges true, or only
- * with it false. */
+ * with it false; NULL when NAME is not the runtime's call. */
 static const char *runtime_note(const char *runtime, const char *name)
 {
 	const struct sk_runtime_call *calls;
@@ -125,7 +125,7 @@ static const char *runtime_note(const char *runtime, const char *name)
 		if (!strcmp(calls[i].name, name))
 			return calls[i].nnp ? "the runtime's, after it loads the filter"
 					    : "the runtime's, with noNewPrivileges false";
-	return "the runtime's";
+	return NULL; /* not the runtime's call */
 }
 
 /* The first arch E's name came from: one line per name. */
@@ -164,10 +164,28 @@ static void print_diff(const char *base, const char *out, const struct sk_learn_
 			sk_action_name(e->action));
 		free(comm);
 	}
-	for (size_t i = res->runtime_from; i < p->n_rules; i++)
-		for (size_t j = 0; j < p->rules[i].n_names; j++)
-			fprintf(stderr, "+ %-24s SCMP_ACT_ALLOW   # %s\n", p->rules[i].names[j],
-				runtime_note(runtime, p->rules[i].names[j]));
+	/* after the learned calls: the runtime's rules, then what every generator
+	 * adds last (ERRNO(38) for calls whose callers fall back on ENOSYS) */
+	for (size_t i = res->runtime_from; i < p->n_rules; i++) {
+		const struct sk_rule *rl = &p->rules[i];
+		for (size_t j = 0; j < rl->n_names; j++) {
+			const char *note = runtime_note(runtime, rl->names[j]);
+			if (rl->action == SK_ACT_ALLOW && note) {
+				fprintf(stderr, "+ %-24s SCMP_ACT_ALLOW   # %s\n", rl->names[j], note);
+				continue;
+			}
+			char act[64];
+			if (rl->action == SK_ACT_ERRNO)
+				snprintf(act, sizeof act, "SCMP_ACT_ERRNO(%u)",
+					 rl->has_errno_ret ? rl->errno_ret : 1u);
+			else
+				snprintf(act, sizeof act, "%s", sk_action_name(rl->action));
+			char *why = esc(rl->comment ? rl->comment : "");
+			fprintf(stderr, "+ %-24s %-16s%s%s\n", rl->names[j], act,
+				why && *why ? " # " : "", why ? why : "");
+			free(why);
+		}
+	}
 }
 
 /* "SCMP_ACT_KILL_PROCESS", or the code when no action has it. */

@@ -28,7 +28,7 @@ void cli_print_diags_min(const struct sk_diags *d, enum sk_severity min)
 	for (size_t i = 0; i < d->n; i++) {
 		if (d->v[i].severity < min)
 			continue;
-		char *s = sk_diag_format(&d->v[i]);
+		char *s = sk_diag_format(&d->v[i]); /* escapes what others wrote */
 		if (!s)
 			continue;
 		if (colour) {

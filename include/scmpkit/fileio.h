@@ -3,7 +3,8 @@
  *
  * Every file scmpkit reads comes through sk_read_input(): a size limit per
  * kind of input (so /dev/zero or a runaway log is an error, not 2 GB of
- * memory), no device nodes, and FIFOs opened without blocking forever. Every
+ * memory), no device nodes, and FIFOs opened without blocking forever (one
+ * that no writer opens within 2 s is an error, not an empty input). Every
  * file it writes goes through sk_write_file_atomic(): the old file or the
  * whole new one, never half of one, never through another user's symlink and
  * never into a device.

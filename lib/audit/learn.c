@@ -10,6 +10,7 @@
  * itself denies in a rule of its own is never allowed next to that rule. */
 #include <scmpkit/audit.h>
 #include <scmpkit/dangerous.h>
+#include <scmpkit/fallback.h>
 #include <scmpkit/runtime.h>
 
 #include <errno.h>
@@ -281,6 +282,10 @@ int sk_learn_run(const struct sk_profile *base, const struct sk_learn_opts *o,
 			int added = sk_profile_allow_runtime(out->profile, o->runtime, diags);
 			r = added < 0 ? added : 0;
 		}
+		/* last, once the runtime's calls are in: they move runc's
+		 * threshold, and with it what a fallback call needs */
+		if (r == 0 && sk_profile_finish_generated(out->profile, diags) < 0)
+			r = -ENOMEM;
 	} else {
 		memset(out, 0, sizeof *out);
 	}

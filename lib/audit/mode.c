@@ -13,6 +13,7 @@
  */
 #include <scmpkit/audit.h>
 #include <scmpkit/dangerous.h>
+#include <scmpkit/fallback.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -98,6 +99,8 @@ struct sk_profile *sk_profile_audit_mode(const struct sk_profile *p, struct sk_d
 			goto nomem;
 		}
 	}
+	if (sk_profile_finish_generated(q, diags) < 0)
+		goto nomem;
 	return q;
 nomem:
 	sk_profile_free(q);

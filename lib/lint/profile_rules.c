@@ -354,5 +354,5 @@ int sk_lint_profile(const struct sk_profile *p, const struct sk_lint_opts *opts,
 	check_names(p, arches, n, out);
 	check_duplicates(p, out);
 	check_notify_and_args(p, arches, n, out);
-	return 0;
+	return sk_lint_fallbacks(p, out);
 }

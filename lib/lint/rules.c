@@ -17,6 +17,7 @@ static const struct sk_lint_rule rules[] = {
 	 "A call Docker's default profile blocks is allowed."},
 	{"P1-runtime-calls", SK_SEV_NOTE, "P1",
 	 "The profile blocks calls runc makes itself after loading it, even with no_new_privs."},
+	{"enosys-fallback", SK_SEV_WARNING, NULL, "clone3, openat2, ... answered without ENOSYS under runc."},
 	{"P1-runtime-coupled", SK_SEV_NOTE, "P1",
 	 "A privilege-changing call the runtime needs only without no_new_privs is allowed."},
 	{"arch-missing-syscall", SK_SEV_WARNING, "P7",

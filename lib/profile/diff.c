@@ -189,14 +189,8 @@ out:
 
 static int push(struct sk_deltas *out, struct sk_delta x, const char *detail)
 {
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 32;
-		struct sk_delta *nv = realloc(out->v, cap * sizeof *nv);
-		if (!nv)
-			return -ENOMEM;
-		out->v = nv;
-		out->cap = cap;
-	}
+	if (SK_GROW(out->v, out->cap, out->n) < 0)
+		return -ENOMEM;
 	x.detail = NULL;
 	if (detail && !(x.detail = strdup(detail)))
 		return -ENOMEM;

@@ -2,6 +2,7 @@
  * profile gets the calls whose absence only shows in rare paths, each in its
  * own rule with a comment saying why it is there. */
 #include "trace_backend.h"
+#include <scmpkit/fallback.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -268,7 +269,7 @@ static int build(struct builder *b, const struct sk_trace_result *res,
 		if (r < 0)
 			return r == -ENOENT ? -EINVAL : r;
 	}
-	return 0;
+	return sk_profile_finish_generated(b->p, d) < 0 ? -ENOMEM : 0;
 }
 
 struct sk_profile *sk_trace_to_profile(const struct sk_trace_result *res,

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "util/cleanup.h"
 
 #define MiB ((size_t)1 << 20)
+#define FIFO_WAIT_MS 2000
 
 static const struct {
 	size_t limit;
@@ -57,8 +59,30 @@ const char *sk_read_error(int err, enum sk_input_kind kind)
 		return "a device, not a file";
 	case EISDIR:
 		return "a directory, not a file";
+	case ETIMEDOUT:
+		snprintf(msg, sizeof msg, "a FIFO nobody writes (no writer within %d s)",
+			 FIFO_WAIT_MS / 1000);
+		return msg;
 	default:
 		return strerror(err < 0 ? -err : err);
+	}
+}
+
+/* A FIFO nobody has opened for writing reads as empty at once, and an empty
+ * input would pass for "nothing to check". Wait a while for a writer (a shell
+ * may start it just after us); past that, nobody will. Linux's poll reports
+ * nothing on such a FIFO until a first writer opens it (no POLLHUP before). */
+static int wait_writer(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	for (;;) {
+		int n = poll(&p, 1, FIFO_WAIT_MS);
+		if (n > 0)
+			return 0;
+		if (n == 0)
+			return -ETIMEDOUT;
+		if (errno != EINTR)
+			return -errno;
 	}
 }
 
@@ -114,8 +138,9 @@ int sk_read_input(const char *path, enum sk_input_kind kind, char **data, size_t
 	if (!strcmp(path, "-"))
 		return read_fd(STDIN_FILENO, limit, 0, data, len);
 	/* O_NONBLOCK: opening a FIFO nobody writes would otherwise wait forever;
-	 * it is switched off again before reading, so a writer that is there
-	 * is read to its end. */
+	 * a FIFO then waits a bounded time for its writer, and O_NONBLOCK is
+	 * switched off again before reading, so a writer that is there is read
+	 * to its end. */
 	_sk_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
@@ -128,6 +153,9 @@ int sk_read_input(const char *path, enum sk_input_kind kind, char **data, size_t
 		return -ENODEV;
 	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > limit)
 		return -EFBIG;
+	int r = S_ISFIFO(st.st_mode) ? wait_writer(fd) : 0;
+	if (r < 0)
+		return r;
 	int fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
 		return -errno;

@@ -32,14 +32,15 @@ for line in open(sys.argv[1]):
 print('\n'.join(sorted(names)))
 PY
 }
-# every syscall name any rule of a profile (JSON, any format) allows
+# every syscall name any rule of a profile (JSON, any format) allows, or
+# answers ENOSYS so that the caller falls back (clone3 -> clone)
 profile_names() {
 	"$PY" - "$1" <<'PY'
 import json, sys
 p = json.load(open(sys.argv[1]))
 names = set()
 for r in p.get('syscalls', []):
-    if r.get('action') in ('SCMP_ACT_ALLOW', 'SCMP_ACT_LOG'):
+    if r.get('action') in ('SCMP_ACT_ALLOW', 'SCMP_ACT_LOG') or r.get('errnoRet') == 38:
         names.update(r.get('names', []) + ([r['name']] if 'name' in r else []))
 print('\n'.join(sorted(names)))
 PY
