@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <scmpkit/audit.h>
+#include <scmpkit/fallback.h>
 #include <scmpkit/escape.h>
 #include <scmpkit/profile.h>
 #include <scmpkit/runtime.h>
@@ -180,10 +181,15 @@ static void print_diff(const char *base, const char *out, const struct sk_learn_
 					 rl->has_errno_ret ? rl->errno_ret : 1u);
 			else
 				snprintf(act, sizeof act, "%s", sk_action_name(rl->action));
-			char *why = esc(rl->comment ? rl->comment : "");
-			fprintf(stderr, "+ %-24s %-16s%s%s\n", rl->names[j], act,
-				why && *why ? " # " : "", why ? why : "");
-			free(why);
+			const struct sk_fallback *f = sk_fallback_find(rl->names[j]);
+			if (f)
+				fprintf(stderr, "+ %-24s %-16s # callers fall back to %s\n",
+					rl->names[j], act, f->fallback);
+			else if (rl->n_args)
+				fprintf(stderr, "+ %-24s %-16s # when %zu argument condition(s) hold\n",
+					rl->names[j], act, rl->n_args);
+			else
+				fprintf(stderr, "+ %-24s %s\n", rl->names[j], act);
 		}
 	}
 }

@@ -155,11 +155,14 @@ Test(lint_dangerous, each_entry_is_flagged_held_back_and_blocked)
 		struct sk_audit_log log;
 		log_one(&log, name);
 		struct sk_learn_result res;
-		cr_assert_eq(sk_learn(NULL, &log, false, &res, &d), 0);
+		struct sk_learn_opts lo;
+		sk_learn_opts_init(&lo);
+		cr_assert_eq(sk_learn(NULL, &log, &lo, &res, &d), 0);
 		cr_expect_eq(res.dangerous, 1, "learn holds %s back", name);
 		cr_expect(!sk_profile_allows_outright(res.profile, name), "learn: %s", name);
 		sk_learn_result_free(&res);
-		cr_assert_eq(sk_learn(NULL, &log, true, &res, &d), 0);
+		lo.allow_dangerous = true;
+		cr_assert_eq(sk_learn(NULL, &log, &lo, &res, &d), 0);
 		cr_expect_eq(res.added, 1, "--allow-dangerous adds %s", name);
 		sk_learn_result_free(&res);
 		/* audit mode: blocked, except what is dangerous only with some arguments */
