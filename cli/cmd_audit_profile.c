@@ -75,7 +75,7 @@ int cmd_audit_profile(int argc, char **argv)
 		text = sk_profile_emit(a, (enum sk_format)format, &d);
 	}
 	cli_print_diags(&d);
-	if (text && cli_write_output(out, text) == 0) {
+	if (text && (rc = cli_write_output(out, text)) == EXIT_OK) {
 		rc = EXIT_OK;
 		fprintf(stderr,
 			"scmpkit audit-profile: %zu syscall name(s) stay allowed, %zu stay blocked "

@@ -1,4 +1,5 @@
-/* scmpkit compile: a profile to the seccomp BPF program(s) the kernel runs. */
+/* scmpkit compile: a profile to the seccomp BPF program(s) the kernel runs
+ * (sk_compile); this file parses options and writes the chosen format. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,18 +36,27 @@ static const char help[] =
 	"A filter larger than the kernel's 4096 instructions is split into stacked\n"
 	"filters; raw output then needs -o FILE and writes FILE, FILE.1, FILE.2, ...\n"
 	"(install them in that order).\n\n"
-	"Exit status: 0 compiled, 2 bad input or a filter that cannot fit the kernel.\n";
+	"Exit status: 0 compiled; 1 the output could not be written; 2 bad input or a\n"
+	"filter that cannot fit the kernel.\n";
 
 enum { OPT_NO_ENOSYS = 256, OPT_CAP, OPT_KERNEL, OPT_BAD_ARCH };
 
+struct compile_args {
+	struct sk_compile_opts co;
+	const char *out, *format, *profile;
+	bool stats, verbose;
+};
+
+/* Raw bytes, FILE then FILE.1, FILE.2, ... for stacked programs. */
 static int write_raw(const struct sk_filter_set *set, const char *out)
 {
-	if (set->n > 1 && (!out || !strcmp(out, "-"))) {
+	bool to_stdout = !out || !strcmp(out, "-");
+	if (set->n > 1 && to_stdout) {
 		cli_error("the filter is split into %zu stacked programs: raw output needs "
 			  "-o FILE (writes FILE, FILE.1, ...)", set->n);
 		return EXIT_USAGE;
 	}
-	if ((!out || !strcmp(out, "-")) && isatty(STDOUT_FILENO)) {
+	if (to_stdout && isatty(STDOUT_FILENO)) {
 		cli_error("refusing to write binary BPF to a terminal: use -o FILE or --format asm");
 		return EXIT_USAGE;
 	}
@@ -55,59 +65,37 @@ static int write_raw(const struct sk_filter_set *set, const char *out)
 		size_t len;
 		if (sk_bpf_to_bytes(&set->progs[i], &bytes, &len) < 0) {
 			cli_error("out of memory");
-			return EXIT_USAGE;
+			return EXIT_FINDINGS;
 		}
 		char path[4096];
-		const char *p = out ? out : "-";
-		if (i > 0) {
+		if (i)
 			snprintf(path, sizeof path, "%s.%zu", out, i);
-			p = path;
-		}
-		int r = sk_write_file_atomic(p, bytes, len);
+		else
+			snprintf(path, sizeof path, "%s", to_stdout ? "-" : out);
+		int r = sk_write_file_atomic(path, bytes, len);
 		free(bytes);
 		if (r < 0) {
-			cli_error("%s: cannot write: %s", p, sk_write_error(r));
+			cli_error("%s: cannot write: %s", to_stdout ? "stdout" : path, sk_write_error(r));
 			return EXIT_FINDINGS;
 		}
 	}
 	return EXIT_OK;
 }
 
-static int write_asm(const struct sk_filter_set *set, enum sk_arch host, const char *out)
+static int write_output(const struct sk_filter_set *set, const struct compile_args *a)
 {
-	size_t cap = 1, len = 0;
-	char *all = calloc(1, cap);
-	for (size_t i = 0; all && i < set->n; i++) {
-		char head[128] = "";
-		if (set->n > 1)
-			snprintf(head, sizeof head, "# stacked filter %zu of %zu\n", i + 1, set->n);
-		char *t = sk_bpf_disasm(&set->progs[i], host);
-		if (!t) {
-			free(all);
-			all = NULL;
-			break;
-		}
-		size_t need = len + strlen(head) + strlen(t) + 1;
-		char *n = realloc(all, need);
-		if (!n) {
-			free(t);
-			free(all);
-			all = NULL;
-			break;
-		}
-		all = n;
-		memcpy(all + len, head, strlen(head));
-		len += strlen(head);
-		memcpy(all + len, t, strlen(t) + 1);
-		len += strlen(t);
-		free(t);
-	}
-	if (!all) {
+	if (!strcmp(a->format, "raw"))
+		return write_raw(set, a->out);
+	/* each program's syscalls named by its own arch checks: x86 numbers are
+	 * not x86_64's */
+	char *text = !strcmp(a->format, "asm") ? sk_filter_set_disasm(set, SK_ARCH_INVALID, false)
+					       : sk_bpf_to_c(set, "scmpkit_filter");
+	if (!text) {
 		cli_error("out of memory");
-		return EXIT_USAGE;
+		return EXIT_FINDINGS;
 	}
-	int rc = cli_write_output(out, all);
-	free(all);
+	int rc = cli_write_output(a->out, text);
+	free(text);
 	return rc;
 }
 
@@ -126,7 +114,9 @@ static void print_stats(const struct sk_filter_set *set)
 	fputc('\n', stderr);
 }
 
-int cmd_compile(int argc, char **argv)
+/* Options into A (A->co.caps points into ARGV, in CAPS); -1 to go on, or the
+ * exit code (help, bad usage). */
+static int parse_args(int argc, char **argv, struct compile_args *a, const char **caps)
 {
 	static const struct option opts[] = {
 		{"arch", required_argument, NULL, 'a'},
@@ -141,112 +131,84 @@ int cmd_compile(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	struct sk_compile_opts co;
-	sk_compile_opts_init(&co);
-	const char *out = NULL, *format = "raw";
-	const char **caps = NULL;
-	size_t n_caps = 0;
-	bool stats = false, verbose = false;
+	sk_compile_opts_init(&a->co);
+	a->format = "raw";
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "a:o:f:svh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			co.host = sk_arch_parse(optarg);
-			if (co.host == SK_ARCH_INVALID) {
+			a->co.host = sk_arch_parse(optarg);
+			if (a->co.host == SK_ARCH_INVALID) {
 				const char *s = sk_arch_suggest(optarg);
-				free(caps);
 				return cli_usage("compile", "unknown architecture '%s'%s%s%s", optarg,
 						 s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
 			}
 			break;
 		case 'o':
-			out = optarg;
+			a->out = optarg;
 			break;
 		case 'f':
-			format = optarg;
-			if (strcmp(format, "raw") && strcmp(format, "c") && strcmp(format, "asm")) {
-				free(caps);
+			a->format = optarg;
+			if (strcmp(optarg, "raw") && strcmp(optarg, "c") && strcmp(optarg, "asm"))
 				return cli_usage("compile", "unknown format '%s' (raw, c or asm)", optarg);
-			}
 			break;
 		case OPT_NO_ENOSYS:
-			co.no_enosys = true;
+			a->co.no_enosys = true;
 			break;
-		case OPT_CAP: {
-			const char **v = realloc(caps, (n_caps + 1) * sizeof *v);
-			if (!v) {
-				free(caps);
-				cli_error("out of memory");
-				return EXIT_USAGE;
-			}
-			caps = v;
-			caps[n_caps++] = optarg;
+		case OPT_CAP:
+			caps[a->co.n_caps++] = optarg;
+			a->co.caps = caps;
 			break;
-		}
 		case OPT_KERNEL:
-			if (sscanf(optarg, "%d.%d", &co.kernel_major, &co.kernel_minor) != 2 ||
-			    co.kernel_major < 0 || co.kernel_minor < 0) {
-				free(caps);
+			if (sscanf(optarg, "%d.%d", &a->co.kernel_major, &a->co.kernel_minor) != 2 ||
+			    a->co.kernel_major < 0 || a->co.kernel_minor < 0)
 				return cli_usage("compile", "--kernel wants X.Y, got '%s'", optarg);
-			}
 			break;
 		case OPT_BAD_ARCH:
-			co.bad_arch = sk_action_parse(optarg);
-			if (co.bad_arch == SK_ACT_INVALID) {
-				free(caps);
+			a->co.bad_arch = sk_action_parse(optarg);
+			if (a->co.bad_arch == SK_ACT_INVALID)
 				return cli_usage("compile", "unknown action '%s'", optarg);
-			}
 			break;
 		case 's':
-			stats = true;
+			a->stats = true;
 			break;
 		case 'v':
-			verbose = true;
+			a->verbose = true;
 			break;
 		case 'h':
-			free(caps);
 			fputs(help, stdout);
 			return EXIT_OK;
 		default:
-			free(caps);
 			return cli_usage("compile", "unknown option");
 		}
 	}
-	if (optind != argc - 1) {
-		free(caps);
+	if (optind != argc - 1)
 		return cli_usage("compile", "expected one PROFILE");
-	}
-	co.caps = caps;
-	co.n_caps = n_caps;
+	a->profile = argv[optind];
+	return -1;
+}
 
+int cmd_compile(int argc, char **argv)
+{
+	struct compile_args a = {0};
+	const char *caps[argc > 0 ? argc : 1]; /* every --cap is an argument */
+	int rc = parse_args(argc, argv, &a, caps);
+	if (rc >= 0)
+		return rc;
 	struct sk_diags diags = {0};
-	struct sk_profile *p = sk_profile_load(argv[optind], &diags);
+	struct sk_profile *p = sk_profile_load(a.profile, &diags);
 	struct sk_filter_set set = {0};
-	int rc = EXIT_USAGE;
-	if (p && sk_compile(p, &co, &set, &diags) == 0) {
-		enum sk_arch host = co.host == SK_ARCH_INVALID ? sk_arch_native() : co.host;
-		if (!strcmp(format, "raw"))
-			rc = write_raw(&set, out);
-		else if (!strcmp(format, "asm"))
-			rc = write_asm(&set, host, out);
-		else {
-			char *text = sk_bpf_to_c(&set, "scmpkit_filter");
-			rc = text ? cli_write_output(out, text) : EXIT_USAGE;
-			free(text);
-		}
-		if (stats && rc == EXIT_OK)
+	rc = EXIT_USAGE;
+	if (p && sk_compile(p, &a.co, &set, &diags) == 0) {
+		rc = write_output(&set, &a);
+		if (a.stats && rc == EXIT_OK)
 			print_stats(&set);
 	}
 	/* notes are many (Docker's profile names 32-bit calls x86_64 lacks): -v */
-	for (size_t i = 0; i < diags.n; i++)
-		if (verbose || diags.v[i].severity != SK_SEV_NOTE) {
-			struct sk_diags one = {&diags.v[i], 1, 1};
-			cli_print_diags(&one);
-		}
+	cli_print_diags_min(&diags, a.verbose ? SK_SEV_NOTE : SK_SEV_WARNING);
 	sk_diags_free(&diags);
 	sk_filter_set_free(&set);
 	sk_profile_free(p);
-	free(caps);
 	return rc;
 }

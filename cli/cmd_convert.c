@@ -148,8 +148,8 @@ int cmd_convert(int argc, char **argv)
 	struct sk_diags d = {0};
 	struct sk_profile *p = sk_profile_load(argv[optind], &d);
 	char *text = p ? convert(p, (enum sk_format)to, &ro, &d) : NULL;
-	/* tests/cli/output.sh holds a failed write here to exit 2 (as before) */
-	int rc = text && !cli_write_output(out, text) ? EXIT_OK : EXIT_USAGE;
+	/* a failed write is the command's own failure (1), not bad input */
+	int rc = text ? cli_write_output(out, text) : EXIT_USAGE;
 	cli_print_diags(&d);
 	sk_diags_free(&d);
 	sk_profile_free(p);

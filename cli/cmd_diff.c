@@ -20,8 +20,6 @@ static const char help[] =
 	"  -h, --help   this help\n\n"
 	"Exit status: 0 same, 1 different (like diff(1)), 2 bad usage or input.\n";
 
-/* One delta as a line, without the side marker (merge --check shares it). */
-void cli_print_delta(const struct sk_delta *x, const char *a, const char *b);
 void cli_print_delta(const struct sk_delta *x, const char *a, const char *b)
 {
 	(void)a;

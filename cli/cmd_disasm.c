@@ -22,8 +22,8 @@ static const char help[] =
 	"                      program's own arch checks)\n"
 	"  -f, --format FMT    asm (default) or c: a C array for seccomp(2)\n"
 	"  -h, --help          this help\n\n"
-	"Exit status: 0 listed; 2 unreadable input, or a program the kernel would\n"
-	"refuse (it is still listed, with the reason).\n";
+	"Exit status: 0 listed; 1 the output could not be written; 2 unreadable input,\n"
+	"or a program the kernel would refuse (it is still listed, with the reason).\n";
 
 int cmd_disasm(int argc, char **argv)
 {

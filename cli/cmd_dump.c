@@ -1,21 +1,15 @@
-/* scmpkit dump: the seccomp filters a running process has installed, read with
- * ptrace(PTRACE_SECCOMP_GET_FILTER) and disassembled. */
+/* scmpkit dump: the seccomp filters a running process has installed
+ * (sk_process_filters), disassembled. */
 #include <errno.h>
-#include <linux/filter.h>
-#include <signal.h>
+#include <getopt.h> /* optind */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ptrace.h>
-#include <sys/wait.h>
 
+#include <scmpkit/apply.h>
 #include <scmpkit/bpf.h>
 
 #include "cli.h"
-
-#ifndef PTRACE_SECCOMP_GET_FILTER
-#define PTRACE_SECCOMP_GET_FILTER 0x420c
-#endif
 
 static const char help[] =
 	"Usage: scmpkit dump [--arch ARCH] [--format asm|c] PID\n\n"
@@ -24,63 +18,14 @@ static const char help[] =
 	"and keeps the most restrictive result.\n\n"
 	"Reading another process's filters needs CAP_SYS_ADMIN (root) and ptrace\n"
 	"access; the process is stopped briefly (PTRACE_SEIZE + interrupt) and\n"
-	"released.\n\n"
+	"released. A signal that reaches it meanwhile is delivered, not lost.\n\n"
 	"Options:\n"
 	"  -a, --arch ARCH     name syscalls for ARCH (default: follow arch checks)\n"
 	"  -f, --format FMT    asm (default) or c\n"
 	"  -h, --help          this help\n\n"
 	"Exit status: 0 printed (also when the process has no filter); 1 access\n"
-	"denied or the process vanished; 2 bad usage.\n";
-
-/* Seccomp mode from /proc/PID/status: 0 none, 1 strict, 2 filter; -1 unknown.
- * PTRACE_SECCOMP_GET_FILTER answers EINVAL for a process without filters. */
-static int seccomp_mode(pid_t pid)
-{
-	char path[64], line[256];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "r");
-	int mode = -1;
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "Seccomp: %d", &mode) == 1)
-			break;
-	fclose(f);
-	return mode;
-}
-
-/* Index I counts back from the most recent filter; collect all, oldest first. */
-static int read_filters(pid_t pid, struct sk_bpf_prog **out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	for (unsigned long i = 0;; i++) {
-		long len = ptrace(PTRACE_SECCOMP_GET_FILTER, pid, (void *)i, NULL);
-		if (len < 0) {
-			if (errno == ENOENT || (errno == EINVAL && i == 0 && seccomp_mode(pid) == 0))
-				return 0;
-			return -errno;
-		}
-		if (len == 0 || len > SK_BPF_MAXINSNS)
-			return -EINVAL;
-		struct sock_filter *insns = calloc((size_t)len, sizeof *insns);
-		struct sk_bpf_prog *v = realloc(*out, (*n + 1) * sizeof *v);
-		if (!insns || !v) {
-			free(insns);
-			if (v)
-				*out = v;
-			return -ENOMEM;
-		}
-		*out = v;
-		if (ptrace(PTRACE_SECCOMP_GET_FILTER, pid, (void *)i, insns) != len) {
-			free(insns);
-			return -errno;
-		}
-		memmove(&v[1], &v[0], *n * sizeof *v); /* newest read first: prepend */
-		v[0] = (struct sk_bpf_prog){insns, (size_t)len, NULL};
-		(*n)++;
-	}
-}
+	"denied or the process vanished, or the output could not be written; 2 bad\n"
+	"usage.\n";
 
 static int denied(pid_t pid, int e)
 {
@@ -113,48 +58,24 @@ int cmd_dump(int argc, char **argv)
 		return cli_usage("dump", "'%s' is not a process id", argv[optind]);
 	pid_t pid = (pid_t)v;
 
-	/* PTRACE_SECCOMP_GET_FILTER wants a stopped tracee: seize and interrupt. */
-	if (ptrace(PTRACE_SEIZE, pid, NULL, NULL) < 0)
-		return denied(pid, errno);
-	int st;
-	if (ptrace(PTRACE_INTERRUPT, pid, NULL, NULL) < 0 || waitpid(pid, &st, __WALL) < 0) {
-		int e = errno;
-		ptrace(PTRACE_DETACH, pid, NULL, NULL);
-		return denied(pid, e);
-	}
-	struct sk_bpf_prog *progs;
-	size_t n;
-	int r = read_filters(pid, &progs, &n);
-	ptrace(PTRACE_DETACH, pid, NULL, NULL);
-	if (r < 0) {
-		for (size_t i = 0; i < n; i++)
-			sk_bpf_prog_free(&progs[i]);
-		free(progs);
+	struct sk_filter_set set;
+	int r = sk_process_filters(pid, &set);
+	if (r < 0)
 		return denied(pid, -r);
-	}
-	if (n == 0) {
-		printf("# process %d has no seccomp filter\n", (int)pid);
-		free(progs);
-		return EXIT_OK;
-	}
-	if (c_array) {
-		struct sk_filter_set set = {.progs = progs, .n = n};
-		char *text = sk_bpf_to_c(&set, "filter");
-		if (text)
-			fputs(text, stdout);
-		free(text);
+	char *text;
+	if (!set.n) {
+		char line[64];
+		snprintf(line, sizeof line, "# process %d has no seccomp filter\n", (int)pid);
+		text = strdup(line);
+	} else if (c_array) {
+		text = sk_bpf_to_c(&set, "filter");
 	} else {
-		for (size_t i = 0; i < n; i++) {
-			printf("# filter %zu of %zu (%zu instructions)%s\n", i + 1, n, progs[i].len,
-			       i + 1 == n ? ", most recently installed" : "");
-			char *text = sk_bpf_disasm(&progs[i], arch);
-			if (text)
-				fputs(text, stdout);
-			free(text);
-		}
+		text = sk_filter_set_disasm(&set, arch, true);
 	}
-	for (size_t i = 0; i < n; i++)
-		sk_bpf_prog_free(&progs[i]);
-	free(progs);
-	return EXIT_OK;
+	sk_filter_set_free(&set);
+	int rc = text ? cli_write_output(NULL, text) : EXIT_FINDINGS;
+	if (!text)
+		cli_error("out of memory");
+	free(text);
+	return rc;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <scmpkit/bpf.h>
+#include <scmpkit/escape.h>
 
 #include "cli.h"
 
@@ -26,7 +27,8 @@ static const char help[] =
 	"      --no-enosys     without runc's ENOSYS rule for unknown-to-the-profile\n"
 	"                      numbers above its highest\n"
 	"  -h, --help          this help\n\n"
-	"Exit status: 0 explained; 2 bad input (profile, syscall, argument or arch).\n";
+	"Exit status: 0 explained; 1 the output could not be written; 2 bad input\n"
+	"(profile, syscall, argument or arch).\n";
 
 static bool parse_u64(const char *s, uint64_t *v)
 {
@@ -58,16 +60,41 @@ static struct sk_pos rule_pos(const struct sk_rule *r, enum sk_arch arch, int64_
 	return r->pos;
 }
 
+/* FILE is a path someone chose: escaped like every such string. */
 static void print_where(const char *file, struct sk_pos pos)
 {
+	char *f = sk_escape(file);
 	if (pos.line)
-		printf("%s:%u:%u", file, pos.line, pos.col);
+		printf("%s:%u:%u", f ? f : "?", pos.line, pos.col);
 	else
-		printf("%s", file);
+		printf("%s", f ? f : "?");
+	free(f);
+}
+
+static bool same_pos(struct sk_pos a, struct sk_pos b)
+{
+	return a.line && a.line == b.line && a.col == b.col;
+}
+
+/* The number of the rule of FILE, as written, at POS (a rule or one of its
+ * names): the compiler merges rules that decide alike, so its own index is
+ * not the file's. 0 when no rule is there (a profile built in memory). */
+static size_t rule_number(const struct sk_profile *file, struct sk_pos pos)
+{
+	for (size_t i = 0; i < file->n_rules; i++) {
+		const struct sk_rule *r = &file->rules[i];
+		if (same_pos(r->pos, pos))
+			return i + 1;
+		for (size_t j = 0; r->name_pos && j < r->n_names; j++)
+			if (same_pos(r->name_pos[j], pos))
+				return i + 1;
+	}
+	return 0;
 }
 
 static void print_origin(const struct sk_filter_set *set, const struct sk_run_result *res,
-			 const char *file, enum sk_arch arch, int64_t nr)
+			 const struct sk_profile *written, const char *file, enum sk_arch arch,
+			 int64_t nr)
 {
 	const struct sk_bpf_prog *prog = &set->progs[res->prog];
 	int32_t o = prog->origin ? prog->origin[res->ret_pc] : SK_ORIGIN_NONE;
@@ -75,8 +102,10 @@ static void print_origin(const struct sk_filter_set *set, const struct sk_run_re
 	fputs("rule:     ", stdout);
 	if (o >= 0 && src && (size_t)o < src->n_rules) {
 		const struct sk_rule *r = &src->rules[o];
-		print_where(file, rule_pos(r, arch, nr));
-		printf(" (rule %d: %s", o + 1, sk_action_name(r->action));
+		struct sk_pos at = rule_pos(r, arch, nr);
+		size_t n = rule_number(written, at);
+		print_where(file, at);
+		printf(" (rule %zu: %s", n ? n : (size_t)o + 1, sk_action_name(r->action));
 		if (r->n_args)
 			printf(", %zu argument condition%s", r->n_args, r->n_args == 1 ? "" : "s");
 		printf(")\n");
@@ -103,49 +132,22 @@ static void print_origin(const struct sk_filter_set *set, const struct sk_run_re
 	}
 }
 
-int cmd_explain(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"arch", required_argument, NULL, 'a'},
-		{"host", required_argument, NULL, 'H'},
-		{"no-enosys", no_argument, NULL, 'E'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
+struct explain_args {
 	struct sk_compile_opts copts;
-	sk_compile_opts_init(&copts);
-	enum sk_arch arch = sk_arch_native();
-	int c, rc = 0;
-	optind = 1;
-	/* no "+": options may follow the positional arguments */
-	while ((c = getopt_long(argc, argv, "a:H:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			if ((arch = arch_arg(optarg, &rc)) == SK_ARCH_INVALID)
-				return rc;
-			break;
-		case 'H':
-			if ((copts.host = arch_arg(optarg, &rc)) == SK_ARCH_INVALID)
-				return rc;
-			break;
-		case 'E':
-			copts.no_enosys = true;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage("explain", "unknown option");
-		}
-	}
-	int npos = argc - optind;
-	if (npos < 2 || npos > 8)
-		return cli_usage("explain", "expected PROFILE SYSCALL and at most 6 arguments");
-	const char *file = argv[optind], *call = argv[optind + 1];
-	const struct sk_arch_info *ai = sk_arch_info(arch);
+	enum sk_arch arch;
+	const char *file;
+	uint64_t nr; /* as given; data.nr is what the filter sees */
+	struct sk_seccomp_data data;
+};
+
+/* SYSCALL (a name or a number on A->arch) into A->data; the exit code when it
+ * is not one, else -1. */
+static int syscall_arg(const char *call, struct explain_args *a)
+{
+	const struct sk_arch_info *ai = sk_arch_info(a->arch);
 	uint64_t nr;
 	if (!parse_u64(call, &nr)) {
-		int64_t n = sk_syscall_nr(arch, call);
+		int64_t n = sk_syscall_nr(a->arch, call);
 		if (n < 0) {
 			const char *sug = sk_syscall_known(call) ? NULL : sk_syscall_suggest(call);
 			if (sug)
@@ -158,53 +160,103 @@ int cmd_explain(int argc, char **argv)
 		}
 		nr = (uint64_t)n;
 	}
-	struct sk_seccomp_data d = {.nr = (int32_t)nr, .arch = ai->audit_arch};
+	a->nr = nr;
+	a->data.nr = (int32_t)nr;
+	a->data.arch = ai->audit_arch;
+	return -1;
+}
+
+/* Options and operands into A; -1 to go on, or the exit code. */
+static int parse_args(int argc, char **argv, struct explain_args *a)
+{
+	static const struct option opts[] = {
+		{"arch", required_argument, NULL, 'a'},
+		{"host", required_argument, NULL, 'H'},
+		{"no-enosys", no_argument, NULL, 'E'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	sk_compile_opts_init(&a->copts);
+	a->arch = sk_arch_native();
+	int c, rc = 0;
+	optind = 1;
+	/* no "+": options may follow the positional arguments */
+	while ((c = getopt_long(argc, argv, "a:H:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if ((a->arch = arch_arg(optarg, &rc)) == SK_ARCH_INVALID)
+				return rc;
+			break;
+		case 'H':
+			if ((a->copts.host = arch_arg(optarg, &rc)) == SK_ARCH_INVALID)
+				return rc;
+			break;
+		case 'E':
+			a->copts.no_enosys = true;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage("explain", "unknown option");
+		}
+	}
+	int npos = argc - optind;
+	if (npos < 2 || npos > 8)
+		return cli_usage("explain", "expected PROFILE SYSCALL and at most 6 arguments");
+	a->file = argv[optind];
+	if ((rc = syscall_arg(argv[optind + 1], a)) >= 0)
+		return rc;
 	for (int i = 0; i < npos - 2; i++)
-		if (!parse_u64(argv[optind + 2 + i], &d.args[i]))
+		if (!parse_u64(argv[optind + 2 + i], &a->data.args[i]))
 			return cli_usage("explain", "argument %d: '%s' is not a number", i,
 					 argv[optind + 2 + i]);
+	return -1;
+}
 
-	struct sk_diags diags = {0};
-	struct sk_profile *p = sk_profile_load(file, &diags);
-	if (!p) {
-		cli_print_diags(&diags);
-		sk_diags_free(&diags);
-		return EXIT_USAGE;
-	}
-	struct sk_filter_set set;
-	int r = sk_compile(p, &copts, &set, &diags);
-	/* notes about skipped names are noise here: show warnings and errors */
-	struct sk_diags shown = {0};
-	for (size_t i = 0; i < diags.n; i++)
-		if (diags.v[i].severity >= SK_SEV_WARNING)
-			sk_diags_add(&shown, diags.v[i].severity, diags.v[i].file, diags.v[i].line,
-				     diags.v[i].col, diags.v[i].rule, "%s", diags.v[i].message);
-	cli_print_diags(&shown);
-	sk_diags_free(&shown);
-	sk_diags_free(&diags);
-	if (r < 0) {
-		sk_profile_free(p);
-		return EXIT_USAGE;
-	}
-	struct sk_run_result res;
-	if (sk_filter_set_run(&set, &d, &res) < 0) {
-		cli_error("%s: the compiled program does not pass the kernel's checks", file);
-		sk_filter_set_free(&set);
-		sk_profile_free(p);
-		return EXIT_USAGE;
-	}
+static void print_result(const struct explain_args *a, const struct sk_filter_set *set,
+			 const struct sk_run_result *res, const struct sk_profile *p)
+{
 	char buf[64];
-	const char *name = sk_syscall_name(sk_arch_from_audit(d.arch, (uint32_t)nr), (int64_t)nr);
-	printf("syscall:  %s (%" PRIu64 " on %s)\n", name ? name : "?", nr, ai->short_name);
-	printf("action:   %s\n", sk_ret_format(res.ret, buf, sizeof buf));
-	print_origin(&set, &res, p->file ? p->file : file, arch, (int64_t)nr);
+	uint64_t nr = a->nr;
+	const char *name = sk_syscall_name(sk_arch_from_audit(a->data.arch, (uint32_t)nr),
+					   (int64_t)nr);
+	printf("syscall:  %s (%" PRIu64 " on %s)\n", name ? name : "?", nr,
+	       sk_arch_info(a->arch)->short_name);
+	printf("action:   %s\n", sk_ret_format(res->ret, buf, sizeof buf));
+	print_origin(set, res, p, p->file ? p->file : a->file, a->arch, (int64_t)nr);
 	size_t total = 0;
-	for (size_t i = 0; i < set.n; i++)
-		total += set.progs[i].len;
+	for (size_t i = 0; i < set->n; i++)
+		total += set->progs[i].len;
 	printf("executed: %zu BPF instruction%s (program%s: %zu instructions in %zu filter%s)\n",
-	       res.executed, res.executed == 1 ? "" : "s", set.n == 1 ? "" : "s", total, set.n,
-	       set.n == 1 ? "" : "s");
+	       res->executed, res->executed == 1 ? "" : "s", set->n == 1 ? "" : "s", total,
+	       set->n, set->n == 1 ? "" : "s");
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	struct explain_args a = {0};
+	int rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	struct sk_diags diags = {0};
+	struct sk_profile *p = sk_profile_load(a.file, &diags);
+	struct sk_filter_set set = {0};
+	int r = p ? sk_compile(p, &a.copts, &set, &diags) : -EINVAL;
+	/* notes about skipped names are noise here: show warnings and errors */
+	cli_print_diags_min(&diags, p ? SK_SEV_WARNING : SK_SEV_NOTE);
+	sk_diags_free(&diags);
+	struct sk_run_result res;
+	if (r < 0) {
+		rc = EXIT_USAGE;
+	} else if (sk_filter_set_run(&set, &a.data, &res) < 0) {
+		cli_error("%s: the compiled program does not pass the kernel's checks", a.file);
+		rc = EXIT_USAGE;
+	} else {
+		print_result(&a, &set, &res, p);
+		rc = EXIT_OK;
+	}
 	sk_filter_set_free(&set);
 	sk_profile_free(p);
-	return EXIT_OK;
+	return rc;
 }

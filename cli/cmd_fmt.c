@@ -19,7 +19,8 @@ static const char help[] =
 	"  -o, --output OUT  write to OUT (atomically) instead of stdout\n"
 	"  -c, --check       write nothing; exit 1 when FILE is not formatted\n"
 	"  -h, --help        this help\n\n"
-	"Exit status: 0 ok (or formatted), 1 not formatted (--check), 2 bad input.\n";
+	"Exit status: 0 ok (or formatted), 1 not formatted (--check) or the output could\n"
+	"not be written, 2 bad input.\n";
 
 int cmd_fmt(int argc, char **argv)
 {
@@ -83,7 +84,7 @@ int cmd_fmt(int argc, char **argv)
 		if (rc)
 			fprintf(stderr, "%s: not formatted (run 'scmpkit fmt %s')\n", shown, file);
 	} else {
-		rc = cli_write_output(out, res) ? EXIT_USAGE : EXIT_OK;
+		rc = cli_write_output(out, res);
 	}
 out:
 	cli_print_diags(&d);

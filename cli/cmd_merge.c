@@ -20,10 +20,8 @@ static const char help[] =
 	"  -f, --format FMT    oci, docker, spo (default: the first profile's)\n"
 	"  -c, --check         only check that PROFILE covers the others\n"
 	"  -h, --help          this help\n\n"
-	"Exit status: 0 ok (covered), 1 --check found something not covered,\n"
-	"2 bad usage or an unreadable profile.\n";
-
-void cli_print_delta(const struct sk_delta *x, const char *a, const char *b);
+	"Exit status: 0 ok (covered), 1 --check found something not covered or the\n"
+	"output could not be written, 2 bad usage or an unreadable profile.\n";
 
 static int check(struct sk_profile **v, int n, char **files)
 {
@@ -106,8 +104,7 @@ int cmd_merge(int argc, char **argv)
 							   ? SK_FORMAT_OCI : v[0]->format, &d) : NULL;
 		cli_print_diags(&d);
 		sk_diags_free(&d);
-		if (!text || cli_write_output(out, text))
-			rc = EXIT_USAGE;
+		rc = text ? cli_write_output(out, text) : EXIT_USAGE;
 		free(text);
 		sk_profile_free(m);
 	}

@@ -1,18 +1,16 @@
-/* scmpkit run: enforce a profile on a command (no_new_privs, seccomp, exec). */
+/* scmpkit run: enforce a profile on a command (sk_run: no_new_privs, seccomp,
+ * exec or supervise); this file parses options and prints what happened. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <scmpkit/apply.h>
 #include <scmpkit/audit.h>
 #include <scmpkit/bpf.h>
+#include <scmpkit/escape.h>
 #include <scmpkit/profile.h>
 
 #include "cli.h"
@@ -53,24 +51,10 @@ static const char help[] =
 
 enum { EXIT_NOT_RUN = 125, EXIT_CANNOT_EXEC = 126, EXIT_NOT_FOUND = 127 };
 
-/* Die the way the command died, so that a shell reports the same thing. */
-static int pass_status(int status)
+/* The executable of a process: it named itself, so it is escaped. */
+static char *exe_shown(const char *exe)
 {
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (!WIFSIGNALED(status))
-		return EXIT_FINDINGS;
-	int sig = WTERMSIG(status);
-	struct rlimit no_core = {0, 0};
-	setrlimit(RLIMIT_CORE, &no_core); /* the command's core (if any) is dumped already */
-	signal(sig, SIG_DFL);
-	sigset_t s;
-	sigemptyset(&s);
-	sigaddset(&s, sig);
-	sigprocmask(SIG_UNBLOCK, &s, NULL);
-	fflush(NULL);
-	raise(sig);
-	return 128 + sig;
+	return sk_escape(exe && exe[0] ? exe : "?");
 }
 
 static void on_event(const struct sk_notify_event *ev, void *ctx)
@@ -79,8 +63,10 @@ static void on_event(const struct sk_notify_event *ev, void *ctx)
 	if (!ev->notify_rule)
 		return; /* denials and logs are summed up at exit */
 	const struct sk_arch_info *ai = sk_arch_info(ev->arch);
-	fprintf(stderr, "scmpkit run: notify: pid %d %s: %s", (int)ev->pid,
-		ev->exe[0] ? ev->exe : "?", ev->name ? ev->name : "?");
+	char *exe = exe_shown(ev->exe);
+	fprintf(stderr, "scmpkit run: notify: pid %d %s: %s", (int)ev->pid, exe ? exe : "?",
+		ev->name ? ev->name : "?");
+	free(exe);
 	if (!ev->name)
 		fprintf(stderr, "(%" PRId64 ")", ev->nr);
 	fprintf(stderr, " [%s] (0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ") -> ",
@@ -92,12 +78,17 @@ static void on_event(const struct sk_notify_event *ev, void *ctx)
 			sk_errno_name(ev->answered_errno) ? sk_errno_name(ev->answered_errno) : "?");
 }
 
+static size_t count_denials(const struct sk_supervised *s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->n; i++)
+		n += !s->v[i].notify_rule;
+	return n;
+}
+
 static void print_report(const struct sk_supervised *s)
 {
-	size_t denials = 0;
-	for (size_t i = 0; i < s->n; i++)
-		denials += !s->v[i].notify_rule;
-	if (!denials) {
+	if (!count_denials(s)) {
 		fprintf(stderr, "scmpkit run: the profile denied or logged no call\n");
 		return;
 	}
@@ -114,9 +105,11 @@ static void print_report(const struct sk_supervised *s)
 			snprintf(name, sizeof name, "%s", d->name);
 		else
 			snprintf(name, sizeof name, "#%" PRId64, d->nr);
+		char *exe = exe_shown(d->exe);
 		fprintf(stderr, "  %-20s %-8s %-8d %-30s %6zu  %s\n", name,
-			ai ? ai->short_name : "?", (int)d->pid, d->exe[0] ? d->exe : "?", d->count,
+			ai ? ai->short_name : "?", (int)d->pid, exe ? exe : "?", d->count,
 			sk_ret_format(d->decided, ret, sizeof ret));
+		free(exe);
 	}
 }
 
@@ -142,25 +135,15 @@ static int parse_notify(const char *s, struct sk_notify_answer *a)
 	return 0;
 }
 
-static void print_diags_min(const struct sk_diags *d, enum sk_severity min)
-{
-	struct sk_diags f = {0};
-	for (size_t i = 0; i < d->n; i++)
-		if (d->v[i].severity >= min)
-			sk_diags_add(&f, d->v[i].severity, d->v[i].file, d->v[i].line, d->v[i].col,
-				     d->v[i].rule, "%s", d->v[i].message);
-	cli_print_diags(&f);
-	sk_diags_free(&f);
-}
+struct run_args {
+	const char *profile;
+	bool audit, fail, quiet;
+	struct sk_run_opts ro;
+	char **cmd;
+};
 
-static int not_run(struct sk_diags *d, const char *cmd)
-{
-	print_diags_min(d, SK_SEV_WARNING);
-	fprintf(stderr, "scmpkit run: error: the filter was not installed; '%s' was not run\n", cmd);
-	return EXIT_NOT_RUN;
-}
-
-int cmd_run(int argc, char **argv)
+/* Options into A; -1 to go on, or the exit code (help, bad usage). */
+static int parse_args(int argc, char **argv, struct run_args *a)
 {
 	enum { OPT_NNP = 256, OPT_REPORT, OPT_FAIL, OPT_NOTIFY, OPT_NO_ENOSYS };
 	static const struct option opts[] = {
@@ -175,45 +158,42 @@ int cmd_run(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	const char *profile = NULL;
-	bool audit = false, report = false, fail = false, no_enosys = false, quiet = false;
-	struct sk_apply_opts ao;
-	sk_apply_opts_init(&ao);
-	struct sk_notify_answer answer = {.cont = true};
+	sk_run_opts_init(&a->ro);
+	a->ro.cb = on_event;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+p:aqh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			profile = optarg;
+			a->profile = optarg;
 			break;
 		case 'a':
-			audit = true;
+			a->audit = true;
 			break;
 		case OPT_NNP:
 			if (!strcmp(optarg, "yes") || !strcmp(optarg, "true"))
-				ao.no_new_privs = true;
+				a->ro.apply.no_new_privs = true;
 			else if (!strcmp(optarg, "no") || !strcmp(optarg, "false"))
-				ao.no_new_privs = false;
+				a->ro.apply.no_new_privs = false;
 			else
 				return cli_usage("run", "--no-new-privs takes yes or no, not '%s'", optarg);
 			break;
-		case OPT_REPORT:
-			report = true;
-			break;
 		case OPT_FAIL:
-			report = fail = true;
+			a->fail = true;
+			/* fall through */
+		case OPT_REPORT:
+			a->ro.report_denials = true;
 			break;
 		case OPT_NOTIFY:
-			if (parse_notify(optarg, &answer) < 0)
+			if (parse_notify(optarg, &a->ro.answer) < 0)
 				return cli_usage("run", "--notify takes continue or errno:N (a number "
 						 "or a name such as EPERM), not '%s'", optarg);
 			break;
 		case OPT_NO_ENOSYS:
-			no_enosys = true;
+			a->ro.compile.no_enosys = true;
 			break;
 		case 'q':
-			quiet = true;
+			a->quiet = true;
 			break;
 		case 'h':
 			fputs(help, stdout);
@@ -222,129 +202,108 @@ int cmd_run(int argc, char **argv)
 			return cli_usage("run", "unknown option");
 		}
 	}
-	if (!profile)
+	if (!a->profile)
 		return cli_usage("run", "-p PROFILE is required");
 	if (optind >= argc)
 		return cli_usage("run", "expected a command after the options (-- CMD ARGS...)");
-	char **cmd = argv + optind;
+	a->cmd = argv + optind;
+	return -1;
+}
 
+/* PROFILE, in audit mode if asked; NULL after printing why. */
+static struct sk_profile *load(const struct run_args *a, struct sk_diags *d)
+{
+	struct sk_profile *p = sk_profile_load(a->profile, d);
+	if (p && a->audit) {
+		struct sk_profile *audited = sk_profile_audit_mode(p, d);
+		sk_profile_free(p);
+		p = audited;
+		if (p)
+			sk_audit_check_run(d); /* will the run's records reach a log? */
+	}
+	if (!p)
+		cli_print_diags_min(d, SK_SEV_WARNING);
+	return p;
+}
+
+/* A run that did not start: why, and the exit code. */
+static int not_run(const char *cmd, int r, const struct sk_diags *d)
+{
+	cli_print_diags_min(d, SK_SEV_WARNING);
+	if (r == -ENOTSUP) {
+		fprintf(stderr, "scmpkit run: '%s' was not run; run it without --report-denials, "
+				"or find its denials in the kernel log: 'scmpkit run --audit', then "
+				"'scmpkit learn'\n", cmd);
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "scmpkit run: error: the filter was not installed; '%s' was not run\n",
+		cmd);
+	return EXIT_NOT_RUN;
+}
+
+/* After a supervised run: what happened, and the exit code, or -1 to pass the
+ * command's status through. */
+static int supervised(const struct run_args *a, const struct sk_supervised *s,
+		      const struct sk_diags *d)
+{
+	const char *cmd = a->cmd[0];
+	cli_print_diags_min(d, SK_SEV_WARNING);
+	if (s->exec_errno)
+		fprintf(stderr, "scmpkit run: cannot execute '%s': %s\n", cmd,
+			strerror(s->exec_errno));
+	if (s->abandoned_by)
+		fprintf(stderr, "scmpkit run: %s: stopped answering the processes '%s' left "
+				"running; their notified calls now fail with ENOSYS\n",
+			strsignal(s->abandoned_by), cmd);
+	if (a->ro.report_denials && s->leftovers)
+		fprintf(stderr, "scmpkit run: answered %zu process(es) '%s' left running, until "
+				"they exited\n", s->leftovers, cmd);
+	if (a->ro.report_denials)
+		print_report(s);
+	size_t denials = count_denials(s);
+	if (a->fail && denials) {
+		fprintf(stderr, "scmpkit run: %zu distinct denied or logged call(s): exit 1 "
+				"(--fail-on-denial)\n", denials);
+		return EXIT_FINDINGS;
+	}
+	return -1;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a = {0};
+	int rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
 	struct sk_diags d = {0};
-	struct sk_profile *p = sk_profile_load(profile, &d);
+	struct sk_profile *p = load(&a, &d);
 	if (!p) {
-		print_diags_min(&d, SK_SEV_WARNING);
 		sk_diags_free(&d);
 		return EXIT_USAGE;
 	}
-	if (audit) {
-		struct sk_profile *a = sk_profile_audit_mode(p, &d);
-		sk_profile_free(p);
-		if (!(p = a)) {
-			print_diags_min(&d, SK_SEV_WARNING);
-			sk_diags_free(&d);
-			return EXIT_USAGE;
-		}
-	}
-	struct sk_compile_opts co;
-	sk_compile_opts_init(&co);
-	co.no_enosys = no_enosys;
-	struct sk_filter_set set = {0}, installed = {0};
-	int r = sk_compile(p, &co, &set, &d);
-	if (r == 0 && report) {
-		/* the same program with denials sent to us; SET keeps deciding them */
-		r = sk_compile(p, &co, &installed, &d);
-		if (r == 0) {
-			struct sk_diags nd = {0};
-			if (sk_filter_set_notify_denials(&installed, &nd) < 0) {
-				sk_diags_free(&nd);
-				print_diags_min(&d, SK_SEV_WARNING);
-				fprintf(stderr,
-					"scmpkit run: error: --report-denials cannot watch this profile: "
-					"it compiles to %zu stacked filters (one would pass the kernel's "
-					"%d instructions) and several of them deny or log, but the kernel "
-					"hands notifications to one filter only; '%s' was not run\n"
-					"scmpkit run: run it without --report-denials, or find its denials "
-					"in the kernel log: 'scmpkit run --audit', then 'scmpkit learn'\n",
-					installed.n, SK_BPF_MAXINSNS, cmd[0]);
-				sk_filter_set_free(&set);
-				sk_filter_set_free(&installed);
-				sk_profile_free(p);
-				sk_diags_free(&d);
-				return EXIT_USAGE;
-			}
-			sk_diags_free(&nd);
-		}
-	}
+	struct sk_run run;
+	int r = sk_run_prepare(&run, p, &a.ro, &d);
+	sk_profile_free(p);
 	if (r < 0) {
-		int rc = not_run(&d, cmd[0]);
-		sk_filter_set_free(&set);
-		sk_filter_set_free(&installed);
-		sk_profile_free(p);
+		rc = not_run(a.cmd[0], r, &d);
 		sk_diags_free(&d);
 		return rc;
 	}
-	print_diags_min(&d, quiet ? SK_SEV_ERROR : SK_SEV_WARNING);
+	cli_print_diags_min(&d, a.quiet ? SK_SEV_ERROR : SK_SEV_WARNING);
 	sk_diags_free(&d);
-	/* NOTIFY rules need a listener; -EINVAL (several notifying programs) is
-	 * refused by sk_apply_supervise with its reason */
-	bool supervise = report || sk_filter_set_notify_prog(&set) != -1;
-
-	if (!supervise) {
-		r = sk_apply_exec(&set, &ao, cmd, &d);
-		if (r < 0)
-			return not_run(&d, cmd[0]);
-		/* the filter is in place: this message may itself be denied */
-		fprintf(stderr, "scmpkit run: cannot execute '%s': %s\n", cmd[0], strerror(r));
-		return r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
-	}
-
-	/* `kill scmpkit` must stop the command, as it would without a supervisor;
-	 * the library skips what the terminal sent the whole group (^C, ^\) */
-	sigset_t forward;
-	sigemptyset(&forward);
-	static const int relayed[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
-	for (size_t i = 0; i < sizeof relayed / sizeof relayed[0]; i++)
-		sigaddset(&forward, relayed[i]);
-	ao.forward = &forward;
-	ao.wait_leftovers = true;
 	struct sk_supervised s;
-	r = sk_apply_supervise(report ? &installed : &set, &set, &ao, &answer, cmd, on_event, NULL,
-			       &s, &d);
-	int rc;
+	r = sk_run_start(&run, a.cmd, &s, &d);
+	sk_run_free(&run);
 	if (r < 0) {
-		rc = not_run(&d, cmd[0]);
+		rc = not_run(a.cmd[0], r, &d);
+	} else if (r > 0) { /* the filter is in place: this message may itself be denied */
+		fprintf(stderr, "scmpkit run: cannot execute '%s': %s\n", a.cmd[0], strerror(r));
+		rc = r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 	} else {
-		print_diags_min(&d, SK_SEV_WARNING);
-		if (s.exec_errno)
-			fprintf(stderr, "scmpkit run: cannot execute '%s': %s\n", cmd[0],
-				strerror(s.exec_errno));
-		if (s.abandoned_by)
-			fprintf(stderr, "scmpkit run: %s: stopped answering the processes '%s' "
-					"left running; their notified calls now fail with ENOSYS\n",
-				strsignal(s.abandoned_by), cmd[0]);
-		if (report && s.leftovers)
-			fprintf(stderr, "scmpkit run: answered %zu process(es) '%s' left running, "
-					"until they exited\n", s.leftovers, cmd[0]);
-		if (report)
-			print_report(&s);
-		size_t denials = 0;
-		for (size_t i = 0; i < s.n; i++)
-			denials += !s.v[i].notify_rule;
-		if (fail && denials) {
-			fprintf(stderr, "scmpkit run: %zu distinct denied or logged call(s): exit 1 "
-					"(--fail-on-denial)\n", denials);
-			rc = EXIT_FINDINGS;
-		} else {
-			rc = -1;
-		}
+		rc = supervised(&a, &s, &d);
 	}
 	int status = s.status;
-	bool ran = r >= 0;
 	sk_supervised_free(&s);
-	sk_filter_set_free(&set);
-	sk_filter_set_free(&installed);
-	sk_profile_free(p);
 	sk_diags_free(&d);
-	if (ran && rc < 0)
-		return pass_status(status);
-	return rc;
+	return rc == -1 ? cli_pass_status(status) : rc;
 }

@@ -21,7 +21,8 @@ static const char help[] =
 	"  -l, --list        every syscall of ARCH, as NAME<TAB>NUMBER, by number\n"
 	"  -A, --arches      the architectures, their audit arch and other spellings\n"
 	"  -h, --help        this help\n\n"
-	"Exit status: 0 all resolved, 2 an unknown name, number or arch.\n";
+	"Exit status: 0 all resolved, 1 the output could not be written, 2 an unknown\n"
+	"name, number or arch.\n";
 
 static int bad_arch(const char *name)
 {

@@ -3,21 +3,32 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <scmpkit/distribute.h>
 #include <scmpkit/fileio.h>
 #include <scmpkit/profile.h>
 #include <scmpkit/runtime.h>
 
 void cli_print_diags(const struct sk_diags *d)
 {
+	cli_print_diags_min(d, SK_SEV_NOTE);
+}
+
+void cli_print_diags_min(const struct sk_diags *d, enum sk_severity min)
+{
 	bool colour = isatty(STDERR_FILENO) && !getenv("NO_COLOR");
 	static const char *const col[] = {"\033[36m", "\033[35m", "\033[31m"};
 	for (size_t i = 0; i < d->n; i++) {
-		char *s = sk_diag_format(&d->v[i]);
+		if (d->v[i].severity < min)
+			continue;
+		char *s = sk_diag_format(&d->v[i]); /* escapes what others wrote */
 		if (!s)
 			continue;
 		if (colour) {
@@ -34,6 +45,25 @@ void cli_print_diags(const struct sk_diags *d)
 		fprintf(stderr, "%s\n", s);
 		free(s);
 	}
+}
+
+
+void cli_registry_opt(int code, const char *arg, struct sk_registry_opts *o)
+{
+	if (code == CLI_OPT_DOCKER_CONFIG)
+		o->docker_config = arg;
+	else if (code == CLI_OPT_CA_FILE)
+		o->ca_file = arg;
+}
+
+int cli_read_input(const char *file, enum sk_input_kind kind, char **text, size_t *len)
+{
+	int r = sk_read_input(file, kind, text, len);
+	if (r < 0) {
+		cli_error("%s: cannot read: %s", file, sk_read_error(r, kind));
+		return EXIT_USAGE;
+	}
+	return 0;
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
@@ -60,6 +90,25 @@ void cli_error(const char *fmt, ...)
 bool cli_is_help(const char *arg)
 {
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
+}
+
+int cli_pass_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (!WIFSIGNALED(status))
+		return EXIT_FINDINGS;
+	int sig = WTERMSIG(status);
+	struct rlimit no_core = {0, 0};
+	setrlimit(RLIMIT_CORE, &no_core); /* the command's core (if any) is dumped already */
+	signal(sig, SIG_DFL);
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, sig);
+	sigprocmask(SIG_UNBLOCK, &s, NULL);
+	fflush(NULL);
+	raise(sig);
+	return 128 + sig; /* a signal that does not kill (SIGCHLD...) */
 }
 
 int cli_write_output(const char *path, const char *text)

@@ -1,4 +1,5 @@
 /* scmpkit: dispatch to one subcommand per file (cli/cmd_*.c). */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -95,5 +96,13 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	return c->fn(argc - 1, argv + 1);
+	int rc = c->fn(argc - 1, argv + 1);
+	/* what commands printed with stdio is written here at the latest: a full
+	 * disk or a closed file is the command's failure, not a success */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("stdout: cannot write: %s", strerror(errno));
+		if (rc == EXIT_OK)
+			rc = EXIT_FINDINGS;
+	}
+	return rc;
 }

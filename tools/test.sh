@@ -22,6 +22,9 @@ step "setup: Debian packages"
 if [ -f tests/sarif/package.json ] && [ ! -d tests/sarif/node_modules ]; then
 	(cd tests/sarif && npm ci --no-audit --no-fund --loglevel=error) || fail_step "npm ci (tests/sarif)"
 fi
+if [ -f tests/k8s-schema/package.json ] && [ ! -d tests/k8s-schema/node_modules ]; then
+	(cd tests/k8s-schema && npm ci --no-audit --no-fund --loglevel=error) || fail_step "npm ci (tests/k8s-schema)"
+fi
 # the package's postinstall (chmod of the .NET binary) does not run as root under npm 11
 [ -d tests/sarif/node_modules ] && find tests/sarif/node_modules -name Sarif.Multitool -type f -exec chmod u+x {} +
 

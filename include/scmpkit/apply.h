@@ -104,7 +104,7 @@ struct sk_supervised {
 	int status;             /* waitpid status of the command */
 	int exec_errno;         /* execvp failed in the child: its errno (status then 126/127) */
 	struct sk_denial *v;    /* in order of first appearance */
-	size_t n;
+	size_t n, cap;
 	size_t events;          /* notifications answered for the command */
 	size_t forwarded;       /* signals relayed to the command */
 	size_t leftovers;       /* wait_leftovers: processes the command left behind, reaped */
@@ -151,6 +151,60 @@ int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_fi
 		       const struct sk_apply_opts *opts, const struct sk_notify_answer *answer,
 		       char *const argv[], sk_notify_cb cb, void *ctx,
 		       struct sk_supervised *out, struct sk_diags *diags);
+
+/* ---- a run, as `scmpkit run` does it ----------------------------------------- */
+
+struct sk_run_opts {
+	struct sk_compile_opts compile;
+	struct sk_apply_opts apply;     /* forward and wait_leftovers are sk_run's to set */
+	bool report_denials;            /* supervise, to see every call denied or logged */
+	struct sk_notify_answer answer; /* for the profile's own NOTIFY rules */
+	sk_notify_cb cb;                /* each answered call (may be NULL) */
+	void *ctx;
+};
+/* The defaults: compile and apply defaults (no_new_privs), NOTIFY continued. */
+void sk_run_opts_init(struct sk_run_opts *o);
+
+/* A run compiled and decided, not started yet. */
+struct sk_run {
+	struct sk_run_opts opts;
+	struct sk_filter_set set;     /* what the profile decides */
+	struct sk_filter_set watched; /* report_denials: SET with denials sent to us */
+	bool supervised;              /* sk_run_start forks and answers */
+};
+
+/* Compile P for a run: with nothing to answer (no report_denials, no NOTIFY
+ * rule) the run installs the filter in this process and execs; otherwise it
+ * supervises. Returns 0, or a negative errno with DIAGS: -ENOTSUP when
+ * report_denials cannot watch P (it compiles to stacked programs of which
+ * several deny or log, and a filter chain has one listener); any other when
+ * the filter cannot be built. Warnings are in DIAGS either way: show them
+ * before sk_run_start. */
+int sk_run_prepare(struct sk_run *run, const struct sk_profile *p, const struct sk_run_opts *o,
+		   struct sk_diags *diags);
+
+/* Run ARGV. Unsupervised: install and execvp, which returns only on failure: a
+ * negative errno when the filter was not installed (nothing ran), or the
+ * positive errno of execvp (the filter is in place). Supervised
+ * (sk_apply_supervise): SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2
+ * are relayed to the command, and the processes it leaves running are
+ * answered until they exit; 0 with OUT filled, or a negative errno when the
+ * filter was not installed (nothing ran). */
+int sk_run_start(struct sk_run *run, char *const argv[], struct sk_supervised *out,
+		 struct sk_diags *diags);
+void sk_run_free(struct sk_run *run);
+
+/* ---- inspecting another process -------------------------------------------- */
+
+/* The seccomp filters process PID has installed, oldest first (the kernel runs
+ * them all and keeps the most restrictive result), into OUT (no origins, no
+ * source; free with sk_filter_set_free). OUT->n is 0 for a process without
+ * filters. PID is stopped for the reading (PTRACE_SEIZE + PTRACE_INTERRUPT)
+ * and released; a signal that arrives meanwhile is delivered to it, not lost.
+ * Returns 0 or a negative errno: -EPERM/-EACCES without CAP_SYS_ADMIN or
+ * ptrace access, -ESRCH when there is no such process (or it died), -EINVAL
+ * when the kernel cannot read filters (CONFIG_CHECKPOINT_RESTORE). */
+int sk_process_filters(pid_t pid, struct sk_filter_set *out);
 
 #ifdef __cplusplus
 }

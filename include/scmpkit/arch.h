@@ -116,6 +116,31 @@ const char *sk_syscall_name_at(size_t i);
 /* Highest syscall number that exists on ARCH (x32: with the x32 bit). */
 int64_t sk_syscall_max(enum sk_arch arch);
 
+/* Everything one lookup of a name tells, for loops that meet many names on
+ * many arches (the compiler): resolve once, then use the id. */
+enum { SK_MUX_NONE = 0, SK_MUX_SOCKETCALL = 1, SK_MUX_IPC = 2 };
+struct sk_syscall_ref {
+	int64_t id;    /* sk_syscall_id; -1 when no table knows the name */
+	int64_t key;   /* one value for names that are the same call on some arch
+			  (arm_sync_file_range and sync_file_range2, 341 on arm): rules
+			  for two names with one key can decide one syscall number */
+	int mux;       /* SK_MUX_*: the multiplexer that reaches it (muxed.tsv) */
+	unsigned call; /* ... and the sub-call it takes as args[0] */
+};
+/* Look NAME up; false (REF->id and key -1) when no table knows it. */
+bool sk_syscall_ref(const char *name, struct sk_syscall_ref *ref);
+/* sk_syscall_nr for a name's id, in constant time; -1 when absent there. */
+int64_t sk_syscall_nr_id(enum sk_arch arch, int64_t id);
+
+/* True when ARCH has socketcall(2) and ipc(2): x86, s390(x), ppc(64), MIPS o32. */
+bool sk_arch_muxes(enum sk_arch arch);
+/* True when ARCH multiplexes NAME: the socket calls through socketcall(2) and
+ * the SysV IPC calls through ipc(2) (data/syscalls/muxed.tsv). libseccomp then
+ * matches a rule for NAME there by the multiplexer with args[0] == *CALL
+ * (SYS_SOCKET.., SEMOP..), through ipc(2) when *IPC, and resolves the name
+ * itself to a pseudo number. Either out-pointer may be NULL. */
+bool sk_syscall_muxed(enum sk_arch arch, const char *name, bool *ipc, unsigned *call);
+
 /* Levenshtein distance, shared by every "did you mean". */
 size_t sk_edit_distance(const char *a, const char *b);
 

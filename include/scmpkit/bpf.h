@@ -121,6 +121,13 @@ const char *sk_ret_format(uint32_t ret, char *buf, size_t size);
  * ("A = args[0].lo"). ARCH SK_ARCH_INVALID: infer from the program's arch checks.
  * Returns a new string (caller frees). */
 char *sk_bpf_disasm(const struct sk_bpf_prog *prog, enum sk_arch arch);
+/* Every program of SET, in order. Each names syscalls by the arch its own
+ * checks select (a filter for x86_64 and x86 names each part's numbers from
+ * its own table) unless ARCH forces one. INSTALLED (filters read from a
+ * process): each program headed "# filter I of N (LEN instructions)", the last
+ * "most recently installed"; otherwise (a compiled set) headed only when
+ * stacked. Returns a new string (caller frees), NULL on ENOMEM. */
+char *sk_filter_set_disasm(const struct sk_filter_set *set, enum sk_arch arch, bool installed);
 
 /* Bytes as seccomp(2) takes them (struct sock_filter, host byte order), the same
  * form as libseccomp's seccomp_export_bpf. */

@@ -1,9 +1,12 @@
-/* scmpkit/dangerous.h — the syscalls Docker's default profile blocks, and why.
+/* scmpkit/dangerous.h — the syscalls a container profile should not allow
+ * without a reason, and why.
  *
- * The list is Docker's documented table "Significant syscalls blocked by the
- * default profile" (data/dangerous-syscalls.tsv, compiled in at build time).
- * lint warns when a profile allows one; audit mode blocks them while logging
- * the rest. All functions are pure and thread-safe.
+ * The list (data/dangerous-syscalls.tsv, compiled in at build time) is
+ * Docker's documented table "Significant syscalls blocked by the default
+ * profile", every call its profile allows only with a capability outside its
+ * default set, the newer calls of the same kind, and io_uring. lint warns
+ * when a profile allows one; learn holds them back unless asked; audit mode
+ * blocks them while logging the rest. All functions are pure and thread-safe.
  */
 #ifndef SCMPKIT_DANGEROUS_H
 #define SCMPKIT_DANGEROUS_H
@@ -25,6 +28,11 @@ const char *sk_dangerous_reason(const char *syscall);
  * profile that blocks them outright breaks threads and fork. False for calls
  * not on the list. */
 bool sk_dangerous_args_only(const char *syscall);
+
+/* True for the calls through which a program escapes the filter once they are
+ * allowed (io_uring: operations submitted through the ring are made by the
+ * kernel without a syscall seccomp sees, and record cannot see them either). */
+bool sk_dangerous_bypasses(const char *syscall);
 
 /* Iteration in name order; false past the end. */
 size_t sk_dangerous_count(void);

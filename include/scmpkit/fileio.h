@@ -3,7 +3,8 @@
  *
  * Every file scmpkit reads comes through sk_read_input(): a size limit per
  * kind of input (so /dev/zero or a runaway log is an error, not 2 GB of
- * memory), no device nodes, and FIFOs opened without blocking forever. Every
+ * memory), no device nodes, and FIFOs opened without blocking forever (one
+ * that no writer opens within 2 s is an error, not an empty input). Every
  * file it writes goes through sk_write_file_atomic(): the old file or the
  * whole new one, never half of one, never through another user's symlink and
  * never into a device.
@@ -58,6 +59,14 @@ const char *sk_read_error(int err, enum sk_input_kind kind);
  * through (the link stays, the file it names is replaced); a FIFO is written
  * in place. Returns 0 or -errno. */
 int sk_write_file_atomic(const char *path, const char *data, size_t len);
+
+/* The same, for NAME (no '/') in the directory DIRFD, following no symlink
+ * at all: whatever NAME is (a link, a device node) is replaced by the new
+ * file, never written through; a replaced regular file keeps its mode and,
+ * where we may, its owner. For directories other parties write into too
+ * (the kubelet's seccomp root), opened component by component. Returns 0 or
+ * -errno (-EINVAL for a NAME with a '/', -EISDIR for a directory). */
+int sk_write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len);
 
 /* A sentence for an error of sk_write_file_atomic. */
 const char *sk_write_error(int err);

@@ -162,6 +162,9 @@ int sk_rule_add_name(struct sk_rule *r, const char *name);
 int sk_rule_add_arg(struct sk_rule *r, unsigned index, enum sk_op op,
 		    uint64_t value, uint64_t value_two);
 int sk_profile_add_arch(struct sk_profile *p, enum sk_arch a);
+/* Remove rule I of P, or name J of R (freed; the rest keep their order). */
+void sk_profile_remove_rule(struct sk_profile *p, size_t i);
+void sk_rule_remove_name(struct sk_rule *r, size_t j);
 
 /* A rule that applies whatever the arguments: no args, no includes/excludes. */
 bool sk_rule_plain(const struct sk_rule *r);
@@ -170,6 +173,9 @@ bool sk_rule_names(const struct sk_rule *r, const char *name);
 /* NAME is allowed for every argument: by the default action or by a plain
  * SCMP_ACT_ALLOW rule of its own. */
 bool sk_profile_allows_outright(const struct sk_profile *p, const char *name);
+/* Some rule of P has Docker includes/excludes that restrict anything: P means
+ * one thing only once resolved for a host (sk_profile_resolve). */
+bool sk_profile_has_conditions(const struct sk_profile *p);
 
 /* ---- parse ------------------------------------------------------------ */
 

@@ -61,6 +61,18 @@ int sk_profile_cover(const struct sk_profile *a, const struct sk_profile *b,
 
 void sk_deltas_free(struct sk_deltas *v);
 
+/* In place: the rules regrouped so that names whose rules decide alike (the
+ * same action and errno as runc returns them, the same arguments and
+ * conditions) share one rule wherever the order of the rules for each call
+ * allows it (the same call: the same name or number, or the same
+ * socketcall/ipc multiplexer). What a filter decides does not change; and
+ * since only the sequence of names and matches counts, not how it was cut
+ * into rules, a profile with one rule per call and one with one rule per
+ * action come out the same. Comments and errno spellings are dropped, rules
+ * without names too; positions stay. The compiler runs this first. 0, or
+ * -ENOMEM, after which P has lost names: free it. */
+int sk_profile_merge_alike(struct sk_profile *p);
+
 #ifdef __cplusplus
 }
 #endif

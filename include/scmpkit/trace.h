@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit/trace.h — record the syscalls a program really makes.
  *
- * One interface (struct sk_recorder), several backends:
+ * One interface (struct sk_recorder), several backends, one file each:
  *   - SK_RECORDER_PTRACE: fork, PTRACE_SEIZE, a seccomp filter that returns
  *     SECCOMP_RET_TRACE for every call (one stop per syscall, no privileges),
  *     execvp. Follows threads, fork/vfork/clone/clone3 and exec; i386 tasks are
@@ -8,19 +9,25 @@
  *   - SK_RECORDER_RUNC_AGENT: run an OCI bundle under runc with a profile that
  *     sends every call to a seccomp agent (SCMP_ACT_NOTIFY + listenerPath) and
  *     answer each notification with "continue" (needs root, like runc).
- *   - room for an eBPF backend (near-native speed) behind the same ops.
+ *   - SK_RECORDER_EBPF: a raw_tracepoint program on sys_enter sets bits in
+ *     per-arch bitmaps for the target tasks (near-native speed; root, or
+ *     CAP_BPF + CAP_PERFMON). Records a command it starts, or what already
+ *     runs: a pid and its descendants, a cgroup v2 subtree, a runc container.
  *
  * A recording is a struct sk_trace_result: per architecture, the set of
  * syscall numbers seen and, with args on, the values of the arguments profiles
- * usually constrain. sk_trace_to_profile() turns it into an allow-list profile.
+ * usually constrain. sk_trace_to_profile() turns it into an allow-list profile;
+ * sk_record_run() does the whole job (start, record, profile, merge, emit).
  * The library never prints; progress goes through a callback.
  */
 #ifndef SCMPKIT_TRACE_H
 #define SCMPKIT_TRACE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <scmpkit/arch.h>
 #include <scmpkit/diag.h>
@@ -73,6 +80,7 @@ struct sk_trace_archset {
 /* How the recorded command ended (the main process: the one scmpkit started). */
 struct sk_trace_exit {
 	bool known;     /* false when the recorder could not observe it */
+	int wstatus;    /* as waitpid(2) gave it, when known */
 	bool signaled;  /* killed by SIG (core: dumped core) */
 	int code;       /* exit code when !signaled */
 	int sig;
@@ -110,16 +118,28 @@ unsigned sk_trace_argkind_index(enum sk_trace_argkind k);
 enum sk_recorder_kind {
 	SK_RECORDER_PTRACE = 0,
 	SK_RECORDER_RUNC_AGENT,
+	SK_RECORDER_EBPF,
 };
 
 struct sk_record_opts {
-	char *const *argv;        /* PTRACE: the command (argv[0] looked up in PATH) */
+	char *const *argv;        /* PTRACE, EBPF: the command (argv[0] looked up in PATH) */
 	const char *bundle;       /* RUNC_AGENT: OCI bundle directory */
-	const char *runtime;      /* RUNC_AGENT: runtime binary, NULL = "runc" */
+	const char *runtime;      /* RUNC_AGENT, --container: runtime binary, NULL = "runc" */
+	/* EBPF only, what already runs (at most one; none: argv): */
+	pid_t pid;                /* this process and every one it starts from now on */
+	const char *cgroup;       /* every process in this cgroup v2 directory and below */
+	const char *container;    /* a container of RUNTIME, by id */
+	const char *runtime_root; /* the runtime's state directory (--root), NULL: its default */
+	uint64_t duration_ms;     /* stop after this long; 0: when the targets are gone */
 	bool args;                /* record argument values */
-	/* Called (from the recording thread) whenever the distinct count grows. */
+	/* Called (from the recording thread) whenever the distinct count grows;
+	 * the eBPF backend calls it ten times a second, grown or not. */
 	void (*progress)(void *ctx, size_t distinct);
 	void *progress_ctx;
+	/* sk_record_run: called once recording has begun (after a pid tree or a
+	 * cgroup was seeded), with what is recorded ("pid 42 and its descendants",
+	 * escaped); same context as progress. */
+	void (*started)(void *ctx, const char *what);
 };
 
 struct sk_recorder;
@@ -134,10 +154,33 @@ struct sk_recorder_ops {
 	void (*destroy)(struct sk_recorder *r);
 };
 
+/* What a signal sent to scmpkit does to a recording (sk_recorder_signal).
+ * Written from a signal handler: only sig_atomic_t and plain stores. */
+struct sk_record_signals {
+	volatile sig_atomic_t stop;     /* end the recording now */
+	volatile sig_atomic_t stop_sig; /* the signal that asked for it */
+	volatile sig_atomic_t relayed;  /* SIGINT/SIGTERM passed on so far */
+	volatile pid_t relay_pid;       /* launch: the command (or the runtime); 0
+					 * before it starts and once it is reaped */
+	volatile pid_t kill_pid;        /* launch: SIGKILLed on a second SIGINT/SIGTERM */
+	volatile sig_atomic_t last_sig; /* the last signal passed on, its sender and time: */
+	volatile pid_t last_sender;     /* a copy within 500 ms is the group-wide kill */
+	volatile long long last_ms;     /* that timeout(1) and `kill 0` also send */
+	int wake[2];                    /* a byte written here wakes a polling backend */
+};
+
+struct sk_record_job;
+
 struct sk_recorder {
 	const struct sk_recorder_ops *ops;
 	struct sk_record_opts opts;
 	struct sk_trace_result *result;
+	bool attach;                  /* records what already runs (pid, cgroup, container) */
+	bool from_start;              /* ... but from its start: a container created, not started */
+	bool incomplete;              /* calls may be missing: a diag says which and why */
+	int exec_errno;               /* the command could not be executed */
+	struct sk_record_signals sig;
+	struct sk_record_job *job;    /* what sk_record_new was asked; NULL otherwise */
 };
 
 struct sk_recorder *sk_recorder_new(enum sk_recorder_kind kind, const struct sk_record_opts *o);
@@ -148,6 +191,61 @@ int sk_recorder_start(struct sk_recorder *r, struct sk_diags *d);
 int sk_recorder_run(struct sk_recorder *r, struct sk_diags *d);
 const struct sk_trace_result *sk_recorder_result(const struct sk_recorder *r);
 void sk_recorder_free(struct sk_recorder *r);
+
+/* A signal (SIGTERM, SIGINT, SIGHUP, SIGQUIT) sent to scmpkit while R records;
+ * async-signal-safe, for the caller's SA_SIGINFO handler. What already runs
+ * (pid, cgroup, container): any of them ends the recording. A command or a
+ * bundle: a signal sent to scmpkit itself (si_code SI_USER or SI_QUEUE) is
+ * passed on to it (through runc for a bundle) and the recording goes on while
+ * it shuts down; a second SIGINT or SIGTERM ends the recording at once (the
+ * command is killed). A terminal's ^C reaches the command through its process
+ * group already, so signals the kernel sent are not passed on. Once the
+ * command has exited (descendants still recorded), any of them ends it. */
+void sk_recorder_signal(struct sk_recorder *r, const siginfo_t *si);
+
+/* ---- the whole job: choose, record, write ----------------------------- */
+
+enum sk_record_backend {
+	SK_BACKEND_AUTO = 0, /* eBPF where the caller may load BPF programs, else ptrace */
+	SK_BACKEND_PTRACE,
+	SK_BACKEND_EBPF,
+};
+
+struct sk_trace_profile_opts;
+
+/* Whether this process could record with the eBPF backend: 0, or -errno and a
+ * sentence (static) saying what is missing (privileges, BTF, build option). */
+int sk_record_ebpf_usable(const char **why);
+
+struct sk_record_request {
+	struct sk_record_opts rec;
+	enum sk_record_backend backend;
+	const char *append;       /* a profile file the recording is merged into */
+	enum sk_format format;    /* of the text written */
+	/* default action, runtime (late calls), essentials; `what` is filled in */
+	const struct sk_trace_profile_opts *profile;
+};
+
+struct sk_record_outcome {
+	char *text;           /* the profile (caller frees); NULL when none was made */
+	const char *backend;  /* the recorder that ran: "ebpf", "ptrace", "runc-agent" */
+	size_t distinct;      /* distinct (arch, syscall) pairs recorded */
+	struct sk_trace_exit exit; /* the command's (launch), when known */
+	int stopped_by;       /* a launch ended early by this signal (the second
+			       * SIGINT/SIGTERM), 0 otherwise */
+	int exec_errno;       /* the command could not be run: ENOENT, EACCES... */
+	bool incomplete;      /* calls may be missing from the profile (a diag says
+			       * which and why): the caller must not exit 0 */
+};
+
+/* Check REQ (exit-2 errors go to D), load the profile to append to, choose
+ * the backend (a note in D says which, and why when it is not eBPF). */
+struct sk_recorder *sk_record_new(const struct sk_record_request *req, struct sk_diags *d);
+/* Start, record until the end, build the profile, merge, emit. 0 with OUT
+ * filled (its text may still be NULL when the command could not run: see
+ * exec_errno), or -errno for a failure before anything was recorded. */
+int sk_record_run(struct sk_recorder *r, struct sk_record_outcome *out, struct sk_diags *d);
+void sk_record_outcome_free(struct sk_record_outcome *out);
 
 /* ---- result -> profile ------------------------------------------------ */
 

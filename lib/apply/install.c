@@ -26,23 +26,25 @@ void sk_apply_opts_init(struct sk_apply_opts *o)
 static const struct {
 	unsigned flag;
 	unsigned with;
-	const char *name;
 } kflags[] = {
-	{SK_FLAG_TSYNC, 0, "SECCOMP_FILTER_FLAG_TSYNC"},
-	{SK_FLAG_LOG, 0, "SECCOMP_FILTER_FLAG_LOG"},
-	{SK_FLAG_SPEC_ALLOW, 0, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"},
-	{SK_KFLAG_NEW_LISTENER, 0, "SECCOMP_FILTER_FLAG_NEW_LISTENER"},
-	{SK_KFLAG_TSYNC_ESRCH, 0, "SECCOMP_FILTER_FLAG_TSYNC_ESRCH"},
-	{SK_FLAG_WAIT_KILLABLE_RECV, SK_KFLAG_NEW_LISTENER,
-	 "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"},
+	{SK_FLAG_TSYNC, 0},
+	{SK_FLAG_LOG, 0},
+	{SK_FLAG_SPEC_ALLOW, 0},
+	{SK_KFLAG_NEW_LISTENER, 0},
+	{SK_KFLAG_TSYNC_ESRCH, 0},
+	{SK_FLAG_WAIT_KILLABLE_RECV, SK_KFLAG_NEW_LISTENER},
 };
 
+/* The profile's flags are spelled by the model (sk_flag_name); these two only
+ * the installer uses. */
 static const char *kflag_name(unsigned f)
 {
-	for (size_t i = 0; i < sizeof kflags / sizeof kflags[0]; i++)
-		if (kflags[i].flag == f)
-			return kflags[i].name;
-	return "unknown flag";
+	if (f == SK_KFLAG_NEW_LISTENER)
+		return "SECCOMP_FILTER_FLAG_NEW_LISTENER";
+	if (f == SK_KFLAG_TSYNC_ESRCH)
+		return "SECCOMP_FILTER_FLAG_TSYNC_ESRCH";
+	const char *n = sk_flag_name((enum sk_flag)f);
+	return n ? n : "unknown flag";
 }
 
 /* A NULL program passes the kernel's flag checks and then fails to copy with
@@ -150,6 +152,38 @@ static int refused(struct sk_diags *d, int err, size_t idx, size_t n, unsigned f
 	return -err;
 }
 
+/* The flags to install with, out of WANT: WAIT_KILLABLE_RECV only with a
+ * listener and where the kernel has it (Linux >= 5.19); any other flag this
+ * kernel lacks refuses the install (-EINVAL, fail closed). */
+static int choose_flags(unsigned want, bool listen, struct sk_diags *diags)
+{
+	if ((want & SK_FLAG_WAIT_KILLABLE_RECV) && !listen) {
+		/* the kernel takes it only with NEW_LISTENER; without one it means nothing */
+		want &= ~(unsigned)SK_FLAG_WAIT_KILLABLE_RECV;
+		sk_diags_add(diags, SK_SEV_NOTE, NULL, 0, 0, "apply-flag-dropped",
+			     "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV applies only to a filter with "
+			     "a listener; not used");
+	}
+	unsigned have = sk_apply_kernel_flags();
+	unsigned need = want | (listen ? SK_KFLAG_NEW_LISTENER : 0);
+	for (unsigned bit = 1; bit && bit <= need; bit <<= 1) {
+		if (!(need & bit) || (have & bit))
+			continue;
+		if (bit == SK_FLAG_WAIT_KILLABLE_RECV) {
+			need &= ~bit;
+			want &= ~bit;
+			sk_diags_add(diags, SK_SEV_WARNING, NULL, 0, 0, "apply-flag-dropped",
+				     "this kernel lacks SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV "
+				     "(Linux >= 5.19); the listener waits interruptibly");
+			continue;
+		}
+		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-flag-unsupported",
+			     "this kernel does not support %s", kflag_name(bit));
+		return -EINVAL;
+	}
+	return (int)want;
+}
+
 int sk_apply_install(const struct sk_filter_set *set, const struct sk_apply_opts *opts,
 		     int *listener, struct sk_diags *diags)
 {
@@ -165,37 +199,14 @@ int sk_apply_install(const struct sk_filter_set *set, const struct sk_apply_opts
 			     "only one listener");
 		return -EINVAL;
 	}
-	unsigned want = set->flags | opts->flags;
 	bool listen = opts->listener && np >= 0;
 	if (np >= 0 && !opts->listener)
 		sk_diags_add(diags, SK_SEV_WARNING, NULL, 0, 0, "apply-no-listener",
 			     "the filter has NOTIFY rules but no listener: those calls fail with "
 			     "ENOSYS");
-	if ((want & SK_FLAG_WAIT_KILLABLE_RECV) && !listen) {
-		/* the kernel takes it only with NEW_LISTENER; without one it means nothing */
-		want &= ~(unsigned)SK_FLAG_WAIT_KILLABLE_RECV;
-		sk_diags_add(diags, SK_SEV_NOTE, NULL, 0, 0, "apply-flag-dropped",
-			     "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV applies only to a filter with "
-			     "a listener; not used");
-	}
-	unsigned have = sk_apply_kernel_flags();
-	unsigned need = want | (listen ? SK_KFLAG_NEW_LISTENER : 0);
-	for (unsigned bit = 1; bit && bit <= need; bit <<= 1) {
-		if (!(need & bit) || (have & bit))
-			continue;
-		if (bit == SK_FLAG_WAIT_KILLABLE_RECV) {
-			/* "where the kernel has it" (Linux >= 5.19) */
-			need &= ~bit;
-			want &= ~bit;
-			sk_diags_add(diags, SK_SEV_WARNING, NULL, 0, 0, "apply-flag-dropped",
-				     "this kernel lacks SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV "
-				     "(Linux >= 5.19); the listener waits interruptibly");
-			continue;
-		}
-		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-flag-unsupported",
-			     "this kernel does not support %s", kflag_name(bit));
-		return -EINVAL;
-	}
+	int want = choose_flags(set->flags | opts->flags, listen, diags);
+	if (want < 0)
+		return want;
 
 	if (opts->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		int e = errno;
@@ -217,9 +228,9 @@ int sk_apply_install(const struct sk_filter_set *set, const struct sk_apply_opts
 	for (size_t i = 0; i < set->n; i++) {
 		const struct sk_bpf_prog *p = &set->progs[order[i]];
 		struct sock_fprog fp = {.len = (unsigned short)p->len, .filter = p->insns};
-		unsigned flags = want & ~(unsigned)SK_FLAG_WAIT_KILLABLE_RECV;
+		unsigned flags = (unsigned)want & ~(unsigned)SK_FLAG_WAIT_KILLABLE_RECV;
 		if (listen && (int)order[i] == np) {
-			flags = want | SK_KFLAG_NEW_LISTENER;
+			flags = (unsigned)want | SK_KFLAG_NEW_LISTENER;
 			if (flags & SK_FLAG_TSYNC) /* the kernel's rule for TSYNC + listener */
 				flags |= SK_KFLAG_TSYNC_ESRCH;
 		}

@@ -28,6 +28,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/cleanup.h"
+#include "util/grow.h"
+
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
@@ -164,11 +167,9 @@ static int record(struct sk_supervised *out, const struct sk_notify_event *ev)
 			return 0;
 		}
 	}
-	struct sk_denial *v = realloc(out->v, (out->n + 1) * sizeof *v);
-	if (!v)
+	if (SK_GROW(out->v, out->cap, out->n) < 0)
 		return -ENOMEM;
-	out->v = v;
-	struct sk_denial *d = &v[out->n++];
+	struct sk_denial *d = &out->v[out->n++];
 	*d = (struct sk_denial){.pid = ev->pid, .arch = ev->arch, .nr = ev->nr,
 			       .name = ev->name, .exe = strdup(ev->exe), .decided = ev->decided,
 			       .notify_rule = ev->notify_rule, .count = 1};
@@ -329,14 +330,59 @@ static bool on_signal(const struct signalfd_siginfo *si, pid_t cmd, int pidfd, b
 	return false;
 }
 
-int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_filter_set *decide,
-		       const struct sk_apply_opts *opts, const struct sk_notify_answer *answer,
-		       char *const argv[], sk_notify_cb cb, void *ctx,
-		       struct sk_supervised *out, struct sk_diags *diags)
+/* ---- the run, in steps ------------------------------------------------------ */
+
+/* The command as the supervisor holds it: its pid and every fd that reaches
+ * it. One cleanup closes them all, whichever step a run stopped at. */
+struct cmd {
+	pid_t pid;
+	int pidfd;
+	int listener;
+	int ctl;      /* read end of the child's news (hangs up at its exec) */
+	int go;       /* write end: "go" once the listener is ours */
+	int go_child; /* the fd number of the child's end of "go" */
+	bool reaped;
+	int status;
+};
+#define CMD_INIT {.pid = -1, .pidfd = -1, .listener = -1, .ctl = -1, .go = -1, .go_child = -1}
+
+static void cmd_close(struct cmd *c)
 {
-	memset(out, 0, sizeof *out);
-	struct sk_apply_opts o = *opts;
-	o.listener = true;
+	sk_closep(&c->listener);
+	sk_closep(&c->pidfd);
+	sk_closep(&c->ctl);
+	sk_closep(&c->go);
+}
+
+/* PR_SET_CHILD_SUBREAPER for the run, put back as it was when the scope ends. */
+struct subreaper {
+	bool set;
+	int was;
+};
+
+static void subreaper_restore(struct subreaper *s)
+{
+	if (s->set)
+		prctl(PR_SET_CHILD_SUBREAPER, s->was, 0, 0, 0);
+}
+
+static int subreaper_take(struct subreaper *s, struct sk_diags *diags)
+{
+	prctl(PR_GET_CHILD_SUBREAPER, &s->was, 0, 0, 0);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+		int e = errno;
+		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-subreaper",
+			     "PR_SET_CHILD_SUBREAPER: %s", strerror(e));
+		return -e;
+	}
+	s->set = true;
+	return 0;
+}
+
+/* Is there anything to supervise, and can this kernel notify at all? */
+static int check_notify(const struct sk_filter_set *installed, struct seccomp_notif_sizes *sizes,
+			struct sk_diags *diags)
+{
 	int np = sk_filter_set_notify_prog(installed);
 	if (np == -EINVAL) {
 		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-notify-stacked",
@@ -349,17 +395,22 @@ int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_fi
 			     "nothing in the filter notifies: no supervisor needed");
 		return -EINVAL;
 	}
-	struct seccomp_notif_sizes sizes;
-	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0) {
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, sizes) < 0) {
 		int e = errno;
 		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-notify-unsupported",
 			     "this kernel has no seccomp user notification: %s", strerror(e));
 		return -e;
 	}
+	return 0;
+}
 
-	/* signals: those to relay, and SIGCHLD for the leftovers, through a
-	 * signalfd; blocked from before the fork, so none is lost */
-	sigset_t handled, oldmask;
+/* Signals to relay, and SIGCHLD for the leftovers, come through a signalfd;
+ * they are blocked from before the fork, so none is lost. MASK keeps the old
+ * mask (the command starts with it) and puts it back when its scope ends. */
+static int open_signals(const struct sk_apply_opts *opts, struct sk_sigmask_guard *mask,
+			struct sk_diags *diags)
+{
+	sigset_t handled;
 	sigemptyset(&handled);
 	if (opts->forward)
 		for (int sig = 1; sig < SIGRTMIN; sig++)
@@ -368,202 +419,227 @@ int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_fi
 				sigaddset(&handled, sig);
 	if (opts->wait_leftovers)
 		sigaddset(&handled, SIGCHLD);
-	pthread_sigmask(SIG_BLOCK, &handled, &oldmask);
+	sigprocmask(SIG_BLOCK, &handled, &mask->old);
+	mask->active = 1;
 	int sfd = signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		int e = errno;
-		pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
 		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-signalfd", "signalfd: %s",
 			     strerror(e));
 		return -e;
 	}
-	int was_subreaper = 0;
-	if (opts->wait_leftovers) {
-		prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper, 0, 0, 0);
-		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
-			int e = errno;
-			close(sfd);
-			pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
-			sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-subreaper",
-				     "PR_SET_CHILD_SUBREAPER: %s", strerror(e));
-			return -e;
-		}
-	}
+	return sfd;
+}
 
-	int r = 0, listener = -1, status = 0, pidfd = -1;
-	int ctl[2] = {-1, -1}, go[2] = {-1, -1}, go_child = -1;
-	pid_t pid = -1;
-	bool reaped = false;
-	struct msg m = {0};
-	if (pipe2(ctl, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
-		r = -errno;
-		goto out;
-	}
-	go_child = fcntl(go[0], F_DUPFD_CLOEXEC, GO_FD_MIN);
-	if (go_child < 0)
-		go_child = go[0];
+/* Pipes and fork. The child never comes back from here; the parent leaves
+ * with C's read end of the news and write end of "go", and has closed the
+ * child's ends (so that the news pipe hangs up when the child execs). */
+static int spawn(struct cmd *c, const struct sk_filter_set *installed,
+		 const struct sk_apply_opts *opts, char *const argv[], int sfd,
+		 const sigset_t *mask, struct sk_diags *diags)
+{
+	int ctl[2], go[2];
+	if (pipe2(ctl, O_CLOEXEC) < 0)
+		return -errno;
+	c->ctl = ctl[0];
+	_sk_cleanup_close_ int ctl_w = ctl[1];
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return -errno;
+	c->go = go[1];
+	_sk_cleanup_close_ int go_r = go[0];
+	_sk_cleanup_close_ int go_high = fcntl(go_r, F_DUPFD_CLOEXEC, GO_FD_MIN);
+	c->go_child = go_high >= 0 ? go_high : go_r;
 	pid_t parent = getpid();
-	pid = fork();
-	if (pid < 0) {
-		r = -errno;
-		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-fork", "fork: %s", strerror(-r));
-		goto out;
+	c->pid = fork();
+	if (c->pid < 0) {
+		int e = errno;
+		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-fork", "fork: %s", strerror(e));
+		return -e;
 	}
-	if (pid == 0) {
+	if (c->pid == 0) {
 		close(sfd);
-		close(ctl[0]);
-		close(go[1]);
-		child(installed, &o, argv, ctl[1], go_child, &oldmask, parent);
+		close(c->ctl);
+		close(c->go);
+		child(installed, opts, argv, ctl_w, c->go_child, mask, parent);
 	}
-	close(ctl[1]);
-	ctl[1] = -1;
-	if (go_child != go[0])
-		close(go_child);
-	close(go[0]);
-	go[0] = -1;
+	return 0;
+}
 
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0) {
-		r = -errno;
+/* Take the child's listener once it is installed, then tell it to go on. */
+static int connect_child(struct cmd *c, struct sk_diags *diags)
+{
+	struct msg m = {0};
+	c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+	if (c->pidfd < 0) {
+		int e = errno;
 		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-pidfd", "pidfd_open: %s",
-			     strerror(-r));
-		kill(pid, SIGKILL);
-		goto out;
+			     strerror(e));
+		kill(c->pid, SIGKILL);
+		return -e;
 	}
-	if (read_msg(ctl[0], &m) != (ssize_t)sizeof m || m.kind != MSG_INSTALLING) {
-		r = -EPROTO;
+	if (read_msg(c->ctl, &m) != (ssize_t)sizeof m || m.kind != MSG_INSTALLING) {
 		if (m.kind == MSG_FAILED) {
 			m.text[sizeof m.text - 1] = 0;
 			sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-child", "%s", m.text);
 		}
-		goto out;
+		return -EPROTO;
 	}
-	listener = take_listener(pid, pidfd, ctl[0], m.fd, &m);
-	if (listener < 0) {
-		r = listener;
-		listener = -1;
-		if (r == -ECANCELED) {
+	int fd = take_listener(c->pid, c->pidfd, c->ctl, m.fd, &m);
+	if (fd < 0) {
+		if (fd == -ECANCELED) {
 			m.text[sizeof m.text - 1] = m.rule[sizeof m.rule - 1] = 0;
 			sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, m.rule, "%s", m.text);
 		} else {
 			sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-listener",
-				     "cannot take the listener from the child: %s", strerror(-r));
-			kill(pid, SIGKILL);
+				     "cannot take the listener from the child: %s", strerror(-fd));
+			kill(c->pid, SIGKILL);
 		}
-		goto out;
+		return fd;
 	}
-	write_all(go[1], "g", 1);
-	close(go[1]);
-	go[1] = -1;
+	c->listener = fd;
+	write_all(c->go, "g", 1);
+	sk_closep(&c->go);
+	c->go = -1;
+	return 0;
+}
 
-	struct sup s = {.listener = listener, .child = pid, .go_fd = go_child,
-			.decide = decide ? decide : installed, .answer = answer,
-			.req_size = sizes.seccomp_notif, .resp_size = sizes.seccomp_notif_resp,
-			.cb = cb, .ctx = ctx, .out = out};
-	s.req = calloc(1, s.req_size < sizeof *s.req ? sizeof *s.req : s.req_size);
-	s.resp = calloc(1, s.resp_size < sizeof *s.resp ? sizeof *s.resp : s.resp_size);
-	int err = 0;
-	if (!s.req || !s.resp) {
-		err = -ENOMEM;
-		kill(pid, SIGKILL);
+/* The child's news while it runs: an exec failure, or the hang-up of its exec. */
+static void read_news(struct cmd *c, struct sup *s, struct sk_supervised *out)
+{
+	struct msg m;
+	ssize_t got = read_msg(c->ctl, &m);
+	if (got == (ssize_t)sizeof m && m.kind == MSG_EXEC_FAILED)
+		out->exec_errno = m.err;
+	if (got <= 0) { /* closed on exec (or exit) */
+		sk_closep(&c->ctl);
+		c->ctl = -1;
+		s->started = true;
 	}
-	/* Serve until the command has exited and been reaped; with
-	 * wait_leftovers, until the listener hangs up: no task is left under the
-	 * filter (the kernel counts a task until it is reaped). */
-	for (;;) {
-		if (err)
-			break;
-		struct pollfd p[4] = {{.fd = listener, .events = POLLIN},
-				      {.fd = reaped ? -1 : pidfd, .events = POLLIN},
+}
+
+/* Signals that arrived; true when one of them ends the wait for leftovers. */
+static bool read_signals(struct cmd *c, int sfd, const struct sk_apply_opts *opts,
+			 struct sk_supervised *out)
+{
+	struct signalfd_siginfo si;
+	bool stop = false;
+	/* a command that has exited gets no signal: it ends the wait */
+	if (!c->reaped)
+		c->reaped = reap_children(c->pid, opts->wait_leftovers, &c->status, out);
+	while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+		if (si.ssi_signo == SIGCHLD)
+			c->reaped |= reap_children(c->pid, true, &c->status, out);
+		else if (opts->forward && sigismember(opts->forward, (int)si.ssi_signo) == 1)
+			stop |= on_signal(&si, c->pid, c->pidfd, c->reaped, out);
+	}
+	return stop;
+}
+
+/* Serve until the command has exited and been reaped; with wait_leftovers,
+ * until the listener hangs up: no task is left under the filter (the kernel
+ * counts a task until it is reaped). Then answer what is still queued, so that
+ * no process of the command waits on us (processes it left behind get ENOSYS
+ * once the listener closes). Returns 0 or why serving stopped early. */
+static int serve(struct cmd *c, struct sup *s, int sfd, const struct sk_apply_opts *opts,
+		 struct sk_supervised *out)
+{
+	int err = 0;
+	while (!err && !(c->reaped && !opts->wait_leftovers)) {
+		struct pollfd p[4] = {{.fd = c->listener, .events = POLLIN},
+				      {.fd = c->reaped ? -1 : c->pidfd, .events = POLLIN},
 				      {.fd = sfd, .events = POLLIN},
-				      {.fd = ctl[0], .events = POLLIN}};
-		if (reaped && !opts->wait_leftovers)
-			break;
-		int n = poll(p, 4, -1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			break;
+				      {.fd = c->ctl, .events = POLLIN}};
+		if (poll(p, 4, -1) < 0) {
+			if (errno != EINTR)
+				err = -errno;
+			continue;
 		}
 		if (p[0].revents & POLLIN) {
-			err = handle(&s);
+			err = handle(s);
 			continue; /* answer before anything else */
 		}
-		if (p[3].revents & (POLLIN | POLLHUP)) {
-			ssize_t got = read_msg(ctl[0], &m);
-			if (got == (ssize_t)sizeof m && m.kind == MSG_EXEC_FAILED)
-				out->exec_errno = m.err;
-			if (got <= 0) { /* closed on exec (or exit) */
-				close(ctl[0]);
-				ctl[0] = -1;
-				s.started = true;
-			}
-		}
-		if (p[2].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			bool stop = false;
-			/* a command that has exited gets no signal: it ends the wait */
-			if (!reaped)
-				reaped = reap_children(pid, opts->wait_leftovers, &status, out);
-			while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
-				if (si.ssi_signo == SIGCHLD)
-					reaped |= reap_children(pid, true, &status, out);
-				else if (opts->forward && sigismember(opts->forward, (int)si.ssi_signo) == 1)
-					stop |= on_signal(&si, pid, pidfd, reaped, out);
-			}
-			if (stop)
-				break;
-		}
-		if (!reaped && (p[1].revents & POLLIN))
-			reaped = reap_children(pid, opts->wait_leftovers, &status, out);
-		if (reaped && opts->wait_leftovers && (p[0].revents & POLLHUP))
+		if (p[3].revents & (POLLIN | POLLHUP))
+			read_news(c, s, out);
+		if ((p[2].revents & POLLIN) && read_signals(c, sfd, opts, out))
+			break;
+		if (!c->reaped && (p[1].revents & POLLIN))
+			c->reaped = reap_children(c->pid, opts->wait_leftovers, &c->status, out);
+		if (c->reaped && opts->wait_leftovers && (p[0].revents & POLLHUP))
 			break;
 	}
-	/* answer what is still queued, so that no process of the command waits
-	 * on us (processes it left behind get ENOSYS once the listener closes) */
 	for (;;) {
-		struct pollfd p = {.fd = listener, .events = POLLIN};
+		struct pollfd p = {.fd = c->listener, .events = POLLIN};
 		if (err || poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
 			break;
-		err = handle(&s);
+		err = handle(s);
 	}
 	/* an exec failure the loop had no time to read */
-	if (!err && ctl[0] >= 0 && read_msg(ctl[0], &m) == (ssize_t)sizeof m &&
+	struct msg m;
+	if (!err && c->ctl >= 0 && read_msg(c->ctl, &m) == (ssize_t)sizeof m &&
 	    m.kind == MSG_EXEC_FAILED)
 		out->exec_errno = m.err;
-	free(s.req);
-	free(s.resp);
-	if (err < 0)
-		sk_diags_add(diags, SK_SEV_WARNING, NULL, 0, 0, "apply-supervise",
-			     "supervising stopped early: %s", strerror(-err));
-out:
-	if (pid > 0 && !reaped) {
-		if (listener >= 0) { /* nobody answers from here on */
-			close(listener);
-			listener = -1;
-		}
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	return err;
+}
+
+/* The command's status, whatever step the run stopped at: nobody answers
+ * from here on, so a command still running may wait for it no longer. */
+static void finish(struct cmd *c, const struct sk_apply_opts *opts, struct sk_supervised *out)
+{
+	if (c->pid > 0 && !c->reaped) {
+		sk_closep(&c->listener);
+		c->listener = -1;
+		while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
 			;
 	}
-	out->status = status;
-	if (opts->wait_leftovers && pid > 0) {
+	out->status = c->status;
+	if (opts->wait_leftovers && c->pid > 0) {
 		int ignored; /* the command is reaped: count those that exited meanwhile */
-		reap_children(pid, true, &ignored, out);
+		reap_children(c->pid, true, &ignored, out);
 	}
-	if (opts->wait_leftovers)
-		prctl(PR_SET_CHILD_SUBREAPER, was_subreaper, 0, 0, 0);
-	for (int i = 0; i < 2; i++) {
-		if (ctl[i] >= 0)
-			close(ctl[i]);
-		if (go[i] >= 0)
-			close(go[i]);
+}
+
+int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_filter_set *decide,
+		       const struct sk_apply_opts *opts, const struct sk_notify_answer *answer,
+		       char *const argv[], sk_notify_cb cb, void *ctx,
+		       struct sk_supervised *out, struct sk_diags *diags)
+{
+	memset(out, 0, sizeof *out);
+	struct seccomp_notif_sizes sizes;
+	int r = check_notify(installed, &sizes, diags);
+	if (r < 0)
+		return r;
+	_sk_cleanup_sigmask_ struct sk_sigmask_guard mask = {0};
+	_sk_cleanup_close_ int sfd = open_signals(opts, &mask, diags);
+	if (sfd < 0)
+		return sfd;
+	_sk_cleanup_(subreaper_restore) struct subreaper reaper = {0};
+	if (opts->wait_leftovers && (r = subreaper_take(&reaper, diags)) < 0)
+		return r;
+
+	_sk_cleanup_(cmd_close) struct cmd c = CMD_INIT;
+	struct sk_apply_opts o = *opts;
+	o.listener = true;
+	r = spawn(&c, installed, &o, argv, sfd, &mask.old, diags);
+	if (!r)
+		r = connect_child(&c, diags);
+	if (!r) {
+		_sk_cleanup_free_ struct seccomp_notif *req =
+			calloc(1, sizes.seccomp_notif < sizeof *req ? sizeof *req : sizes.seccomp_notif);
+		_sk_cleanup_free_ struct seccomp_notif_resp *resp = calloc(
+			1, sizes.seccomp_notif_resp < sizeof *resp ? sizeof *resp : sizes.seccomp_notif_resp);
+		struct sup s = {.listener = c.listener, .child = c.pid, .go_fd = c.go_child,
+				.decide = decide ? decide : installed, .answer = answer,
+				.req = req, .resp = resp, .req_size = sizes.seccomp_notif,
+				.resp_size = sizes.seccomp_notif_resp, .cb = cb, .ctx = ctx, .out = out};
+		int err = -ENOMEM;
+		if (req && resp)
+			err = serve(&c, &s, sfd, opts, out);
+		else
+			kill(c.pid, SIGKILL);
+		if (err < 0)
+			sk_diags_add(diags, SK_SEV_WARNING, NULL, 0, 0, "apply-supervise",
+				     "supervising stopped early: %s", strerror(-err));
 	}
-	if (listener >= 0)
-		close(listener);
-	if (pidfd >= 0)
-		close(pidfd);
-	close(sfd);
-	pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
+	finish(&c, opts, out);
 	return r;
 }

@@ -296,3 +296,51 @@ int64_t sk_syscall_max(enum sk_arch arch)
 		return -1;
 	return t->by_nr[t->n_by_nr - 1].nr;
 }
+
+/* ---- socketcall(2) / ipc(2) multiplexing ---------------------------------- */
+
+/* The arches where libseccomp also matches the muxed calls (data/syscalls/
+ * muxed.tsv) through the multiplexer (abi_rule_add): those with
+ * socketcall(2)/ipc(2). */
+bool sk_arch_muxes(enum sk_arch arch)
+{
+	switch (arch) {
+	case SK_ARCH_X86: case SK_ARCH_S390: case SK_ARCH_S390X: case SK_ARCH_PPC:
+	case SK_ARCH_PPC64: case SK_ARCH_PPC64LE: case SK_ARCH_MIPS: case SK_ARCH_MIPSEL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool sk_syscall_ref(const char *name, struct sk_syscall_ref *ref)
+{
+	long i = name_index(name);
+	*ref = (struct sk_syscall_ref){.id = i, .key = -1};
+	if (i < 0)
+		return false;
+	ref->key = sk_gen_name_key[i];
+	ref->mux = sk_gen_name_mux[i].kind;
+	ref->call = sk_gen_name_mux[i].call;
+	return true;
+}
+
+int64_t sk_syscall_nr_id(enum sk_arch arch, int64_t id)
+{
+	const struct sk_gen_table *t = table_of(arch);
+	if (!t || id < 0 || (size_t)id >= sk_gen_name_count)
+		return -1;
+	return t->nr_of_name[id];
+}
+
+bool sk_syscall_muxed(enum sk_arch arch, const char *name, bool *ipc, unsigned *call)
+{
+	struct sk_syscall_ref r;
+	if (!sk_arch_muxes(arch) || !sk_syscall_ref(name, &r) || !r.mux)
+		return false;
+	if (ipc)
+		*ipc = r.mux == SK_MUX_IPC;
+	if (call)
+		*call = r.call;
+	return true;
+}

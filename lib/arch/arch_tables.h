@@ -31,6 +31,12 @@ struct sk_gen_arch {
 
 extern const size_t sk_gen_name_count;
 extern const char *const sk_gen_names[];
+extern const uint32_t sk_gen_name_key[]; /* per name: shared by names that are one call */
+struct sk_gen_mux {
+	uint8_t kind; /* 0 none, 1 socketcall, 2 ipc */
+	uint8_t call; /* the multiplexer's args[0] */
+};
+extern const struct sk_gen_mux sk_gen_name_mux[]; /* per name (data/syscalls/muxed.tsv) */
 extern const struct sk_gen_table sk_gen_tables[];
 extern const size_t sk_gen_table_count;
 extern const struct sk_gen_arch sk_gen_arches[];

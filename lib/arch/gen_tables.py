@@ -12,20 +12,25 @@ import os
 import sys
 
 
-def read_arches(path):
-    arches = []
+def rows(path):
+    """(line number, tab-separated columns) of each line that is not empty or a
+    '#' comment."""
     with open(path) as f:
         for ln, line in enumerate(f, 1):
             line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if len(cols) != 6:
-                sys.exit(f"{path}:{ln}: expected 6 tab-separated columns")
-            oci, table, audit, bits, endian, aliases = cols
-            arches.append(dict(oci=oci, table=table, audit=int(audit, 16),
-                               bits=int(bits), be=(endian == "be"),
-                               aliases=aliases.split(",")))
+            if line and not line.startswith("#"):
+                yield ln, line.split("\t")
+
+
+def read_arches(path):
+    arches = []
+    for ln, cols in rows(path):
+        if len(cols) != 6:
+            sys.exit(f"{path}:{ln}: expected 6 tab-separated columns")
+        oci, table, audit, bits, endian, aliases = cols
+        arches.append(dict(oci=oci, table=table, audit=int(audit, 16),
+                           bits=int(bits), be=(endian == "be"),
+                           aliases=aliases.split(",")))
     return arches
 
 
@@ -51,21 +56,27 @@ def read_obsolete(path, tables):
     that libseccomp still resolves. A number that already has a current name
     keeps it for reverse lookups (by_nr); the old name resolves forwards only."""
     aliases = set()
-    with open(path) as f:
-        for ln, line in enumerate(f, 1):
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if len(cols) != 3 or cols[0] not in tables:
-                sys.exit(f"{path}:{ln}: expected table<TAB>name<TAB>number")
-            t, name, nr = cols[0], cols[1], int(cols[2], 0)
-            if tables[t].get(name) is not None:
-                sys.exit(f"{path}:{ln}: {name} is already in {t}.tbl")
-            if nr in tables[t].values():
-                aliases.add((t, name))
-            tables[t][name] = nr
+    for ln, cols in rows(path):
+        if len(cols) != 3 or cols[0] not in tables:
+            sys.exit(f"{path}:{ln}: expected table<TAB>name<TAB>number")
+        t, name, nr = cols[0], cols[1], int(cols[2], 0)
+        if tables[t].get(name) is not None:
+            sys.exit(f"{path}:{ln}: {name} is already in {t}.tbl")
+        if nr in tables[t].values():
+            aliases.add((t, name))
+        tables[t][name] = nr
     return aliases
+
+
+def read_muxed(path, names):
+    """muxed.tsv: name, socketcall|ipc, sub-call number. Returns name -> (kind, call)
+    with kind 1 for socketcall, 2 for ipc."""
+    muxed = {}
+    for ln, cols in rows(path):
+        if len(cols) != 3 or cols[1] not in ("socketcall", "ipc") or cols[0] not in names:
+            sys.exit(f"{path}:{ln}: expected a known name<TAB>socketcall|ipc<TAB>number")
+        muxed[cols[0]] = (1 if cols[1] == "socketcall" else 2, int(cols[2], 0))
+    return muxed
 
 
 def main():
@@ -85,6 +96,31 @@ def main():
     o.append(f"const size_t sk_gen_name_count = {len(names)};")
     o.append("const char *const sk_gen_names[] = {")
     o += [f'\t"{n}",' for n in names]
+    o.append("};")
+    # names that are one call on some table (arm_sync_file_range and
+    # sync_file_range2 on arm) share a key: the smallest index among them
+    key = list(range(len(names)))
+
+    def root(i):
+        while key[i] != i:
+            i = key[i]
+        return i
+    for t in tables.values():
+        first = {}
+        for n, v in t.items():
+            if v is None:
+                continue
+            if v in first:
+                a, b = root(index[n]), root(first[v])
+                key[max(a, b)] = min(a, b)
+            else:
+                first[v] = index[n]
+    o.append("const uint32_t sk_gen_name_key[] = {")
+    o += [f"\t{root(i)}," for i in range(len(names))]
+    o.append("};")
+    muxed = read_muxed(os.path.join(data, "muxed.tsv"), index)
+    o.append("const struct sk_gen_mux sk_gen_name_mux[] = {")
+    o += [f"\t{{{muxed.get(n, (0, 0))[0]}, {muxed.get(n, (0, 0))[1]}}}," for n in names]
     o.append("};")
     for ti, t in enumerate(tnames):
         nrs = tables[t]

@@ -1,20 +1,23 @@
-/* A log of seccomp records: filtering, loss detection, and the readers for
- * files, /dev/kmsg and syslog(2). */
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A log of seccomp records: which records to keep (the filter, the source's
+ * trust), and what was lost (serial gaps, the rate limiter's reports). Pure:
+ * the readers in read.c feed it lines. */
 #include <scmpkit/audit.h>
 
 #include <errno.h>
-#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/klog.h>
 #include <time.h>
-#include <unistd.h>
+
+#include "internal.h"
+#include "util/grow.h"
 
 void sk_audit_filter_init(struct sk_audit_filter *f)
 {
 	memset(f, 0, sizeof *f);
-	f->pid = -1;
+	f->pid = f->uid = -1;
 	/* audit(TIME:...) comes from ktime_get_coarse_real_ts64(): it can be a
 	 * tick behind `date +%s.%N` taken just before the run (seen in CI) */
 	struct timespec res;
@@ -30,21 +33,26 @@ void sk_audit_log_free(struct sk_audit_log *log)
 	memset(log, 0, sizeof *log);
 }
 
-/* --exe matches the whole path, or the last component when E has no '/'. */
-static bool exe_matches(const char *exe, const char *want)
+static bool exe_matches(const char *exe, const struct sk_audit_filter *f)
 {
-	if (!exe)
+	if (f->exe && (!exe || strcmp(exe, f->exe)))
 		return false;
-	if (strchr(want, '/'))
-		return !strcmp(exe, want);
-	const char *b = strrchr(exe, '/');
-	return !strcmp(b ? b + 1 : exe, want);
+	if (f->exe_name) {
+		const char *b = exe ? strrchr(exe, '/') : NULL;
+		if (!exe || strcmp(b ? b + 1 : exe, f->exe_name))
+			return false;
+	}
+	return true;
 }
 
+/* Outside the window: older than SINCE, or of no known time at all (a record
+ * without one could be from any time, and an attacker's would be). */
 static bool before_since(const struct sk_audit_record *r, const struct sk_audit_filter *f)
 {
-	if (!f || !f->has_since || !r->time)
+	if (!f || !f->has_since)
 		return false;
+	if (!r->has_time)
+		return true;
 	/* (time, ms) + slack < (since, since_ms), without overflow on odd stamps */
 	if (r->time >= f->since)
 		return r->time == f->since && r->time_ms + f->slack_ms < f->since_ms;
@@ -61,9 +69,11 @@ static bool keep(const struct sk_audit_record *r, const struct sk_audit_filter *
 		return false;
 	if (f->comm && (!r->comm || strcmp(r->comm, f->comm)))
 		return false;
-	if (f->exe && !exe_matches(r->exe, f->exe))
+	if (!exe_matches(r->exe, f))
 		return false;
 	if (f->pid >= 0 && r->pid != f->pid)
+		return false;
+	if (f->uid >= 0 && r->uid != f->uid)
 		return false;
 	return true;
 }
@@ -112,21 +122,49 @@ static void track_serial(struct sk_audit_log *log, const struct sk_audit_record 
 	}
 }
 
-int sk_audit_log_feed(struct sk_audit_log *log, const char *line, size_t len,
-		      const struct sk_audit_filter *filter)
+static void count_at(size_t *n, unsigned *first, size_t line)
 {
-	struct sk_audit_record rec;
-	uint64_t count;
-	log->lines++;
-	switch (sk_audit_parse_line(line, len, &rec, &count)) {
-	case SK_AUDIT_LINE_OTHER:
-		return 0;
+	if (!(*n)++)
+		*first = (unsigned)line;
+}
+
+/* A journal that has journald's own audit records has every record there: the
+ * kernel transport's copies (those the printk rate limit let through, and its
+ * "suppressed" lines) say nothing more. */
+static bool kernel_copy(const struct sk_audit_log *log, enum sk_audit_source src,
+			bool audit_transport, enum sk_audit_line what)
+{
+	return src == SK_AUDIT_SRC_JOURNAL && log->journal_audit && !audit_transport &&
+	       what != SK_AUDIT_LINE_OTHER && what != SK_AUDIT_LINE_FORGED &&
+	       what != SK_AUDIT_LINE_MALFORMED;
+}
+
+static enum sk_audit_line parse(enum sk_audit_source src, const char *line, size_t len,
+				struct sk_audit_record *rec, uint64_t *count,
+				bool *audit_transport)
+{
+	*audit_transport = false;
+	if (src != SK_AUDIT_SRC_JOURNAL)
+		return sk_audit_parse_line(src, line, len, rec, count);
+	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	sk_audit_record_init(rec);
+	*count = 0;
+	return sk_audit_journal_line(line, line + len, rec, count, audit_transport);
+}
+
+/* What a line other than a record does to the counts. */
+static void feed_other(struct sk_audit_log *log, enum sk_audit_line what,
+		       const struct sk_audit_record *rec, uint64_t count,
+		       const struct sk_audit_filter *filter)
+{
+	switch (what) {
+	case SK_AUDIT_LINE_FORGED:
+		count_at(&log->forged, &log->first_forged, log->lines);
+		break;
 	case SK_AUDIT_LINE_MALFORMED:
-		log->malformed++;
-		if (!log->first_malformed)
-			log->first_malformed = (unsigned)log->lines;
-		sk_audit_record_clear(&rec);
-		return 0;
+		count_at(&log->malformed, &log->first_malformed, log->lines);
+		break;
 	case SK_AUDIT_LINE_SUPPRESSED:
 		if (filter && filter->has_since) {
 			log->pending_suppressed += count;
@@ -135,25 +173,55 @@ int sk_audit_log_feed(struct sk_audit_log *log, const char *line, size_t len,
 			log->suppressed += count;
 			log->suppressed_lines++;
 		}
-		return 0;
+		break;
 	case SK_AUDIT_LINE_LOST:
 		log->lost_lines++;
-		return 0;
+		break;
 	case SK_AUDIT_LINE_HANDOVER:
 		/* the serials on either side of it went to different logs: a gap
 		 * across it is not a loss of this log's, the handover is reported */
-		if (!before_since(&rec, filter)) {
+		if (!before_since(rec, filter)) {
 			log->handovers++;
-			log->last_handover = rec.time;
+			log->last_handover = rec->time;
 			log->have_serial = false;
 		}
-		return 0;
+		break;
 	case SK_AUDIT_LINE_AUDIT:
 		log->other_audit++;
-		track_serial(log, &rec, filter);
-		return 0;
+		track_serial(log, rec, filter);
+		break;
+	case SK_AUDIT_LINE_OTHER:
 	case SK_AUDIT_LINE_SECCOMP:
 		break;
+	}
+}
+
+int sk_audit_log_feed(struct sk_audit_log *log, enum sk_audit_source src, const char *line,
+		      size_t len, const struct sk_audit_filter *filter)
+{
+	struct sk_audit_record rec;
+	uint64_t count;
+	bool audit_transport;
+	log->lines++;
+	log->source = src;
+	enum sk_audit_line what = parse(src, line, len, &rec, &count, &audit_transport);
+	if (audit_transport)
+		log->journal_audit = true;
+	if (kernel_copy(log, src, audit_transport, what)) {
+		if (what == SK_AUDIT_LINE_SECCOMP)
+			log->duplicates++;
+		sk_audit_record_clear(&rec);
+		return 0;
+	}
+	if (what != SK_AUDIT_LINE_SECCOMP) {
+		feed_other(log, what, &rec, count, filter);
+		sk_audit_record_clear(&rec);
+		return 0;
+	}
+	if (src == SK_AUDIT_SRC_TEXT && !(filter && filter->trust_text_log)) {
+		count_at(&log->untrusted, &log->first_untrusted, log->lines);
+		sk_audit_record_clear(&rec);
+		return 0;
 	}
 	log->seccomp++;
 	log->form = rec.form;
@@ -162,172 +230,114 @@ int sk_audit_log_feed(struct sk_audit_log *log, const char *line, size_t len,
 	if (!keep(&rec, filter)) {
 		log->filtered_out++;
 		if (before_since(&rec, filter))
-			log->before_since++;
+			*(rec.has_time ? &log->before_since : &log->untimed) += 1;
 		sk_audit_record_clear(&rec);
 		return 0;
 	}
-	if (!rec.time)
-		log->untimed++;
-	if (log->n == log->cap) {
-		size_t cap = log->cap ? log->cap * 2 : 64;
-		struct sk_audit_record *v = realloc(log->v, cap * sizeof *v);
-		if (!v) {
-			sk_audit_record_clear(&rec);
-			return -ENOMEM;
-		}
-		log->v = v;
-		log->cap = cap;
+	if (SK_GROW(log->v, log->cap, log->n) < 0) {
+		sk_audit_record_clear(&rec);
+		return -ENOMEM;
 	}
+	log->ambiguous += rec.ambiguous;
 	log->v[log->n++] = rec;
+	return 0;
+}
+
+/* Lines as an iterator: [*p, *e) is the next one; false at the end. */
+static bool next_line(const char **p, const char **e, const char *end)
+{
+	if (*p >= end)
+		return false;
+	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+	*e = nl ? nl : end;
+	return true;
+}
+
+/* Which source a whole text is (audit.h: sk_audit_log_feed_text). A last
+ * line without its newline may be one the writer is still writing: its shape
+ * does not count. */
+static enum sk_audit_source classify(const char *text, size_t len, bool *journal_audit)
+{
+	bool auditd = true, journal = true;
+	const char *p = text, *e, *end = text + len;
+	*journal_audit = false;
+	while ((auditd || journal) && next_line(&p, &e, end)) {
+		const char *le = e;
+		while (le > p && (le[-1] == '\r' || le[-1] == ' ' || le[-1] == '\t'))
+			le--;
+		bool partial = e == end && p != text;
+		if (le > p && !partial) {
+			auditd = auditd && sk_audit_auditd_shaped(p, le);
+			journal = journal && sk_audit_journal_shaped(p, le, journal_audit);
+		}
+		p = e + 1;
+	}
+	return auditd ? SK_AUDIT_SRC_AUDITD : journal ? SK_AUDIT_SRC_JOURNAL : SK_AUDIT_SRC_TEXT;
+}
+
+int sk_audit_log_feed_lines(struct sk_audit_log *log, enum sk_audit_source src,
+			    const char *text, size_t len, const struct sk_audit_filter *filter)
+{
+	const char *p = text, *e, *end = text + len;
+	while (next_line(&p, &e, end)) {
+		int r = sk_audit_log_feed(log, src, p, (size_t)(e - p), filter);
+		if (r < 0)
+			return r;
+		p = e + 1;
+	}
 	return 0;
 }
 
 int sk_audit_log_feed_text(struct sk_audit_log *log, const char *text, size_t len,
 			   const struct sk_audit_filter *filter)
 {
-	const char *p = text, *end = text + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end;
-		int r = sk_audit_log_feed(log, p, (size_t)(e - p), filter);
-		if (r < 0)
-			return r;
-		p = nl ? nl + 1 : end;
-	}
-	return 0;
+	bool journal_audit;
+	enum sk_audit_source src = classify(text, len, &journal_audit);
+	log->journal_audit = log->journal_audit || (src == SK_AUDIT_SRC_JOURNAL && journal_audit);
+	log->source = src;
+	return sk_audit_log_feed_lines(log, src, text, len, filter);
 }
 
-int sk_audit_log_read_file(struct sk_audit_log *log, const char *file,
-			   const struct sk_audit_filter *filter, struct sk_diags *diags)
+/* One diagnostic with its fix (or none); 1, for counting. */
+__attribute__((format(printf, 6, 7))) static size_t say(struct sk_diags *d, enum sk_severity sev,
+							unsigned line, const char *rule,
+							const char *fix, const char *fmt, ...)
 {
-	bool std = !strcmp(file, "-");
-	FILE *f = std ? stdin : fopen(file, "r");
-	if (!f) {
-		int e = errno;
-		sk_diags_add(diags, SK_SEV_ERROR, file, 0, 0, "audit-read", "cannot open: %s",
-			     strerror(e));
-		return -e;
-	}
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int r = 0;
-	while ((n = getline(&line, &cap, f)) >= 0)
-		if ((r = sk_audit_log_feed(log, line, (size_t)n, filter)) < 0)
-			break;
-	if (!r && ferror(f)) {
-		r = -EIO;
-		sk_diags_add(diags, SK_SEV_ERROR, file, 0, 0, "audit-read", "read error");
-	}
-	free(line);
-	if (!std)
-		fclose(f);
-	return r;
+	va_list ap;
+	va_start(ap, fmt);
+	sk_diags_vadd(d, sev, NULL, line, 0, rule, fmt, ap);
+	va_end(ap);
+	if (fix)
+		sk_diags_set_fix(d, fix);
+	return 1;
 }
 
-/* dmesg_restrict=1 makes both the syslog(2) and the /dev/kmsg reader need
- * CAP_SYSLOG: say so rather than "Operation not permitted". */
-static int permission_error(struct sk_diags *diags, const char *what, int err)
+/* Records read but not believed or not usable: said, not lost. */
+static size_t explain_skipped(const struct sk_audit_log *log, struct sk_diags *diags)
 {
-	if (err != EPERM && err != EACCES) {
-		sk_diags_add(diags, SK_SEV_ERROR, what, 0, 0, "audit-read", "cannot read: %s",
-			     strerror(err));
-		return -err;
-	}
-	char buf[8] = "";
-	FILE *f = fopen("/proc/sys/kernel/dmesg_restrict", "r");
-	if (f) {
-		if (!fgets(buf, sizeof buf, f))
-			buf[0] = 0;
-		fclose(f);
-	}
-	sk_diags_add(diags, SK_SEV_ERROR, what, 0, 0, "audit-permission",
-		     "reading the kernel log needs root (CAP_SYSLOG)%s",
-		     buf[0] == '1' ? " on this machine: kernel.dmesg_restrict=1" : "");
-	sk_diags_set_fix(diags, "run as root, or save the log as root (dmesg > log.txt) and "
-				"read it with --from log.txt");
-	return -err;
-}
-
-int sk_audit_log_read_kmsg(struct sk_audit_log *log, const struct sk_audit_filter *filter,
-			   struct sk_diags *diags)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return permission_error(diags, "/dev/kmsg", errno);
-	char *buf = malloc(16384);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	uint64_t last_seq = 0;
-	bool have_seq = false;
-	int r = 0;
-	for (;;) {
-		ssize_t n = read(fd, buf, 16383);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EPIPE) /* overwritten before we got to it */
-				continue;
-			if (errno != EAGAIN)
-				r = permission_error(diags, "/dev/kmsg", errno);
-			break;
-		}
-		buf[n] = 0;
-		/* "PRI,SEQ,USEC,FLAGS;message\n KEY=VALUE\n..." — the message only */
-		char *nl = memchr(buf, '\n', (size_t)n);
-		size_t len = nl ? (size_t)(nl - buf) : (size_t)n;
-		const char *comma = memchr(buf, ',', len);
-		if (comma) {
-			uint64_t seq = strtoull(comma + 1, NULL, 10);
-			if (have_seq && seq > last_seq + 1)
-				log->kmsg_overwritten += seq - last_seq - 1;
-			last_seq = seq;
-			have_seq = true;
-		}
-		if ((r = sk_audit_log_feed(log, buf, len, filter)) < 0)
-			break;
-	}
-	free(buf);
-	close(fd);
-	return r;
-}
-
-int sk_audit_log_read_dmesg(struct sk_audit_log *log, const struct sk_audit_filter *filter,
-			    struct sk_diags *diags)
-{
-	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
-	if (size < 0)
-		return permission_error(diags, "dmesg", errno);
-	char *buf = malloc((size_t)size + 1);
-	if (!buf)
-		return -ENOMEM;
-	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
-	if (n < 0) {
-		int e = errno;
-		free(buf);
-		return permission_error(diags, "dmesg", e);
-	}
-	int r = sk_audit_log_feed_text(log, buf, (size_t)n, filter);
-	free(buf);
-	return r;
-}
-
-static int read_int(const char *path, int *out)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	int r = fscanf(f, "%d", out) == 1 ? 0 : -EINVAL;
-	fclose(f);
-	return r;
-}
-
-int sk_audit_ratelimit(int *interval, int *burst)
-{
-	int r = read_int("/proc/sys/kernel/printk_ratelimit", interval);
-	return r ? r : read_int("/proc/sys/kernel/printk_ratelimit_burst", burst);
+	static const char raw[] = "read the raw log (audit.log, ausearch --raw, journalctl -o "
+				  "json), where comm and exe are quoted or hex and every record "
+				  "has its time";
+	size_t added = 0;
+	if (log->forged)
+		added += say(diags, SK_SEV_WARNING, log->first_forged, "audit-forged", NULL,
+			     "%zu line(s) of %s hold a seccomp record's text where the kernel "
+			     "never writes one (first at line %u): not records, ignored; someone "
+			     "may have tried to forge one (a crashing program's file name, a "
+			     "journal message of their own)",
+			     log->forged, sk_audit_source_name(log->source), log->first_forged);
+	if (log->untimed)
+		added += say(diags, SK_SEV_NOTE, 0, "audit-untimed", raw,
+			     "%zu record(s) carry no time (ausearch -i writes a local date, "
+			     "journald's text lines none): left out by --since",
+			     log->untimed);
+	if (log->ambiguous)
+		added += say(diags, SK_SEV_NOTE, 0, "audit-ambiguous", raw,
+			     "%zu record(s) of ausearch -i have \" exe=\" inside comm or exe: "
+			     "which is which cannot be told, so no --comm, --exe or --exe-name "
+			     "takes them",
+			     log->ambiguous);
+	return added;
 }
 
 size_t sk_audit_log_explain_loss(const struct sk_audit_log *log, struct sk_diags *diags)
@@ -343,7 +353,10 @@ size_t sk_audit_log_explain_loss(const struct sk_audit_log *log, struct sk_diags
 		"for the learning run, raise the kernel's audit backlog ('auditctl -b 8192'); "
 		"'auditctl -s' shows the lost count";
 	size_t added = 0;
-	bool kernel_log = log->form != SK_AUDIT_FORM_AUDITD;
+	/* audit.log and journald's audit reader take records from the kernel's
+	 * audit queue; only the kernel log goes through printk */
+	bool kernel_log = log->form != SK_AUDIT_FORM_AUDITD &&
+			  !(log->source == SK_AUDIT_SRC_JOURNAL && log->journal_audit);
 	int interval = -1, burst = -1;
 	bool limited = kernel_log && !sk_audit_ratelimit(&interval, &burst) && interval > 0;
 	char limit[96] = "";
@@ -424,7 +437,15 @@ size_t sk_audit_log_explain_loss(const struct sk_audit_log *log, struct sk_diags
 			     log->malformed, log->first_malformed);
 		added++;
 	}
-	return added;
+	return added + explain_skipped(log, diags);
+}
+
+uint64_t sk_audit_log_lost(const struct sk_audit_log *log)
+{
+	uint64_t suppressed = log->suppressed + (log->in_window ? log->pending_suppressed : 0);
+	uint64_t n = log->serial_missing + suppressed + log->kmsg_overwritten;
+	/* "audit_lost=N" counts since boot: at least one of them, then */
+	return n ? n : log->lost_lines ? 1 : 0;
 }
 
 int sk_audit_time_parse(const char *s, int64_t now, int64_t *out)

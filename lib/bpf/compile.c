@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <scmpkit/profile_ops.h>
+
 #include "compile_internal.h"
 
 void sk_compile_opts_init(struct sk_compile_opts *opts)
@@ -145,6 +147,66 @@ static int split(struct ck_model *m, size_t k, struct sk_bpf_prog *progs)
 	return rc;
 }
 
+/* The compiler's own copy of P: resolved for HOST (Docker's conditions),
+ * checked as runc checks it, and its rules regrouped so that how they were
+ * split changes nothing (after the checks, whose notes count rules as
+ * written). NULL with *RC set. */
+static struct sk_profile *prepare(const struct sk_profile *p, const struct sk_compile_opts *opts,
+				  enum sk_arch host, int *rc, struct sk_diags *diags)
+{
+	struct sk_profile *r;
+	*rc = 0;
+	if (needs_resolve(p)) {
+		struct sk_resolve_opts ro = {.arch = host, .caps = opts->caps, .n_caps = opts->n_caps,
+					     .kernel_major = opts->kernel_major,
+					     .kernel_minor = opts->kernel_minor};
+		if (!(r = sk_profile_resolve(p, &ro, diags)))
+			*rc = -EINVAL;
+	} else if (!(r = sk_profile_clone(p))) {
+		*rc = -ENOMEM;
+	}
+	if (!*rc)
+		*rc = check_runc(r, diags);
+	if (!*rc && sk_profile_merge_alike(r) < 0)
+		*rc = -ENOMEM;
+	if (*rc) {
+		sk_profile_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* M as one program, or as the fewest stacked ones within the kernel's
+ * limits; *TOTAL the length of the last try. */
+static int fit(struct ck_model *m, struct sk_filter_set *out, size_t *total)
+{
+	int rc = 0;
+	for (size_t k = 1; k <= SK_BPF_MAX_TOTAL_INSNS / SK_BPF_MAXINSNS; k++) {
+		struct sk_bpf_prog *progs = calloc(k, sizeof *progs);
+		if (!progs)
+			return -ENOMEM;
+		rc = split(m, k, progs);
+		bool fits = !rc;
+		*total = 0;
+		for (size_t i = 0; i < k; i++) {
+			*total += progs[i].len;
+			if (progs[i].len > SK_BPF_MAXINSNS)
+				fits = false;
+		}
+		if (fits && *total <= SK_BPF_MAX_TOTAL_INSNS) {
+			out->progs = progs;
+			out->n = k;
+			return 0;
+		}
+		for (size_t i = 0; i < k; i++)
+			sk_bpf_prog_free(&progs[i]);
+		free(progs);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int sk_compile(const struct sk_profile *p, const struct sk_compile_opts *opts,
 	       struct sk_filter_set *out, struct sk_diags *diags)
 {
@@ -157,24 +219,10 @@ int sk_compile(const struct sk_profile *p, const struct sk_compile_opts *opts,
 	enum sk_arch host = opts->host == SK_ARCH_INVALID ? sk_arch_native() : opts->host;
 	if (!sk_arch_info(host))
 		return -EINVAL;
-	struct sk_profile *r;
-	if (needs_resolve(p)) {
-		struct sk_resolve_opts ro = {.arch = host, .caps = opts->caps, .n_caps = opts->n_caps,
-					     .kernel_major = opts->kernel_major,
-					     .kernel_minor = opts->kernel_minor};
-		r = sk_profile_resolve(p, &ro, diags);
-		if (!r)
-			return -EINVAL;
-	} else {
-		r = sk_profile_clone(p);
-		if (!r)
-			return -ENOMEM;
-	}
-	int rc = check_runc(r, diags);
-	if (rc < 0) {
-		sk_profile_free(r);
+	int rc;
+	struct sk_profile *r = prepare(p, opts, host, &rc, diags);
+	if (!r)
 		return rc;
-	}
 	struct ck_model m;
 	rc = ck_model_build(r, opts, host, &m, diags);
 	if (rc < 0) {
@@ -183,33 +231,8 @@ int sk_compile(const struct sk_profile *p, const struct sk_compile_opts *opts,
 	}
 	out->flags = r->has_flags ? r->flags : 0;
 	out->source = r;
-
 	size_t total = 0;
-	for (size_t k = 1; k <= SK_BPF_MAX_TOTAL_INSNS / SK_BPF_MAXINSNS; k++) {
-		struct sk_bpf_prog *progs = calloc(k, sizeof *progs);
-		if (!progs) {
-			rc = -ENOMEM;
-			break;
-		}
-		rc = split(&m, k, progs);
-		bool fits = !rc;
-		total = 0;
-		for (size_t i = 0; i < k; i++) {
-			total += progs[i].len;
-			if (progs[i].len > SK_BPF_MAXINSNS)
-				fits = false;
-		}
-		if (fits && total <= SK_BPF_MAX_TOTAL_INSNS) {
-			out->progs = progs;
-			out->n = k;
-			break;
-		}
-		for (size_t i = 0; i < k; i++)
-			sk_bpf_prog_free(&progs[i]);
-		free(progs);
-		if (rc)
-			break;
-	}
+	rc = fit(&m, out, &total);
 	ck_model_free(&m);
 	if (!rc && !out->progs) {
 		sk_diags_add(diags, SK_SEV_ERROR, r->file, 0, 0, "compile-too-large",

@@ -718,16 +718,11 @@ int ck_db_add(struct ck_db *db, int64_t nr, const struct ck_args *a, uint32_t ac
 	}
 	struct sys *s = find(db, nr);
 	if (!s) {
-		if (db->n_sys == db->cap_sys) {
-			size_t cap = db->cap_sys ? 2 * db->cap_sys : 32;
-			struct sys *v = realloc(db->sys, cap * sizeof *v);
-			if (!v)
-				return -ENOMEM;
-			db->sys = v;
-			db->cap_sys = cap;
-			if (index_sys(db) < 0)
-				return -ENOMEM;
-		}
+		size_t cap = db->cap_sys;
+		if (SK_GROW(db->sys, db->cap_sys, db->n_sys) < 0)
+			return -ENOMEM;
+		if (db->cap_sys != cap && index_sys(db) < 0) /* the hash is sized by the capacity */
+			return -ENOMEM;
 		db->sys[db->n_sys++] = (struct sys){nr, chain, act, org};
 		db->slot[slot_of(db, nr)] = db->n_sys;
 		return 0;
@@ -781,15 +776,9 @@ struct flat {
 
 static void emit(struct flat *F, uint32_t act, int32_t org)
 {
-	if (F->n == F->cap) {
-		size_t cap = F->cap ? 2 * F->cap : 8;
-		struct ck_chain *v = realloc(F->v, cap * sizeof *v);
-		if (!v) {
-			F->oom = true;
-			return;
-		}
-		F->v = v;
-		F->cap = cap;
+	if (SK_GROW(F->v, F->cap, F->n) < 0) {
+		F->oom = true;
+		return;
 	}
 	struct ck_chain *c = &F->v[F->n];
 	c->n = F->depth;

@@ -28,7 +28,7 @@
 struct emitter {
 	struct sock_filter *insn; /* in emission order: insn[0] is the last */
 	int32_t *origin;
-	size_t n, cap;
+	size_t n, cap_insn, cap_origin, cap_tramp;
 	bool oom;
 	/* sharing: last RET per (ret, origin), last JA per target */
 	struct {
@@ -43,22 +43,11 @@ struct emitter {
 static size_t put(struct emitter *e, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k,
 		  int32_t origin)
 {
-	if (e->n == e->cap) {
-		size_t cap = e->cap ? 2 * e->cap : 512;
-		struct sock_filter *v = realloc(e->insn, cap * sizeof *v);
-		int32_t *o = realloc(e->origin, cap * sizeof *o);
-		size_t *t = realloc(e->tramp, cap * sizeof *t);
-		if (v)
-			e->insn = v;
-		if (o)
-			e->origin = o;
-		if (t)
-			e->tramp = t;
-		if (!v || !o || !t) {
-			e->oom = true;
-			return e->n ? e->n - 1 : 0;
-		}
-		e->cap = cap;
+	/* three arrays indexed alike: insn leaves as the program, origin with it */
+	if (SK_GROW(e->insn, e->cap_insn, e->n) < 0 || SK_GROW(e->origin, e->cap_origin, e->n) < 0 ||
+	    SK_GROW(e->tramp, e->cap_tramp, e->n) < 0) {
+		e->oom = true;
+		return e->n ? e->n - 1 : 0;
 	}
 	e->insn[e->n] = (struct sock_filter){code, jt, jf, k};
 	e->origin[e->n] = origin;
@@ -136,15 +125,9 @@ static size_t ret(struct emitter *e, uint32_t r, int32_t origin)
 		    dist(e, e->rets[i].id) <= MAX_JUMP)
 			return e->rets[i].id;
 	size_t id = put(e, BPF_RET | BPF_K, 0, 0, r, origin);
-	if (e->n_rets == e->cap_rets) {
-		size_t cap = e->cap_rets ? 2 * e->cap_rets : 32;
-		void *v = realloc(e->rets, cap * sizeof *e->rets);
-		if (!v) {
-			e->oom = true;
-			return id;
-		}
-		e->rets = v;
-		e->cap_rets = cap;
+	if (SK_GROW(e->rets, e->cap_rets, e->n_rets) < 0) {
+		e->oom = true;
+		return id;
 	}
 	e->rets[e->n_rets].ret = r;
 	e->rets[e->n_rets].origin = origin;

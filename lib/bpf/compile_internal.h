@@ -15,6 +15,8 @@
 
 #include <scmpkit/bpf.h>
 
+#include "util/grow.h"
+
 /* One test of a 32-bit argument word, as libseccomp's tree nodes are:
  * (word & MASK) OP DATUM with OP one of EQ, GT, GE, MASKED_EQ (= EQ after the
  * mask); NEG: the chain needs the test to fail. */

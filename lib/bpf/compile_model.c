@@ -40,50 +40,6 @@ uint32_t ck_rule_ret(enum sk_action a, bool has_errno, uint32_t errno_ret)
 	return sk_action_to_ret(a, data);
 }
 
-/* ---- socketcall(2) / ipc(2) multiplexing (libseccomp's abi_rule_add) ---- */
-
-/* Sorted by name (bsearch). */
-static const struct mux {
-	const char *name;
-	bool ipc;
-	unsigned call; /* SYS_SOCKET.. or SEMOP.. (linux/net.h, linux/ipc.h) */
-} muxed[] = {
-	{"accept", 0, 5}, {"accept4", 0, 18}, {"bind", 0, 2},
-	{"connect", 0, 3}, {"getpeername", 0, 7}, {"getsockname", 0, 6},
-	{"getsockopt", 0, 15}, {"listen", 0, 4}, {"msgctl", 1, 14},
-	{"msgget", 1, 13}, {"msgrcv", 1, 12}, {"msgsnd", 1, 11},
-	{"recv", 0, 10}, {"recvfrom", 0, 12}, {"recvmmsg", 0, 19},
-	{"recvmsg", 0, 17}, {"semctl", 1, 3}, {"semget", 1, 2},
-	{"semop", 1, 1}, {"semtimedop", 1, 4}, {"send", 0, 9},
-	{"sendmmsg", 0, 20}, {"sendmsg", 0, 16}, {"sendto", 0, 11},
-	{"setsockopt", 0, 14}, {"shmat", 1, 21}, {"shmctl", 1, 24},
-	{"shmdt", 1, 22}, {"shmget", 1, 23}, {"shutdown", 0, 13},
-	{"socket", 0, 1}, {"socketpair", 0, 8},
-};
-
-static bool arch_muxes(enum sk_arch a)
-{
-	switch (a) {
-	case SK_ARCH_X86: case SK_ARCH_S390: case SK_ARCH_S390X: case SK_ARCH_PPC:
-	case SK_ARCH_PPC64: case SK_ARCH_PPC64LE: case SK_ARCH_MIPS: case SK_ARCH_MIPSEL:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static int cmp_mux(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct mux *)elem)->name);
-}
-
-static int mux_index(const char *name)
-{
-	const struct mux *m = bsearch(name, muxed, sizeof muxed / sizeof muxed[0], sizeof *muxed,
-				      cmp_mux);
-	return m ? (int)(m - muxed) : -1;
-}
-
 /* ---- building ----------------------------------------------------------- */
 
 static bool chains_equal(const struct ck_chain *a, size_t na, const struct ck_chain *b, size_t nb)
@@ -118,14 +74,8 @@ static long intern(struct ck_model *m, struct ck_decision *d)
 			return (long)i;
 		}
 	}
-	if (m->n_decisions == m->cap_decisions) {
-		size_t cap = m->cap_decisions ? 2 * m->cap_decisions : 64;
-		struct ck_decision *v = realloc(m->decisions, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		m->decisions = v;
-		m->cap_decisions = cap;
-	}
+	if (SK_GROW(m->decisions, m->cap_decisions, m->n_decisions) < 0)
+		return -ENOMEM;
 	d->owned = true;
 	m->decisions[m->n_decisions] = *d;
 	return (long)m->n_decisions++;
@@ -169,9 +119,9 @@ static size_t rule_args(const struct sk_rule *r, struct ck_args *out, size_t max
  * libseccomp still builds its tree (under a pseudo number), so conflicts
  * there refuse the profile too. The same name always gets the same key: its
  * index among all known names, below the real numbers (-2 and down). */
-static int64_t pseudo_key(const char *name)
+static int64_t pseudo_key(int64_t id)
 {
-	return -2 - sk_syscall_id(name);
+	return -2 - id;
 }
 
 static void refuse_conflict(const struct sk_profile *p, size_t ri, size_t ni, enum sk_arch a,
@@ -186,73 +136,96 @@ static void refuse_conflict(const struct sk_profile *p, size_t ri, size_t ni, en
 		     r->names[ni], sk_arch_info(a)->short_name);
 }
 
-/* Feed arch A's database with every rule as runc does; *MAX gets the highest
- * number named (runc's findLastSyscalls: every rule, skipped ones too). */
-static int collect(struct ck_db *db, const struct sk_profile *p, enum sk_arch a,
-		   uint32_t default_ret, int64_t *max, size_t *bad_rule, size_t *bad_name,
-		   struct sk_diags *diags)
+struct conflict {
+	size_t rule, name; /* SIZE_MAX: none */
+	enum sk_arch arch;
+};
+
+/* What each arch's pass needs, worked out once: every name of the profile
+ * looked up (in rule order: rule RI's names start at refs[first[RI]]), the
+ * decisions every group shares, and the first rule libseccomp would refuse. */
+struct build {
+	const struct sk_profile *p;
+	struct sk_syscall_ref *refs;
+	size_t *first;
+	bool enosys;
+	uint32_t default_ret;
+	size_t def, nosys, bad; /* decisions: default, runc's ENOSYS stub, bad arch */
+	struct conflict conflict;
+	struct sk_diags *diags;
+};
+
+/* libseccomp's rules for name NI of rule RI on arch A, with each ARGS set. */
+static int add_name(struct build *b, struct ck_db *db, enum sk_arch a, size_t ri, size_t ni,
+		    const struct ck_args *list, size_t na, uint32_t ret)
 {
+	const struct sk_syscall_ref *ref = &b->refs[b->first[ri] + ni];
+	int64_t nr = sk_syscall_nr_id(a, ref->id);
+	bool muxed = ref->mux && sk_arch_muxes(a);
+	int64_t via = !muxed ? -1 : sk_syscall_nr(a, ref->mux == SK_MUX_IPC ? "ipc" : "socketcall");
+	int rc = 0;
+	for (size_t k = 0; k < na && !rc; k++) {
+		if (via >= 0) {
+			struct ck_args m = list[k];
+			m.valid[0] = true;
+			m.op[0] = SK_OP_EQ;
+			m.mask[0] = UINT64_MAX;
+			m.datum[0] = ref->call;
+			rc = ck_db_add(db, via, &m, ret, (int32_t)ri);
+		}
+		if (!rc && nr >= 0)
+			rc = ck_db_add(db, nr, &list[k], ret, (int32_t)ri);
+		else if (!rc && !muxed && sk_syscall_numbered(b->p->rules[ri].names[ni]))
+			rc = ck_db_add(db, pseudo_key(ref->id), &list[k], ret, (int32_t)ri);
+	}
+	return rc;
+}
+
+/* Feed arch A's database with every rule as runc does; *MAX gets the highest
+ * number named (runc's findLastSyscalls: every rule, skipped ones too; the
+ * same count as sk_profile_highest_nr); *BAD_RULE and *BAD_NAME the first
+ * name libseccomp refuses (SIZE_MAX: none). */
+static int collect(struct build *b, struct ck_db *db, enum sk_arch a, int64_t *max,
+		   size_t *bad_rule, size_t *bad_name)
+{
+	const struct sk_profile *p = b->p;
 	const struct sk_arch_info *ai = sk_arch_info(a);
-	bool mux = arch_muxes(a);
-	int64_t socketcall = mux ? sk_syscall_nr(a, "socketcall") : -1;
-	int64_t ipc = mux ? sk_syscall_nr(a, "ipc") : -1;
 	*max = -1;
 	for (size_t ri = 0; ri < p->n_rules; ri++) {
 		const struct sk_rule *r = &p->rules[ri];
 		uint32_t ret = ck_rule_ret(r->action, r->has_errno_ret, r->errno_ret);
-		bool skipped = ret == default_ret;
-		struct ck_args args[8];
+		bool skipped = ret == b->default_ret;
+		struct ck_args args[8], none = {0};
 		size_t nargs = r->n_args ? rule_args(r, args, 8) : 0;
 		for (size_t ni = 0; ni < r->n_names; ni++) {
-			const char *name = r->names[ni];
-			int64_t nr = sk_syscall_nr(a, name);
-			int mi = mux ? mux_index(name) : -1;
-			/* libseccomp resolves muxed names to pseudo numbers there: they
-			 * do not count for runc's highest number. */
-			if (nr >= 0 && mi < 0 && nr > *max)
+			const struct sk_syscall_ref *ref = &b->refs[b->first[ri] + ni];
+			int64_t nr = sk_syscall_nr_id(a, ref->id);
+			bool muxed = ref->mux && sk_arch_muxes(a);
+			if (nr > *max && !muxed)
 				*max = nr;
 			if (skipped || *bad_rule != SIZE_MAX)
 				continue;
-			struct ck_args none = {0};
-			size_t na = nargs ? nargs : 1;
-			const struct ck_args *list = nargs ? args : &none;
-			int rc = 0;
-			for (size_t k = 0; k < na && !rc; k++) {
-				if (mi >= 0) {
-					int64_t via = muxed[mi].ipc ? ipc : socketcall;
-					if (via >= 0) {
-						struct ck_args m = list[k];
-						m.valid[0] = true;
-						m.op[0] = SK_OP_EQ;
-						m.mask[0] = UINT64_MAX;
-						m.datum[0] = muxed[mi].call;
-						rc = ck_db_add(db, via, &m, ret, (int32_t)ri);
-					}
-				}
-				if (!rc && nr >= 0)
-					rc = ck_db_add(db, nr, &list[k], ret, (int32_t)ri);
-				else if (!rc && mi < 0 && sk_syscall_numbered(name))
-					rc = ck_db_add(db, pseudo_key(name), &list[k], ret, (int32_t)ri);
-			}
+			int rc = add_name(b, db, a, ri, ni, nargs ? args : &none, nargs ? nargs : 1,
+					  ret);
 			if (rc == -EEXIST) {
 				*bad_rule = ri;
 				*bad_name = ni;
 				continue;
 			}
-			if (rc == -ELOOP && diags)
-				sk_diags_add(diags, SK_SEV_ERROR, p->file, r->pos.line, r->pos.col,
+			if (rc == -ELOOP)
+				sk_diags_add(b->diags, SK_SEV_ERROR, p->file, r->pos.line, r->pos.col,
 					     "compile-libseccomp-loop",
 					     "runc/libseccomp would never finish loading this profile: "
 					     "libseccomp 2.5.4's rule tree for '%s' on %s does not settle "
 					     "once this rule is added (runc hangs); scmpkit refuses it",
-					     name, ai->short_name);
+					     r->names[ni], ai->short_name);
 			if (rc < 0)
 				return rc;
-			if (nr < 0 && mi < 0 && diags) {
+			if (nr < 0 && !muxed) {
 				const struct sk_pos *pos = r->name_pos ? &r->name_pos[ni] : &r->pos;
-				sk_diags_add(diags, SK_SEV_NOTE, p->file, pos->line, pos->col,
+				sk_diags_add(b->diags, SK_SEV_NOTE, p->file, pos->line, pos->col,
 					     "compile-unknown-on-arch",
-					     "'%s' does not exist on %s: no rule there", name,
+					     "'%s' does not exist on %s: no rule there", r->names[ni],
 					     ai->short_name);
 			}
 		}
@@ -273,14 +246,8 @@ static int put(struct rangevec *rv, uint32_t lo, uint32_t hi, size_t dec)
 		rv->v[rv->n - 1].hi = hi;
 		return 0;
 	}
-	if (rv->n == rv->cap) {
-		size_t cap = rv->cap ? 2 * rv->cap : 64;
-		struct ck_range *v = realloc(rv->v, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		rv->v = v;
-		rv->cap = cap;
-	}
+	if (SK_GROW(rv->v, rv->cap, rv->n) < 0)
+		return -ENOMEM;
 	rv->v[rv->n++] = (struct ck_range){lo, hi, dec};
 	return 0;
 }
@@ -369,80 +336,40 @@ static int decide(struct ck_model *m, const struct ck_db *db, size_t def, struct
 	return 0;
 }
 
-struct conflict {
-	size_t rule, name; /* SIZE_MAX: none */
-	enum sk_arch arch;
-};
-
-/* One audit arch: ARCHES[0] the main arch, ARCHES[1] x32 when grouped. */
-static int build_group(struct ck_model *m, const struct sk_profile *p, const enum sk_arch *arches,
-		       size_t n_arches, bool enosys, uint32_t default_ret, size_t def, size_t nosys,
-		       size_t bad, struct ck_group *g, struct conflict *conflict,
-		       struct sk_diags *diags)
+/* Arch A's decision for each number its rules name, in number order, and
+ * runc's threshold there. */
+static int arch_points(struct build *b, struct ck_model *m, enum sk_arch a, struct point **pt,
+		       size_t *npt, int64_t *max)
 {
-	struct point *pt[2] = {NULL, NULL};
-	size_t npt[2] = {0, 0};
-	int64_t max[2] = {-1, -1};
-	int rc = 0;
-	for (size_t i = 0; i < n_arches && !rc; i++) {
-		const struct sk_arch_info *ai = sk_arch_info(arches[i]);
-		struct ck_db *db = ck_db_new(ai->bits == 64);
-		if (!db) {
-			rc = -ENOMEM;
-			break;
-		}
-		size_t br = SIZE_MAX, bn = 0;
-		rc = collect(db, p, arches[i], default_ret, &max[i], &br, &bn, diags);
-		if (!rc && br != SIZE_MAX &&
-		    (conflict->rule == SIZE_MAX || br < conflict->rule ||
-		     (br == conflict->rule && bn < conflict->name))) {
-			conflict->rule = br;
-			conflict->name = bn;
-			conflict->arch = arches[i];
-		}
-		if (!rc)
-			rc = decide(m, db, def, &pt[i], &npt[i]);
-		ck_db_free(db);
-	}
-	if (rc)
-		goto out;
+	struct ck_db *db = ck_db_new(sk_arch_info(a)->bits == 64);
+	if (!db)
+		return -ENOMEM;
+	size_t br = SIZE_MAX, bn = 0;
+	int rc = collect(b, db, a, max, &br, &bn);
+	struct conflict *c = &b->conflict;
+	if (!rc && br != SIZE_MAX &&
+	    (c->rule == SIZE_MAX || br < c->rule || (br == c->rule && bn < c->name)))
+		*c = (struct conflict){br, bn, a};
+	if (!rc)
+		rc = decide(m, db, b->def, pt, npt);
+	ck_db_free(db);
+	return rc;
+}
 
-	struct seg bg[8];
-	size_t nbg = 0;
+/* What numbers no rule names get on one audit arch, as segments: the
+ * default, runc's ENOSYS stub above the highest named number, and on
+ * x86_64's audit arch the numbers libseccomp takes for a foreign ABI. MAX[0]
+ * is ARCHES[0]'s threshold, MAX[N-1] x32's when grouped. Returns the count. */
+static size_t background(const struct build *b, const enum sk_arch *arches, size_t n_arches,
+			 const int64_t *max, struct seg bg[8])
+{
+	size_t nbg = 0, def = b->def, nosys = b->nosys, bad = b->bad;
 	enum sk_arch a0 = arches[0];
 	bool has64 = a0 == SK_ARCH_X86_64, has32 = false;
 	for (size_t i = 0; i < n_arches; i++)
 		has32 |= arches[i] == SK_ARCH_X32;
-	if (has64 || has32) {
-		/* x86_64's audit arch: x86_64 numbers below the x32 bit, x32 above. */
-		int64_t m64 = enosys && has64 ? max[0] : -1;
-		int64_t m32 = enosys && has32 ? max[n_arches - 1] : -1;
-		if (!has64) {
-			bg[nbg++] = (struct seg){0, X32_BIT - 1, bad};
-		} else if (m64 >= 0) {
-			bg[nbg++] = (struct seg){0, (uint32_t)m64, def};
-			bg[nbg++] = (struct seg){(uint32_t)m64 + 1, X32_BIT - 1, nosys};
-		} else {
-			bg[nbg++] = (struct seg){0, X32_BIT - 1, def};
-		}
-		if (has32) {
-			if (m32 >= 0 && m32 < UINT32_MAX) {
-				bg[nbg++] = (struct seg){X32_BIT, (uint32_t)m32, def};
-				bg[nbg++] = (struct seg){(uint32_t)m32 + 1, UINT32_MAX, nosys};
-			} else {
-				bg[nbg++] = (struct seg){X32_BIT, UINT32_MAX, def};
-			}
-		} else {
-			/* libseccomp: nr >= 0x40000000 && nr != -1 is a foreign ABI.
-			 * runc's stub only tests x86_64 numbers without the x32 bit. */
-			bg[nbg++] = (struct seg){X32_BIT, 0x7fffffffu, bad};
-			bg[nbg++] = (struct seg){0x80000000u, 0xbfffffffu, m64 >= 0 ? nosys : bad};
-			bg[nbg++] = (struct seg){0xc0000000u, 0xfffffffeu, bad};
-			/* -1 has the x32 bit: past runc's stub, libseccomp's default */
-			bg[nbg++] = (struct seg){0xffffffffu, 0xffffffffu, def};
-		}
-	} else {
-		int64_t mx = enosys ? max[0] : -1;
+	if (!has64 && !has32) {
+		int64_t mx = b->enosys ? max[0] : -1;
 		bool s390 = a0 == SK_ARCH_S390 || a0 == SK_ARCH_S390X;
 		uint32_t lo = 0;
 		if (mx >= 0 && s390) {
@@ -457,42 +384,138 @@ static int build_group(struct ck_model *m, const struct sk_profile *p, const enu
 		} else {
 			bg[nbg++] = (struct seg){lo, UINT32_MAX, def};
 		}
+		return nbg;
 	}
+	/* x86_64's audit arch: x86_64 numbers below the x32 bit, x32 above. */
+	int64_t m64 = b->enosys && has64 ? max[0] : -1;
+	int64_t m32 = b->enosys && has32 ? max[n_arches - 1] : -1;
+	if (!has64) {
+		bg[nbg++] = (struct seg){0, X32_BIT - 1, bad};
+	} else if (m64 >= 0) {
+		bg[nbg++] = (struct seg){0, (uint32_t)m64, def};
+		bg[nbg++] = (struct seg){(uint32_t)m64 + 1, X32_BIT - 1, nosys};
+	} else {
+		bg[nbg++] = (struct seg){0, X32_BIT - 1, def};
+	}
+	if (has32) {
+		if (m32 >= 0 && m32 < UINT32_MAX) {
+			bg[nbg++] = (struct seg){X32_BIT, (uint32_t)m32, def};
+			bg[nbg++] = (struct seg){(uint32_t)m32 + 1, UINT32_MAX, nosys};
+		} else {
+			bg[nbg++] = (struct seg){X32_BIT, UINT32_MAX, def};
+		}
+	} else {
+		/* libseccomp: nr >= 0x40000000 && nr != -1 is a foreign ABI.
+		 * runc's stub only tests x86_64 numbers without the x32 bit. */
+		bg[nbg++] = (struct seg){X32_BIT, 0x7fffffffu, bad};
+		bg[nbg++] = (struct seg){0x80000000u, 0xbfffffffu, m64 >= 0 ? nosys : bad};
+		bg[nbg++] = (struct seg){0xc0000000u, 0xfffffffeu, bad};
+		/* -1 has the x32 bit: past runc's stub, libseccomp's default */
+		bg[nbg++] = (struct seg){0xffffffffu, 0xffffffffu, def};
+	}
+	return nbg;
+}
 
+/* One audit arch: ARCHES[0] the main arch, ARCHES[1] x32 when grouped. */
+static int build_group(struct build *b, struct ck_model *m, const enum sk_arch *arches,
+		       size_t n_arches, struct ck_group *g)
+{
+	struct point *pt[2] = {NULL, NULL};
+	size_t npt[2] = {0, 0};
+	int64_t max[2] = {-1, -1};
+	int rc = 0;
+	for (size_t i = 0; i < n_arches && !rc; i++)
+		rc = arch_points(b, m, arches[i], &pt[i], &npt[i], &max[i]);
+	struct seg bg[8];
+	size_t nbg = rc ? 0 : background(b, arches, n_arches, max, bg);
 	/* Both arches' points, in order (x32 numbers all carry the x32 bit). */
 	size_t n_all = npt[0] + npt[1];
-	struct point *all = malloc((n_all ? n_all : 1) * sizeof *all);
-	if (!all) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	memcpy(all, pt[0], npt[0] * sizeof *all);
-	if (npt[1])
-		memcpy(all + npt[0], pt[1], npt[1] * sizeof *all);
+	struct point *all = rc ? NULL : malloc((n_all ? n_all : 1) * sizeof *all);
 	struct rangevec rv = {0};
-	rc = overlay(&rv, bg, nbg, all, n_all);
+	if (!rc && !all)
+		rc = -ENOMEM;
+	if (!rc) {
+		memcpy(all, pt[0], npt[0] * sizeof *all);
+		if (npt[1])
+			memcpy(all + npt[0], pt[1], npt[1] * sizeof *all);
+		rc = overlay(&rv, bg, nbg, all, n_all);
+	}
 	free(all);
+	free(pt[0]);
+	free(pt[1]);
 	if (rc) {
 		free(rv.v);
-		goto out;
+		return rc;
 	}
-	const struct sk_arch_info *ai = sk_arch_info(a0);
+	const struct sk_arch_info *ai = sk_arch_info(arches[0]);
 	g->audit_arch = ai->audit_arch;
-	g->arch = a0;
+	g->arch = arches[0];
 	g->bits64 = ai->bits == 64;
 	g->big_endian = ai->big_endian;
 	g->ranges = rv.v;
 	g->n_ranges = rv.n;
-out:
-	free(pt[0]);
-	free(pt[1]);
-	return rc;
+	return 0;
+}
+
+/* Every name of P looked up once, for all the arches' passes. */
+static int look_up_names(struct build *b)
+{
+	const struct sk_profile *p = b->p;
+	size_t total = 0;
+	b->first = malloc((p->n_rules ? p->n_rules : 1) * sizeof *b->first);
+	for (size_t i = 0; b->first && i < p->n_rules; i++) {
+		b->first[i] = total;
+		total += p->rules[i].n_names;
+	}
+	b->refs = malloc((total ? total : 1) * sizeof *b->refs);
+	if (!b->first || !b->refs)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->n_rules; i++)
+		for (size_t j = 0; j < p->rules[i].n_names; j++)
+			sk_syscall_ref(p->rules[i].names[j], &b->refs[b->first[i] + j]);
+	return 0;
+}
+
+/* The filter's arches into ORDER (IN marks them): the native one first
+ * (seccomp_init), then the profile's in order; x32 joins x86_64's audit arch
+ * later. Their count, or -EDOM: libseccomp refuses arches of another byte
+ * order than the native one (seccomp_arch_add), and runc with it. */
+static long filter_arches(const struct sk_profile *p, enum sk_arch host,
+			  enum sk_arch order[SK_ARCH_COUNT], bool in[SK_ARCH_COUNT],
+			  struct sk_diags *diags)
+{
+	size_t n = 0;
+	in[host] = true;
+	order[n++] = host;
+	for (size_t i = 0; i < p->n_arches; i++) {
+		enum sk_arch a = p->arches[i];
+		if (sk_arch_info(a) && !in[a]) {
+			in[a] = true;
+			order[n++] = a;
+		}
+	}
+	const struct sk_arch_info *hi = sk_arch_info(host);
+	for (size_t i = 1; i < n; i++) {
+		const struct sk_arch_info *ai = sk_arch_info(order[i]);
+		if (ai->big_endian == hi->big_endian)
+			continue;
+		sk_diags_add(diags, SK_SEV_ERROR, p->file, p->pos.line, p->pos.col,
+			     "compile-mixed-endian",
+			     "runc/libseccomp would refuse this profile: architecture %s is "
+			     "%s-endian, the host's %s is %s-endian, and one filter cannot "
+			     "mix byte orders (libseccomp: Numerical argument out of domain)",
+			     ai->short_name, ai->big_endian ? "big" : "little", hi->short_name,
+			     hi->big_endian ? "big" : "little");
+		return -EDOM;
+	}
+	return (long)n;
 }
 
 int ck_model_build(const struct sk_profile *p, const struct sk_compile_opts *opts,
 		   enum sk_arch host, struct ck_model *m, struct sk_diags *diags)
 {
 	memset(m, 0, sizeof *m);
+	struct build b = {.p = p, .conflict = {.rule = SIZE_MAX}, .diags = diags};
 	uint32_t default_ret = ck_rule_ret(p->default_action, p->has_default_errno_ret,
 					   p->default_errno_ret);
 	enum sk_action bad = opts->bad_arch == SK_ACT_INVALID ? SK_ACT_KILL_THREAD : opts->bad_arch;
@@ -509,43 +532,23 @@ int ck_model_build(const struct sk_profile *p, const struct sk_compile_opts *opt
 	long badd = simple(m, m->bad_arch_ret, SK_ORIGIN_BADARCH);
 	if (def < 0 || nosys < 0 || badd < 0)
 		goto nomem;
+	b.enosys = enosys;
+	b.default_ret = default_ret;
+	b.def = (size_t)def;
+	b.nosys = (size_t)nosys;
+	b.bad = (size_t)badd;
 
-	/* The filter's arches: the native one first (seccomp_init), then the
-	 * profile's in order; x32 joins x86_64's audit arch. */
 	bool in[SK_ARCH_COUNT] = {0};
 	enum sk_arch order[SK_ARCH_COUNT];
-	size_t n = 0;
-	in[host] = true;
-	order[n++] = host;
-	for (size_t i = 0; i < p->n_arches; i++) {
-		enum sk_arch a = p->arches[i];
-		if (sk_arch_info(a) && !in[a]) {
-			in[a] = true;
-			order[n++] = a;
-		}
-	}
-	/* libseccomp refuses arches of another byte order than the native one
-	 * (seccomp_arch_add: -EDOM), and runc with it. */
-	const struct sk_arch_info *hi = sk_arch_info(host);
-	for (size_t i = 1; i < n; i++) {
-		const struct sk_arch_info *ai = sk_arch_info(order[i]);
-		if (ai->big_endian != hi->big_endian) {
-			sk_diags_add(diags, SK_SEV_ERROR, p->file, p->pos.line, p->pos.col,
-				     "compile-mixed-endian",
-				     "runc/libseccomp would refuse this profile: architecture %s is "
-				     "%s-endian, the host's %s is %s-endian, and one filter cannot "
-				     "mix byte orders (libseccomp: Numerical argument out of domain)",
-				     ai->short_name, ai->big_endian ? "big" : "little", hi->short_name,
-				     hi->big_endian ? "big" : "little");
-			ck_model_free(m);
-			return -EDOM;
-		}
+	long n = filter_arches(p, host, order, in, diags);
+	if (n < 0) {
+		ck_model_free(m);
+		return (int)n;
 	}
 	m->groups = calloc(n, sizeof *m->groups);
-	if (!m->groups)
+	if (!m->groups || look_up_names(&b) < 0)
 		goto nomem;
-	struct conflict conflict = {.rule = SIZE_MAX};
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < (size_t)n; i++) {
 		enum sk_arch a = order[i];
 		enum sk_arch grp[2] = {a, SK_ARCH_INVALID};
 		size_t ng = 1;
@@ -556,9 +559,10 @@ int ck_model_build(const struct sk_profile *p, const struct sk_compile_opts *opt
 		if (a == SK_ARCH_X32) /* x32 alone: x86_64's layout, x32 numbers */
 			grp[0] = SK_ARCH_X32;
 		struct ck_group *g = &m->groups[m->n_groups];
-		int rc = build_group(m, p, grp, ng, enosys, default_ret, (size_t)def, (size_t)nosys,
-				     (size_t)badd, g, &conflict, diags);
+		int rc = build_group(&b, m, grp, ng, g);
 		if (rc < 0) {
+			free(b.refs);
+			free(b.first);
 			ck_model_free(m);
 			return rc; /* -ENOMEM, or -ELOOP with its diagnostic */
 		}
@@ -569,13 +573,17 @@ int ck_model_build(const struct sk_profile *p, const struct sk_compile_opts *opt
 		g->weight = a == host ? 2.0 : 1.0;
 		m->n_groups++;
 	}
-	if (conflict.rule != SIZE_MAX) {
-		refuse_conflict(p, conflict.rule, conflict.name, conflict.arch, diags);
+	free(b.refs);
+	free(b.first);
+	if (b.conflict.rule != SIZE_MAX) {
+		refuse_conflict(p, b.conflict.rule, b.conflict.name, b.conflict.arch, diags);
 		ck_model_free(m);
 		return -EEXIST;
 	}
 	return 0;
 nomem:
+	free(b.refs);
+	free(b.first);
 	ck_model_free(m);
 	return -ENOMEM;
 }

@@ -7,13 +7,15 @@
  * forward pass: classic BPF jumps only forward, so every predecessor of an
  * instruction is seen before it. */
 #include <inttypes.h>
-#include <stdio.h>
+#include <stdio.h> /* snprintf */
 #include <stdlib.h>
 #include <string.h>
 
 #include <linux/filter.h>
 
 #include <scmpkit/bpf.h>
+
+#include "util/strbuf.h"
 
 #define AUDIT_ARCH_LE 0x40000000u
 
@@ -118,7 +120,7 @@ static const struct {
 	{BPF_JGE, ">=", "<"},
 };
 
-static void print_jump(FILE *out, const struct sock_filter *f, size_t pc, const struct state *s)
+static void print_jump(struct sk_sb *out, const struct sock_filter *f, size_t pc, const struct state *s)
 {
 	char buf[32];
 	uint16_t op = BPF_OP(f->code);
@@ -126,31 +128,31 @@ static void print_jump(FILE *out, const struct sock_filter *f, size_t pc, const 
 	const char *v = operand(f, s->a, s->arch, op == BPF_JEQ, buf, sizeof buf);
 	if (op == BPF_JSET) {
 		if (f->jf == 0)
-			fprintf(out, "if (A & %s) goto %zu", v, t);
+			sk_sb_addf(out, "if (A & %s) goto %zu", v, t);
 		else if (f->jt == 0)
-			fprintf(out, "if (!(A & %s)) goto %zu", v, e);
+			sk_sb_addf(out, "if (!(A & %s)) goto %zu", v, e);
 		else
-			fprintf(out, "if (A & %s) goto %zu else goto %zu", v, t, e);
+			sk_sb_addf(out, "if (A & %s) goto %zu else goto %zu", v, t, e);
 		return;
 	}
 	for (size_t i = 0; i < sizeof conds / sizeof conds[0]; i++) {
 		if (conds[i].op != op)
 			continue;
 		if (f->jt == f->jf)
-			fprintf(out, "goto %zu", t);
+			sk_sb_addf(out, "goto %zu", t);
 		else if (f->jf == 0)
-			fprintf(out, "if (A %s %s) goto %zu", conds[i].taken, v, t);
+			sk_sb_addf(out, "if (A %s %s) goto %zu", conds[i].taken, v, t);
 		else if (f->jt == 0)
-			fprintf(out, "if (A %s %s) goto %zu", conds[i].not_taken, v, e);
+			sk_sb_addf(out, "if (A %s %s) goto %zu", conds[i].not_taken, v, e);
 		else
-			fprintf(out, "if (A %s %s) goto %zu else goto %zu", conds[i].taken, v, t, e);
+			sk_sb_addf(out, "if (A %s %s) goto %zu else goto %zu", conds[i].taken, v, t, e);
 		return;
 	}
-	fprintf(out, ".insn 0x%02x, %u, %u, 0x%08" PRIx32 " (unknown jump)", f->code, f->jt,
+	sk_sb_addf(out, ".insn 0x%02x, %u, %u, 0x%08" PRIx32 " (unknown jump)", f->code, f->jt,
 		f->jf, f->k);
 }
 
-static void print_insn(FILE *out, const struct sock_filter *f, size_t pc, const struct state *s)
+static void print_insn(struct sk_sb *out, const struct sock_filter *f, size_t pc, const struct state *s)
 {
 	char buf[48];
 	const char *name;
@@ -158,40 +160,40 @@ static void print_insn(FILE *out, const struct sock_filter *f, size_t pc, const 
 	case BPF_LD | BPF_W | BPF_ABS:
 		name = field_name(f->k, s->arch, buf, sizeof buf);
 		if (name)
-			fprintf(out, "A = %s", name);
+			sk_sb_addf(out, "A = %s", name);
 		else
-			fprintf(out, "A = data[%" PRIu32 "] (outside seccomp_data)", f->k);
+			sk_sb_addf(out, "A = data[%" PRIu32 "] (outside seccomp_data)", f->k);
 		return;
-	case BPF_LD | BPF_W | BPF_LEN: fputs("A = len", out); return;
-	case BPF_LDX | BPF_W | BPF_LEN: fputs("X = len", out); return;
-	case BPF_LD | BPF_IMM: fprintf(out, "A = 0x%" PRIx32, f->k); return;
-	case BPF_LDX | BPF_IMM: fprintf(out, "X = 0x%" PRIx32, f->k); return;
-	case BPF_LD | BPF_MEM: fprintf(out, "A = M[%" PRIu32 "]", f->k); return;
-	case BPF_LDX | BPF_MEM: fprintf(out, "X = M[%" PRIu32 "]", f->k); return;
-	case BPF_ST: fprintf(out, "M[%" PRIu32 "] = A", f->k); return;
-	case BPF_STX: fprintf(out, "M[%" PRIu32 "] = X", f->k); return;
-	case BPF_MISC | BPF_TAX: fputs("X = A", out); return;
-	case BPF_MISC | BPF_TXA: fputs("A = X", out); return;
-	case BPF_ALU | BPF_NEG: fputs("A = -A", out); return;
-	case BPF_JMP | BPF_JA: fprintf(out, "goto %zu", pc + 1 + (size_t)f->k); return;
-	case BPF_RET | BPF_A: fputs("return A", out); return;
+	case BPF_LD | BPF_W | BPF_LEN: sk_sb_adds(out, "A = len"); return;
+	case BPF_LDX | BPF_W | BPF_LEN: sk_sb_adds(out, "X = len"); return;
+	case BPF_LD | BPF_IMM: sk_sb_addf(out, "A = 0x%" PRIx32, f->k); return;
+	case BPF_LDX | BPF_IMM: sk_sb_addf(out, "X = 0x%" PRIx32, f->k); return;
+	case BPF_LD | BPF_MEM: sk_sb_addf(out, "A = M[%" PRIu32 "]", f->k); return;
+	case BPF_LDX | BPF_MEM: sk_sb_addf(out, "X = M[%" PRIu32 "]", f->k); return;
+	case BPF_ST: sk_sb_addf(out, "M[%" PRIu32 "] = A", f->k); return;
+	case BPF_STX: sk_sb_addf(out, "M[%" PRIu32 "] = X", f->k); return;
+	case BPF_MISC | BPF_TAX: sk_sb_adds(out, "X = A"); return;
+	case BPF_MISC | BPF_TXA: sk_sb_adds(out, "A = X"); return;
+	case BPF_ALU | BPF_NEG: sk_sb_adds(out, "A = -A"); return;
+	case BPF_JMP | BPF_JA: sk_sb_addf(out, "goto %zu", pc + 1 + (size_t)f->k); return;
+	case BPF_RET | BPF_A: sk_sb_adds(out, "return A"); return;
 	case BPF_RET | BPF_K:
-		fprintf(out, "return %s", sk_ret_format(f->k, buf, sizeof buf));
+		sk_sb_addf(out, "return %s", sk_ret_format(f->k, buf, sizeof buf));
 		return;
 	}
 	if (BPF_CLASS(f->code) == BPF_ALU && alu_ops[BPF_OP(f->code) >> 4] &&
 	    BPF_OP(f->code) != BPF_NEG) {
 		if (BPF_SRC(f->code) == BPF_X)
-			fprintf(out, "A %s X", alu_ops[BPF_OP(f->code) >> 4]);
+			sk_sb_addf(out, "A %s X", alu_ops[BPF_OP(f->code) >> 4]);
 		else
-			fprintf(out, "A %s 0x%" PRIx32, alu_ops[BPF_OP(f->code) >> 4], f->k);
+			sk_sb_addf(out, "A %s 0x%" PRIx32, alu_ops[BPF_OP(f->code) >> 4], f->k);
 		return;
 	}
 	if (BPF_CLASS(f->code) == BPF_JMP) {
 		print_jump(out, f, pc, s);
 		return;
 	}
-	fprintf(out, ".insn 0x%02x, %u, %u, 0x%08" PRIx32 " (not a seccomp instruction)",
+	sk_sb_addf(out, ".insn 0x%02x, %u, %u, 0x%08" PRIx32 " (not a seccomp instruction)",
 		f->code, f->jt, f->jf, f->k);
 }
 
@@ -239,16 +241,9 @@ char *sk_bpf_disasm(const struct sk_bpf_prog *prog, enum sk_arch arch)
 	if (!prog || (!prog->insns && prog->len))
 		return NULL;
 	struct state *st = calloc(prog->len ? prog->len : 1, sizeof *st);
-	char *text = NULL;
-	size_t size = 0;
-	FILE *out = open_memstream(&text, &size);
-	if (!st || !out) {
-		free(st);
-		if (out)
-			fclose(out);
-		free(text);
+	if (!st)
 		return NULL;
-	}
+	struct sk_sb out = SK_SB_INIT;
 	bool forced = arch != SK_ARCH_INVALID;
 	if (prog->len) {
 		st[0].reached = true;
@@ -257,15 +252,32 @@ char *sk_bpf_disasm(const struct sk_bpf_prog *prog, enum sk_arch arch)
 	for (size_t pc = 0; pc < prog->len; pc++) {
 		if (!st[pc].reached) /* dead code: nothing known */
 			st[pc] = (struct state){.reached = true, .arch = arch};
-		fprintf(out, "%4zu: ", pc);
-		print_insn(out, &prog->insns[pc], pc, &st[pc]);
-		fputc('\n', out);
+		sk_sb_addf(&out, "%4zu: ", pc);
+		print_insn(&out, &prog->insns[pc], pc, &st[pc]);
+		sk_sb_addc(&out, '\n');
 		propagate(&prog->insns[pc], pc, prog->len, st, forced);
 	}
 	free(st);
-	if (fclose(out) != 0) {
-		free(text);
-		return NULL;
+	return sk_sb_detach(&out, NULL);
+}
+
+char *sk_filter_set_disasm(const struct sk_filter_set *set, enum sk_arch arch, bool installed)
+{
+	struct sk_sb out = SK_SB_INIT;
+	for (size_t i = 0; set && i < set->n; i++) {
+		if (installed)
+			sk_sb_addf(&out, "# filter %zu of %zu (%zu instructions)%s\n", i + 1, set->n,
+				   set->progs[i].len, i + 1 == set->n ? ", most recently installed" : "");
+		else if (set->n > 1)
+			sk_sb_addf(&out, "# stacked filter %zu of %zu (%zu instructions)\n", i + 1,
+				   set->n, set->progs[i].len);
+		char *t = sk_bpf_disasm(&set->progs[i], arch);
+		if (!t) {
+			sk_sb_release(&out);
+			return NULL;
+		}
+		sk_sb_adds(&out, t);
+		free(t);
 	}
-	return text;
+	return sk_sb_detach(&out, NULL);
 }

@@ -31,6 +31,12 @@ bool sk_dangerous_args_only(const char *syscall)
 	return e && e->args_only;
 }
 
+bool sk_dangerous_bypasses(const char *syscall)
+{
+	const struct sk_dangerous_entry *e = find(syscall);
+	return e && e->bypasses;
+}
+
 size_t sk_dangerous_count(void)
 {
 	return sk_dangerous_table_len;

@@ -9,6 +9,7 @@ struct sk_dangerous_entry {
 	const char *name;
 	const char *reason;
 	bool args_only; /* dangerous only with some arguments (clone, personality) */
+	bool bypasses;  /* what goes through it escapes seccomp (io_uring) */
 };
 
 /* Sorted by name. */

@@ -44,4 +44,8 @@ int sk_lint_manifest_rules(const struct sk_k8s_manifest *m, const struct sk_lint
 int sk_lint_profile_rules(const struct sk_profile *p, const struct sk_lint_env *env,
 			  struct sk_diags *out);
 
+/* Calls whose callers fall back only on ENOSYS, answered otherwise
+ * (fallback_rules.c). 0, or -ENOMEM. */
+int sk_lint_fallbacks(const struct sk_profile *p, struct sk_diags *out);
+
 #endif

@@ -444,7 +444,8 @@ int sk_lint_profile_rules(const struct sk_profile *p, const struct sk_lint_env *
 	check_notify_and_args(p, arches, n, out);
 	if (env->as_localhost)
 		check_docker_localhost(p, out);
-	return 0;
+	/* with its base unknown, so is the highest call the profile names */
+	return env->base_unresolved ? 0 : sk_lint_fallbacks(p, out);
 }
 
 int sk_lint_profile(const struct sk_profile *p, const struct sk_lint_opts *opts,

@@ -51,6 +51,16 @@ static const struct sk_lint_rule rules[] = {
 	     "If runc loads this profile, allow them: `scmpkit record --runtime runc` or `scmpkit "
 	     "learn --runtime runc` adds them.",
 	     "2.0"),
+	RULE("enosys-fallback", SK_SEV_WARNING, NULL,
+	     "clone3, openat2, ... answered without ENOSYS under runc.",
+	     "glibc falls back from clone3 to clone, and runtimes and libraries from openat2, "
+	     "faccessat2, close_range and statx, only when the call returns ENOSYS. runc answers "
+	     "a call the profile does not name with ENOSYS only above the highest call the profile "
+	     "names; below it the call gets the default action, and the fallback never happens.",
+	     "Answer the call ENOSYS explicitly: a rule with `\"action\": \"SCMP_ACT_ERRNO\"` and "
+	     "`\"errnoRet\": 38`, as Docker's profile does for clone3 (`scmpkit record` and "
+	     "`scmpkit learn` write it).",
+	     "4.0"),
 	RULE("P1-runtime-coupled", SK_SEV_NOTE, "P1",
 	     "A privilege-changing call the runtime needs only without no_new_privs is allowed.",
 	     "capset, setuid, setgroups and friends are called by the runtime after loading the "
@@ -66,7 +76,7 @@ static const struct sk_lint_rule rules[] = {
 	     "replacement and fails on those architectures.",
 	     "Also allow the replacement named in the finding.",
 	     "4.0"),
-	RULE("syscall-not-on-arch", SK_SEV_WARNING, NULL,
+	RULE("syscall-not-on-arch", SK_SEV_NOTE, NULL,
 	     "A call the profile names exists on none of its architectures.",
 	     "A syscall name that exists on some architecture, but on none the profile lists, "
 	     "matches nothing: runc skips it. It is usually a profile written for another "

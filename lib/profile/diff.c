@@ -122,21 +122,12 @@ static void view_free(struct view *v)
 	}
 }
 
-static bool has_conditions(const struct sk_profile *p)
-{
-	for (size_t i = 0; i < p->n_rules; i++)
-		if ((p->rules[i].has_includes && !sk_cond_empty(&p->rules[i].includes)) ||
-		    (p->rules[i].has_excludes && !sk_cond_empty(&p->rules[i].excludes)))
-			return true;
-	return false;
-}
-
 static int view_build(struct view *v, const struct sk_profile *p0, struct sk_diags *d)
 {
 	memset(v, 0, sizeof *v);
 	struct sk_profile *resolved = NULL;
 	const struct sk_profile *p = p0;
-	if (has_conditions(p0)) {
+	if (sk_profile_has_conditions(p0)) {
 		resolved = sk_profile_resolve(p0, NULL, d);
 		if (!resolved)
 			return -EINVAL;
@@ -198,14 +189,8 @@ out:
 
 static int push(struct sk_deltas *out, struct sk_delta x, const char *detail)
 {
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 32;
-		struct sk_delta *nv = realloc(out->v, cap * sizeof *nv);
-		if (!nv)
-			return -ENOMEM;
-		out->v = nv;
-		out->cap = cap;
-	}
+	if (SK_GROW(out->v, out->cap, out->n) < 0)
+		return -ENOMEM;
 	x.detail = NULL;
 	if (detail && !(x.detail = strdup(detail)))
 		return -ENOMEM;

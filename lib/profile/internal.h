@@ -13,6 +13,8 @@
 /* Deep copies and frees of the parts of a profile. */
 void sk_rule_clear(struct sk_rule *r);
 int sk_rule_copy(struct sk_rule *dst, const struct sk_rule *src);
+/* Everything of SRC but its names, comment and errno spelling (DST owns its copies). */
+int sk_rule_copy_match(struct sk_rule *dst, const struct sk_rule *src);
 void sk_cond_clear(struct sk_cond *c);
 int sk_cond_copy(struct sk_cond *dst, const struct sk_cond *src);
 int sk_strv_push(char ***v, size_t *n, const char *s);

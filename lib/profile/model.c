@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <scmpkit/action.h>
 #include <scmpkit/profile.h>
 
 #include "profile/internal.h"
@@ -15,19 +16,47 @@ struct name_value {
 	int value;
 };
 
-/* Every spelling runc and libseccomp accept; the first of a value is the one
- * written out (SCMP_ACT_KILL is what Docker and runc profiles use). */
-static const struct name_value actions[] = {
-	{"SCMP_ACT_KILL", SK_ACT_KILL_THREAD},
-	{"SCMP_ACT_KILL_THREAD", SK_ACT_KILL_THREAD},
-	{"SCMP_ACT_KILL_PROCESS", SK_ACT_KILL_PROCESS},
-	{"SCMP_ACT_TRAP", SK_ACT_TRAP},
-	{"SCMP_ACT_ERRNO", SK_ACT_ERRNO},
-	{"SCMP_ACT_NOTIFY", SK_ACT_NOTIFY},
-	{"SCMP_ACT_TRACE", SK_ACT_TRACE},
-	{"SCMP_ACT_LOG", SK_ACT_LOG},
-	{"SCMP_ACT_ALLOW", SK_ACT_ALLOW},
+/* The one table of actions (scmpkit/action.h). The written spelling comes
+ * first: SCMP_ACT_KILL is what Docker and runc profiles use for KILL_THREAD. */
+static const struct sk_action_info actions[SK_ACT_COUNT] = {
+	[SK_ACT_KILL_THREAD] = {SK_ACT_KILL_THREAD, "SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD",
+				"KILL_THREAD", 0x00000000u, false},
+	[SK_ACT_KILL_PROCESS] = {SK_ACT_KILL_PROCESS, "SCMP_ACT_KILL_PROCESS", NULL,
+				 "KILL_PROCESS", 0x80000000u, false},
+	[SK_ACT_TRAP] = {SK_ACT_TRAP, "SCMP_ACT_TRAP", NULL, "TRAP", 0x00030000u, true},
+	[SK_ACT_ERRNO] = {SK_ACT_ERRNO, "SCMP_ACT_ERRNO", NULL, "ERRNO", 0x00050000u, true},
+	[SK_ACT_NOTIFY] = {SK_ACT_NOTIFY, "SCMP_ACT_NOTIFY", NULL, "NOTIFY", 0x7fc00000u, false},
+	[SK_ACT_TRACE] = {SK_ACT_TRACE, "SCMP_ACT_TRACE", NULL, "TRACE", 0x7ff00000u, true},
+	[SK_ACT_LOG] = {SK_ACT_LOG, "SCMP_ACT_LOG", NULL, "LOG", 0x7ffc0000u, false},
+	[SK_ACT_ALLOW] = {SK_ACT_ALLOW, "SCMP_ACT_ALLOW", NULL, "ALLOW", 0x7fff0000u, false},
 };
+
+const struct sk_action_info *sk_action_info(enum sk_action a)
+{
+	return a > SK_ACT_INVALID && a < SK_ACT_COUNT ? &actions[a] : NULL;
+}
+
+const struct sk_action_info *sk_action_info_ret(uint32_t ret)
+{
+	for (size_t i = 0; i < SK_ACT_COUNT; i++)
+		if ((ret & 0xffff0000u) == actions[i].ret)
+			return &actions[i];
+	return NULL;
+}
+
+const char *sk_action_name(enum sk_action a)
+{
+	const struct sk_action_info *i = sk_action_info(a);
+	return i ? i->name : NULL;
+}
+
+enum sk_action sk_action_parse(const char *s)
+{
+	for (size_t i = 0; s && i < SK_ACT_COUNT; i++)
+		if (!strcmp(actions[i].name, s) || (actions[i].alias && !strcmp(actions[i].alias, s)))
+			return actions[i].action;
+	return SK_ACT_INVALID;
+}
 
 static const struct name_value ops[] = {
 	{"SCMP_CMP_NE", SK_OP_NE},	   {"SCMP_CMP_LT", SK_OP_LT}, {"SCMP_CMP_LE", SK_OP_LE},
@@ -67,8 +96,6 @@ static const struct name_value formats[] = {
 		return invalid;                                              \
 	} while (0)
 
-const char *sk_action_name(enum sk_action a) { LOOKUP_NAME(actions, a); }
-enum sk_action sk_action_parse(const char *s) { LOOKUP_VALUE(actions, s, SK_ACT_INVALID); }
 const char *sk_op_name(enum sk_op op) { LOOKUP_NAME(ops, op); }
 enum sk_op sk_op_parse(const char *s) { LOOKUP_VALUE(ops, s, SK_OP_INVALID); }
 const char *sk_flag_name(enum sk_flag f) { LOOKUP_NAME(flags, f); }
@@ -133,15 +160,14 @@ const size_t sk_docker_default_caps_count =
 
 /* ---- memory helpers -------------------------------------------------------- */
 
-/* Arrays in the model carry no capacity field: grow them one element at a
- * time with realloc; profiles are small and this keeps the struct simple. */
+/* Arrays in the model carry no capacity field (clones and readers size them
+ * exactly, and the struct stays what users see): to them the capacity is the
+ * count, so each append grows the array through the one growth helper.
+ * Profiles are small. */
 static int push(void **v, size_t n, size_t size)
 {
-	void *nv = realloc(*v, (n + 1) * size);
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	return 0;
+	size_t cap = n;
+	return sk_grow(v, &cap, n, size);
 }
 
 int sk_strv_push(char ***v, size_t *n, const char *s)
@@ -162,13 +188,21 @@ static void strv_free(char **v, size_t n)
 	free(v);
 }
 
+/* All at once: copies (clone, the compiler's private copy) are frequent, and
+ * growing one element at a time is for building. */
 static int strv_copy(char ***dst, size_t *dn, char *const *src, size_t n)
 {
 	*dst = NULL;
 	*dn = 0;
-	for (size_t i = 0; i < n; i++)
-		if (sk_strv_push(dst, dn, src[i]) < 0)
+	if (!n)
+		return 0;
+	if (!(*dst = malloc(n * sizeof **dst)))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!((*dst)[i] = strdup(src[i])))
 			return -ENOMEM;
+		(*dn)++;
+	}
 	return 0;
 }
 
@@ -209,7 +243,7 @@ void sk_rule_clear(struct sk_rule *r)
 	memset(r, 0, sizeof *r);
 }
 
-int sk_rule_copy(struct sk_rule *dst, const struct sk_rule *src)
+int sk_rule_copy_match(struct sk_rule *dst, const struct sk_rule *src)
 {
 	*dst = *src;
 	dst->names = NULL;
@@ -221,6 +255,23 @@ int sk_rule_copy(struct sk_rule *dst, const struct sk_rule *src)
 	dst->comment = NULL;
 	memset(&dst->includes, 0, sizeof dst->includes);
 	memset(&dst->excludes, 0, sizeof dst->excludes);
+	if (src->n_args) {
+		dst->args = malloc(src->n_args * sizeof *dst->args);
+		if (!dst->args)
+			return -ENOMEM;
+		memcpy(dst->args, src->args, src->n_args * sizeof *dst->args);
+		dst->n_args = src->n_args;
+	}
+	if (sk_cond_copy(&dst->includes, &src->includes) < 0 ||
+	    sk_cond_copy(&dst->excludes, &src->excludes) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+int sk_rule_copy(struct sk_rule *dst, const struct sk_rule *src)
+{
+	if (sk_rule_copy_match(dst, src) < 0)
+		return -ENOMEM;
 	if (strv_copy(&dst->names, &dst->n_names, src->names, src->n_names) < 0)
 		return -ENOMEM;
 	if (src->n_names) {
@@ -232,18 +283,8 @@ int sk_rule_copy(struct sk_rule *dst, const struct sk_rule *src)
 		else
 			memset(dst->name_pos, 0, src->n_names * sizeof *dst->name_pos);
 	}
-	if (src->n_args) {
-		dst->args = malloc(src->n_args * sizeof *dst->args);
-		if (!dst->args)
-			return -ENOMEM;
-		memcpy(dst->args, src->args, src->n_args * sizeof *dst->args);
-		dst->n_args = src->n_args;
-	}
 	if ((src->errno_name && !(dst->errno_name = strdup(src->errno_name))) ||
 	    (src->comment && !(dst->comment = strdup(src->comment))))
-		return -ENOMEM;
-	if (sk_cond_copy(&dst->includes, &src->includes) < 0 ||
-	    sk_cond_copy(&dst->excludes, &src->excludes) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -416,10 +457,45 @@ size_t sk_profile_arches(const struct sk_profile *p, enum sk_arch out[SK_ARCH_CO
 	return n;
 }
 
+/* Docker's conditions: includes/excludes that restrict anything. */
+static bool rule_conditional(const struct sk_rule *r)
+{
+	return (r->has_includes && !sk_cond_empty(&r->includes)) ||
+	       (r->has_excludes && !sk_cond_empty(&r->excludes));
+}
+
 bool sk_rule_plain(const struct sk_rule *r)
 {
-	return !r->n_args && (!r->has_includes || sk_cond_empty(&r->includes)) &&
-	       (!r->has_excludes || sk_cond_empty(&r->excludes));
+	return !r->n_args && !rule_conditional(r);
+}
+
+bool sk_profile_has_conditions(const struct sk_profile *p)
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (rule_conditional(&p->rules[i]))
+			return true;
+	return false;
+}
+
+void sk_profile_remove_rule(struct sk_profile *p, size_t i)
+{
+	if (i >= p->n_rules)
+		return;
+	sk_rule_clear(&p->rules[i]);
+	memmove(&p->rules[i], &p->rules[i + 1], (p->n_rules - i - 1) * sizeof *p->rules);
+	p->n_rules--;
+}
+
+void sk_rule_remove_name(struct sk_rule *r, size_t j)
+{
+	if (j >= r->n_names)
+		return;
+	free(r->names[j]);
+	memmove(&r->names[j], &r->names[j + 1], (r->n_names - j - 1) * sizeof *r->names);
+	if (r->name_pos)
+		memmove(&r->name_pos[j], &r->name_pos[j + 1],
+			(r->n_names - j - 1) * sizeof *r->name_pos);
+	r->n_names--;
 }
 
 bool sk_rule_names(const struct sk_rule *r, const char *name)

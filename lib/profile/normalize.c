@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <scmpkit/profile.h>
+#include <scmpkit/profile_ops.h>
 
 #include "profile/internal.h"
 
@@ -137,7 +138,52 @@ static int move_names(struct sk_rule *dst, struct sk_rule *src)
 			return -ENOMEM;
 		dst->name_pos[dst->n_names - 1] = src->name_pos ? src->name_pos[i] : (struct sk_pos){0, 0};
 	}
-	return normalize_names(dst);
+	return 0;
+}
+
+/* What a rule returns under runc: ERRNO and TRACE without errnoRet return
+ * EPERM, and other actions carry no errno at all. */
+static uint32_t effective_errno(const struct sk_rule *r)
+{
+	if (r->action != SK_ACT_ERRNO && r->action != SK_ACT_TRACE)
+		return 0;
+	return r->has_errno_ret ? r->errno_ret : EPERM;
+}
+
+/* The same decision for the same calls: what a filter compiled from them
+ * returns; comments and spellings do not count. */
+static bool decides_alike(const struct sk_rule *a, const struct sk_rule *b)
+{
+	return a->action == b->action && effective_errno(a) == effective_errno(b) &&
+	       args_eq(a, b) && cond_eq(&a->includes, &b->includes) &&
+	       cond_eq(&a->excludes, &b->excludes);
+}
+
+/* Merge rule j into an earlier rule i that matches the same way (SAME),
+ * unless a rule between them shares a call with j (SHARE): moving j's names
+ * before it could change which rule a runtime sees first. */
+static int merge_rules(struct sk_profile *p,
+		       bool (*same)(const struct sk_rule *, const struct sk_rule *),
+		       bool (*share)(const struct sk_rule *, const struct sk_rule *), bool sort)
+{
+	for (size_t j = 1; j < p->n_rules; j++) {
+		for (size_t i = j; i-- > 0;) {
+			if (same(&p->rules[i], &p->rules[j])) {
+				if (move_names(&p->rules[i], &p->rules[j]) < 0 ||
+				    (sort && normalize_names(&p->rules[i]) < 0))
+					return -ENOMEM;
+				sk_rule_clear(&p->rules[j]);
+				memmove(&p->rules[j], &p->rules[j + 1],
+					(p->n_rules - j - 1) * sizeof *p->rules);
+				p->n_rules--;
+				j--;
+				break;
+			}
+			if (share(&p->rules[i], &p->rules[j]))
+				break;
+		}
+	}
+	return 0;
 }
 
 static void warn_unknown(struct sk_profile *p, struct sk_diags *diags)
@@ -176,25 +222,103 @@ int sk_profile_normalize(struct sk_profile *p, struct sk_diags *diags)
 		r->excludes.n_arches = sort_uniq(r->excludes.arches, r->excludes.n_arches);
 		r->excludes.n_caps = sort_uniq(r->excludes.caps, r->excludes.n_caps);
 	}
-	/* Merge rule j into an earlier rule i that matches the same way, unless a
-	 * rule between them names one of j's syscalls: moving j's names before it
-	 * could change which rule a runtime sees first. */
-	for (size_t j = 1; j < p->n_rules; j++) {
-		for (size_t i = j; i-- > 0;) {
-			if (same_match(&p->rules[i], &p->rules[j])) {
-				if (move_names(&p->rules[i], &p->rules[j]) < 0)
-					return -ENOMEM;
-				sk_rule_clear(&p->rules[j]);
-				memmove(&p->rules[j], &p->rules[j + 1],
-					(p->n_rules - j - 1) * sizeof *p->rules);
-				p->n_rules--;
-				j--;
-				break;
+	if (merge_rules(p, same_match, share_name, true) < 0)
+		return -ENOMEM;
+	warn_unknown(p, diags);
+	return 0;
+}
+
+/* One rule of the merged profile: the match of the first rule that opened it,
+ * and the names that joined it (stolen from the rules they were in). */
+struct group {
+	struct sk_rule rule;
+	size_t cap_names, cap_pos;
+};
+
+static void groups_free(struct group *g, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sk_rule_clear(&g[i].rule);
+	free(g);
+}
+
+/* A group with R's match and no names yet. */
+static int open_group(struct group *g, const struct sk_rule *r)
+{
+	memset(g, 0, sizeof *g);
+	return sk_rule_copy_match(&g->rule, r);
+}
+
+/* Name J of R into group G (the string changes owner). */
+static int join(struct group *g, struct sk_rule *r, size_t j)
+{
+	struct sk_rule *d = &g->rule;
+	if (SK_GROW(d->names, g->cap_names, d->n_names) < 0 ||
+	    SK_GROW(d->name_pos, g->cap_pos, d->n_names) < 0)
+		return -ENOMEM;
+	d->names[d->n_names] = r->names[j];
+	d->name_pos[d->n_names++] = r->name_pos ? r->name_pos[j] : r->pos;
+	r->names[j] = NULL;
+	return 0;
+}
+
+int sk_profile_merge_alike(struct sk_profile *p)
+{
+	/* A name occurrence joins the first group that decides alike among those
+	 * at or after the last group holding the same call: per call, the order
+	 * of its rules is the file's, and across calls order does not matter.
+	 * Only the sequence of (name, match) counts, not how it was cut into
+	 * rules: a profile and its split form end up with the same groups. */
+	size_t keys = sk_syscall_name_count(), n = 0, cap = 0;
+	struct sk_syscall_ref sc, ipc;
+	sk_syscall_ref("socketcall", &sc);
+	sk_syscall_ref("ipc", &ipc);
+	/* per call, the last group that has it; the calls a multiplexer reaches
+	 * count as the multiplexer, whose rule tree they meet in */
+	long *last = malloc(keys * sizeof *last);
+	struct group *g = NULL;
+	if (!last)
+		return -ENOMEM;
+	for (size_t i = 0; i < keys; i++)
+		last[i] = -1;
+	int rc = 0;
+	for (size_t ri = 0; ri < p->n_rules && !rc; ri++) {
+		struct sk_rule *r = &p->rules[ri];
+		for (size_t j = 0; j < r->n_names && !rc; j++) {
+			struct sk_syscall_ref ref;
+			sk_syscall_ref(r->names[j], &ref);
+			int64_t key = ref.mux == SK_MUX_SOCKETCALL ? sc.key
+				      : ref.mux == SK_MUX_IPC	 ? ipc.key
+								 : ref.key;
+			long from = key >= 0 ? last[key] : -1;
+			size_t k = from < 0 ? 0 : (size_t)from;
+			while (k < n && !decides_alike(&g[k].rule, r))
+				k++;
+			if (k == n && !(rc = SK_GROW(g, cap, n))) {
+				if ((rc = open_group(&g[n], r)) < 0)
+					sk_rule_clear(&g[n].rule);
+				else
+					n++;
 			}
-			if (share_name(&p->rules[i], &p->rules[j]))
-				break;
+			if (!rc)
+				rc = join(&g[k], r, j);
+			if (key >= 0)
+				last[key] = (long)k;
 		}
 	}
-	warn_unknown(p, diags);
+	free(last);
+	struct sk_rule *rules = rc ? NULL : malloc((n ? n : 1) * sizeof *rules);
+	if (!rules) {
+		groups_free(g, n);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		rules[i] = g[i].rule;
+	free(g);
+	for (size_t i = 0; i < p->n_rules; i++)
+		sk_rule_clear(&p->rules[i]); /* the names moved out are NULL there */
+	free(p->rules);
+	p->rules = rules;
+	p->n_rules = n;
 	return 0;
 }

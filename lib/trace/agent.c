@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* runc seccomp-agent backend: record what a container calls under its real
  * runtime. A copy of the bundle's config.json gets a linux.seccomp that sends
  * every syscall known on the arch to us (SCMP_ACT_NOTIFY, listenerPath = our
@@ -6,7 +7,12 @@
  * with SECCOMP_USER_NOTIF_FLAG_CONTINUE and note its arch and nr.
  * runc refuses NOTIFY as the default action and for `write`: the default is
  * ALLOW (only calls runc's libseccomp cannot name fall through unseen) and
- * write is allowed and always recorded. */
+ * write is allowed and always recorded.
+ *
+ * Signals sent to scmpkit reach the container through `runc run`, which
+ * passes every signal it gets on to the container's init; ending at once
+ * (a second SIGINT/SIGTERM) is `runc kill ID KILL`, and every way out
+ * deletes the container and the private directory. */
 #include "trace_backend.h"
 
 #include <scmpkit/doc.h>
@@ -33,11 +39,12 @@
 
 struct agent {
 	struct sk_recorder base;
-	char dir[64];     /* private temporary bundle directory */
+	char dir[64];     /* private temporary bundle directory (named by our pid) */
 	char sock[96];    /* listenerPath (fits sun_path) */
 	char id[64];      /* container id */
 	int listen_fd;
 	pid_t runtime_pid;
+	bool started;     /* runc run was started: the container may exist */
 };
 
 /* The NOTIFY-everything profile as OCI JSON (caller frees). */
@@ -138,14 +145,37 @@ out:
 	return rc;
 }
 
+/* RUNTIME ARGS... with stdio on /dev/null, waited for (kill, delete). */
+static void runtime_cmd(struct agent *ag, const char *verb, const char *arg)
+{
+	const char *runtime = ag->base.opts.runtime ? ag->base.opts.runtime : "runc";
+	pid_t pid = sk_trace_fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		if (arg)
+			execlp(runtime, runtime, verb, ag->id, arg, (char *)NULL);
+		else
+			execlp(runtime, runtime, verb, "-f", ag->id, (char *)NULL);
+		_exit(127);
+	}
+	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
 static int ag_start(struct sk_recorder *r, struct sk_diags *d)
 {
 	struct agent *ag = (struct agent *)r;
 	ag->listen_fd = -1;
 	if (!r->opts.bundle)
 		return -EINVAL;
-	snprintf(ag->dir, sizeof ag->dir, "/tmp/scmpkit-agent-XXXXXX");
+	snprintf(ag->dir, sizeof ag->dir, "/tmp/scmpkit-agent-%d-XXXXXX", (int)getpid());
 	if (!mkdtemp(ag->dir)) {
+		ag->dir[0] = 0;
 		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-bundle", "mkdtemp: %s", strerror(errno));
 		return -errno;
 	}
@@ -164,13 +194,16 @@ static int ag_start(struct sk_recorder *r, struct sk_diags *d)
 		return -errno;
 	}
 	const char *runtime = r->opts.runtime ? r->opts.runtime : "runc";
-	ag->runtime_pid = fork();
+	ag->runtime_pid = sk_trace_fork();
 	if (ag->runtime_pid < 0)
 		return -errno;
 	if (ag->runtime_pid == 0) {
 		execlp(runtime, runtime, "run", "--bundle", ag->dir, ag->id, (char *)NULL);
 		_exit(127);
 	}
+	/* runc run passes the signals it gets on to the container's init */
+	r->sig.relay_pid = ag->runtime_pid;
+	ag->started = true;
 	return 0;
 }
 
@@ -179,18 +212,21 @@ static int ag_start(struct sk_recorder *r, struct sk_diags *d)
 static int receive_fd(struct agent *ag, int *status, bool *exited)
 {
 	for (;;) {
-		struct pollfd pfd = {.fd = ag->listen_fd, .events = POLLIN};
-		int n = poll(&pfd, 1, 200);
+		if (ag->base.sig.stop)
+			return -1;
+		struct pollfd pfd[2] = {{.fd = ag->listen_fd, .events = POLLIN},
+					{.fd = ag->base.sig.wake[0], .events = POLLIN}};
+		int n = poll(pfd, 2, 200);
 		if (n < 0 && errno != EINTR)
 			return -1;
-		if (n > 0)
+		if (n > 0 && (pfd[0].revents & POLLIN))
 			break;
 		if (waitpid(ag->runtime_pid, status, WNOHANG) == ag->runtime_pid) {
 			*exited = true;
 			return -1;
 		}
 	}
-	int c = accept4(ag->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	_sk_cleanup_close_ int c = accept4(ag->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (c < 0)
 		return -1;
 	char buf[8192];
@@ -202,7 +238,6 @@ static int receive_fd(struct agent *ag, int *status, bool *exited)
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.space,
 			     .msg_controllen = sizeof cm.space};
 	ssize_t got = recvmsg(c, &msg, MSG_CMSG_CLOEXEC);
-	close(c);
 	if (got < 0)
 		return -1;
 	for (struct cmsghdr *h = CMSG_FIRSTHDR(&msg); h; h = CMSG_NXTHDR(&msg, h))
@@ -214,44 +249,58 @@ static int receive_fd(struct agent *ag, int *status, bool *exited)
 	return -1;
 }
 
+/* Answer every notification with "continue" until the last filtered task is
+ * gone (POLLHUP), or until a second SIGINT/SIGTERM ends the recording. */
+static void answer(struct sk_recorder *r, int nfd)
+{
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+	while (!r->sig.stop) {
+		struct pollfd pfd[2] = {{.fd = nfd, .events = POLLIN},
+					{.fd = r->sig.wake[0], .events = POLLIN}};
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[1].revents & POLLIN) {
+			char buf[64];
+			while (read(r->sig.wake[0], buf, sizeof buf) > 0)
+				;
+		}
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL) && !(pfd[0].revents & POLLIN))
+			break;
+		if (!(pfd[0].revents & POLLIN))
+			continue;
+		memset(&req, 0, sizeof req);
+		if (ioctl(nfd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue; /* the task went away meanwhile */
+			break;
+		}
+		enum sk_arch arch = sk_arch_from_audit(req.data.arch, (uint32_t)req.data.nr);
+		sk_recorder_note(r, arch, req.data.nr, (const uint64_t *)req.data.args);
+		resp = (struct seccomp_notif_resp){.id = req.id,
+						   .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
+		ioctl(nfd, SECCOMP_IOCTL_NOTIF_SEND, &resp); /* ENOENT: task gone */
+	}
+}
+
 static int ag_run(struct sk_recorder *r, struct sk_diags *d)
 {
 	struct agent *ag = (struct agent *)r;
 	int status = 0;
 	bool exited = false;
-	int nfd = receive_fd(ag, &status, &exited);
-	if (nfd >= 0) {
-		/* Answer until the last filtered task is gone (POLLHUP). */
-		struct seccomp_notif req;
-		struct seccomp_notif_resp resp;
-		for (;;) {
-			struct pollfd pfd = {.fd = nfd, .events = POLLIN};
-			if (poll(&pfd, 1, -1) < 0) {
-				if (errno == EINTR)
-					continue;
-				break;
-			}
-			if (!(pfd.revents & POLLIN))
-				break;
-			memset(&req, 0, sizeof req);
-			if (ioctl(nfd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
-				if (errno == EINTR || errno == ENOENT)
-					continue; /* the task went away meanwhile */
-				break;
-			}
-			enum sk_arch arch = sk_arch_from_audit(req.data.arch, (uint32_t)req.data.nr);
-			sk_recorder_note(r, arch, req.data.nr, (const uint64_t *)req.data.args);
-			resp = (struct seccomp_notif_resp){.id = req.id,
-							   .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
-			ioctl(nfd, SECCOMP_IOCTL_NOTIF_SEND, &resp); /* ENOENT: task gone */
-		}
-		close(nfd);
-	}
+	_sk_cleanup_close_ int nfd = receive_fd(ag, &status, &exited);
+	if (nfd >= 0)
+		answer(r, nfd);
+	if (r->sig.stop && !exited)
+		runtime_cmd(ag, "kill", "KILL"); /* at once: the container, not only runc */
 	if (!exited)
 		while (waitpid(ag->runtime_pid, &status, 0) < 0 && errno == EINTR)
 			;
 	ag->runtime_pid = 0;
-	if (nfd < 0) {
+	if (nfd < 0 && !r->sig.stop) {
 		sk_diags_add(d, SK_SEV_ERROR, r->opts.bundle, 0, 0, "record-bundle",
 			     "runc exited (status %d) without passing a seccomp notify fd",
 			     WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
@@ -259,7 +308,8 @@ static int ag_run(struct sk_recorder *r, struct sk_diags *d)
 		return -EPROTO;
 	}
 	/* runc run exits with the container's status */
-	sk_recorder_set_exit(r, status);
+	if (!r->sig.stop)
+		sk_recorder_set_exit(r, status);
 	/* write stays ALLOW (runc refuses NOTIFY for it): always in the set */
 	for (int a = 0; a < SK_ARCH_COUNT; a++)
 		if (r->result->arch[a].seen)
@@ -271,11 +321,14 @@ static void ag_destroy(struct sk_recorder *r)
 {
 	struct agent *ag = (struct agent *)r;
 	if (ag->runtime_pid > 0) {
-		kill(ag->runtime_pid, SIGTERM);
-		waitpid(ag->runtime_pid, NULL, 0);
+		runtime_cmd(ag, "kill", "KILL");
+		while (waitpid(ag->runtime_pid, NULL, 0) < 0 && errno == EINTR)
+			;
 	}
-	if (ag->listen_fd >= 0)
-		close(ag->listen_fd);
+	if (ag->started)
+		runtime_cmd(ag, "delete", NULL); /* gone already after a clean `runc run` */
+	if (ag->listen_fd > 0)
+		sk_closep(&ag->listen_fd);
 	if (ag->dir[0]) {
 		char p[PATH_MAX];
 		unlink(ag->sock);

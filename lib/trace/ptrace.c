@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ptrace backend: a seccomp filter that returns SECCOMP_RET_TRACE for every
  * call makes the kernel stop the tracee once per syscall (PTRACE_EVENT_SECCOMP)
  * instead of twice as PTRACE_SYSCALL does, and needs no privileges.
@@ -8,14 +9,24 @@
  * filter and execs: the execve of the target is the first call recorded.
  * Run: waitpid(-1, __WALL) until no tracee is left. Threads and children are
  * attached by the kernel (TRACEFORK/VFORK/CLONE), so the loop keeps no
- * per-task state: every stop is resumed the way its kind requires. */
+ * per-task state: every stop is resumed the way its kind requires.
+ *
+ * One program can hide calls from RET_TRACE: a filter of its own that sends
+ * calls to its own listener (SECCOMP_RET_USER_NOTIF outranks TRACE, so a call
+ * the listener lets "continue" runs without a stop). Installing such a filter
+ * is a call we see; from then on every tracee is resumed with PTRACE_SYSCALL,
+ * whose syscall-entry stop comes before seccomp runs, and calls are recorded
+ * there (three stops per call instead of one, only for such programs). */
 #include "trace_backend.h"
 
+#include "util/cleanup.h"
+
+#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -27,23 +38,26 @@
 #ifndef SECCOMP_FILTER_FLAG_SPEC_ALLOW
 #define SECCOMP_FILTER_FLAG_SPEC_ALLOW (1UL << 2)
 #endif
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
 
 struct ptrace_rec {
 	struct sk_recorder base;
 	pid_t pid;
-	int err_fd; /* read end: the child's errno when exec failed */
+	int err_fd;          /* read end: the child's errno when exec failed */
+	bool syscall_stops;  /* a tracee installed a listener: record at syscall entry */
+	pid_t listener_pid;  /* the first one that did */
 };
 
 static const unsigned long trace_options =
 	PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
-	PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+	PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
+	PTRACE_O_TRACESYSGOOD;
 
 /* Runs in the child between fork and exec: async-signal-safe calls only. */
-static void child(int sync_fd, int err_fd, char *const *argv)
+static int install_trace_filter(void)
 {
-	char c;
-	while (read(sync_fd, &c, 1) < 0 && errno == EINTR)
-		;
 	struct sock_filter insn[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE)};
 	struct sock_fprog prog = {.len = 1, .filter = insn};
 	/* SPEC_ALLOW: recording must not switch on the speculation mitigations
@@ -58,63 +72,37 @@ static void child(int sync_fd, int err_fd, char *const *argv)
 		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 		r = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 	}
-	if (r == 0)
-		execvp(argv[0], argv);
+	return r < 0 ? errno : 0;
+}
+
+/* The tracer in place before the child installs RET_TRACE. */
+static int seize(void *ctx, pid_t pid, struct sk_diags *d)
+{
+	(void)ctx;
+	if (ptrace(PTRACE_SEIZE, pid, 0, trace_options) == 0)
+		return 0;
 	int e = errno;
-	ssize_t w = write(err_fd, &e, sizeof e);
-	(void)w;
-	_exit(e == ENOENT ? 127 : 126);
+	sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-ptrace",
+		     "cannot trace the command: ptrace: %s "
+		     "(is /proc/sys/kernel/yama/ptrace_scope 3, or scmpkit itself traced?)",
+		     strerror(e));
+	return -e;
 }
 
 static int pt_start(struct sk_recorder *r, struct sk_diags *d)
 {
 	struct ptrace_rec *p = (struct ptrace_rec *)r;
-	int sync[2], err[2];
+	p->err_fd = -1;
 	if (!r->opts.argv || !r->opts.argv[0]) {
 		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-usage", "no command to record");
 		return -EINVAL;
 	}
-	if (pipe2(sync, O_CLOEXEC) < 0)
-		goto fail_errno;
-	if (pipe2(err, O_CLOEXEC) < 0) {
-		close(sync[0]);
-		close(sync[1]);
-		goto fail_errno;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(sync[0]), close(sync[1]), close(err[0]), close(err[1]);
-		errno = e;
-		goto fail_errno;
-	}
-	if (pid == 0) {
-		close(sync[1]);
-		close(err[0]);
-		child(sync[0], err[1], r->opts.argv);
-	}
-	close(sync[0]);
-	close(err[1]);
-	p->pid = pid;
-	p->err_fd = err[0];
-	if (ptrace(PTRACE_SEIZE, pid, 0, trace_options) < 0) {
-		int e = errno;
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		close(sync[1]);
-		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-ptrace",
-			     "cannot trace the command: ptrace: %s "
-			     "(is /proc/sys/kernel/yama/ptrace_scope 3, or scmpkit itself traced?)",
-			     strerror(e));
-		p->pid = 0;
-		return -e;
-	}
-	close(sync[1]); /* the child goes on to install the filter and exec */
-	return 0;
-fail_errno:
-	sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-start", "cannot start the command: %s",
-		     strerror(errno));
-	return -errno;
+	sk_trace_note_filtered(0, d);
+	int rc = sk_trace_spawn(r->opts.argv, install_trace_filter, seize, NULL, &p->pid,
+				&p->err_fd, d);
+	if (rc == 0)
+		r->sig.relay_pid = r->sig.kill_pid = p->pid;
+	return rc;
 }
 
 static bool is_stop_signal(int sig)
@@ -122,15 +110,85 @@ static bool is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-/* One PTRACE_EVENT_SECCOMP stop: read arch, nr (and args) and note them. */
-static void on_seccomp(struct sk_recorder *r, pid_t pid)
+static void resume(struct ptrace_rec *p, pid_t pid, int sig)
+{
+	/* ESRCH means the task died meanwhile (SIGKILL): its exit is reported
+	 * by waitpid like any other. */
+	ptrace(p->syscall_stops ? PTRACE_SYSCALL : PTRACE_CONT, pid, 0, sig);
+}
+
+/* Every thread of TGID that is running now must take its next call through a
+ * syscall-entry stop: a filter installed with TSYNC is theirs too. */
+static void interrupt_threads(pid_t tgid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)tgid);
+	DIR *dir = opendir(path);
+	if (!dir)
+		return;
+	for (struct dirent *e; (e = readdir(dir));) {
+		int tid = atoi(e->d_name);
+		if (tid > 0)
+			ptrace(PTRACE_INTERRUPT, tid, 0, 0);
+	}
+	closedir(dir);
+}
+
+/* seccomp(SECCOMP_SET_MODE_FILTER, flags with NEW_LISTENER, program); a NULL
+ * program is libseccomp probing which flags the kernel knows. */
+static bool installs_listener(enum sk_arch arch, const struct __ptrace_syscall_info *info)
+{
+	return (int64_t)info->seccomp.nr == sk_syscall_nr(arch, "seccomp") &&
+	       info->seccomp.args[0] == SECCOMP_SET_MODE_FILTER &&
+	       (info->seccomp.args[1] & SECCOMP_FILTER_FLAG_NEW_LISTENER) && info->seccomp.args[2];
+}
+
+/* A seccomp stop, or (after a listener appeared) a syscall-entry stop: read
+ * arch, nr (and args) and note them. */
+static void on_stop(struct ptrace_rec *p, pid_t pid)
 {
 	struct __ptrace_syscall_info info;
 	long n = ptrace(PTRACE_GET_SYSCALL_INFO, pid, (void *)sizeof info, &info);
-	if (n <= 0 || info.op != PTRACE_SYSCALL_INFO_SECCOMP)
+	if (n <= 0)
+		return;
+	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+		enum sk_arch arch = sk_arch_from_audit(info.arch, (uint32_t)info.entry.nr);
+		sk_recorder_note(&p->base, arch, (int64_t)info.entry.nr, info.entry.args);
+		return;
+	}
+	if (info.op != PTRACE_SYSCALL_INFO_SECCOMP)
 		return;
 	enum sk_arch arch = sk_arch_from_audit(info.arch, (uint32_t)info.seccomp.nr);
-	sk_recorder_note(r, arch, (int64_t)info.seccomp.nr, info.seccomp.args);
+	sk_recorder_note(&p->base, arch, (int64_t)info.seccomp.nr, info.seccomp.args);
+	if (installs_listener(arch, &info)) {
+		if (!p->syscall_stops)
+			p->listener_pid = pid;
+		p->syscall_stops = true;
+		interrupt_threads(pid);
+	}
+}
+
+/* One stop of any kind, resumed the way its kind requires. */
+static void on_stopped(struct ptrace_rec *p, pid_t pid, int st)
+{
+	int sig = WSTOPSIG(st);
+	unsigned event = (unsigned)st >> 16;
+	if (event == PTRACE_EVENT_SECCOMP || (!event && sig == (SIGTRAP | 0x80))) {
+		on_stop(p, pid);
+		resume(p, pid, 0);
+	} else if (event == PTRACE_EVENT_STOP) {
+		/* group-stop (job control): stay stopped but keep listening, so
+		 * that SIGCONT resumes the task as without a tracer; any other
+		 * PTRACE_EVENT_STOP is a new task's first stop or our interrupt. */
+		if (is_stop_signal(sig))
+			ptrace(PTRACE_LISTEN, pid, 0, 0);
+		else
+			resume(p, pid, 0);
+	} else if (event) {
+		resume(p, pid, 0); /* fork, vfork, clone, exec */
+	} else {
+		resume(p, pid, sig); /* signal-delivery-stop: deliver it unchanged */
+	}
 }
 
 static int pt_run(struct sk_recorder *r, struct sk_diags *d)
@@ -138,12 +196,12 @@ static int pt_run(struct sk_recorder *r, struct sk_diags *d)
 	struct ptrace_rec *p = (struct ptrace_rec *)r;
 	if (p->pid <= 0)
 		return -ECHILD;
-	for (;;) {
+	while (!r->sig.stop) {
 		int st;
 		pid_t pid = waitpid(-1, &st, __WALL);
 		if (pid < 0) {
 			if (errno == EINTR)
-				continue;
+				continue; /* a signal for scmpkit: relayed by its handler */
 			if (errno == ECHILD)
 				break;
 			int e = errno;
@@ -154,38 +212,23 @@ static int pt_run(struct sk_recorder *r, struct sk_diags *d)
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
 			if (pid == p->pid)
 				sk_recorder_set_exit(r, st);
-			continue;
+		} else if (WIFSTOPPED(st)) {
+			on_stopped(p, pid, st);
 		}
-		if (!WIFSTOPPED(st))
-			continue;
-		int sig = WSTOPSIG(st);
-		unsigned event = (unsigned)st >> 16;
-		if (event == PTRACE_EVENT_SECCOMP) {
-			on_seccomp(r, pid);
-			ptrace(PTRACE_CONT, pid, 0, 0);
-		} else if (event == PTRACE_EVENT_STOP) {
-			/* group-stop (job control): stay stopped but keep listening, so
-			 * that SIGCONT resumes the task as without a tracer; any other
-			 * PTRACE_EVENT_STOP is a new task's first stop. */
-			if (is_stop_signal(sig))
-				ptrace(PTRACE_LISTEN, pid, 0, 0);
-			else
-				ptrace(PTRACE_CONT, pid, 0, 0);
-		} else if (event) {
-			ptrace(PTRACE_CONT, pid, 0, 0); /* fork, vfork, clone, exec */
-		} else {
-			/* signal-delivery-stop: deliver the signal unchanged */
-			ptrace(PTRACE_CONT, pid, 0, sig);
-		}
-		/* ESRCH from PTRACE_CONT means the task died meanwhile (SIGKILL):
-		 * its exit is reported by waitpid like any other. */
 	}
-	int e = 0;
-	if (read(p->err_fd, &e, sizeof e) == (ssize_t)sizeof e && e) {
-		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-exec", "cannot run '%s': %s",
-			     r->opts.argv[0], strerror(e));
+	/* Stopped early (a second SIGINT/SIGTERM): the command was killed; the
+	 * other tracees die with us (PTRACE_O_EXITKILL). */
+	int e = sk_trace_exec_error(p->err_fd, r->opts.argv[0], d);
+	if (e) {
+		r->exec_errno = e;
 		return -e;
 	}
+	if (p->syscall_stops)
+		sk_diags_add(d, SK_SEV_NOTE, NULL, 0, 0, "record-listener",
+			     "pid %d installed a seccomp filter with a user-notification listener, "
+			     "whose calls skip SECCOMP_RET_TRACE: every call from then on was "
+			     "recorded at syscall entry instead",
+			     (int)p->listener_pid);
 	/* The target's execve was the filter's first call; make sure it is there
 	 * even when the kernel reported it under a name we could not resolve. */
 	sk_recorder_note(r, sk_arch_native(), sk_syscall_nr(sk_arch_native(), "execve"), NULL);
@@ -195,8 +238,8 @@ static int pt_run(struct sk_recorder *r, struct sk_diags *d)
 static void pt_destroy(struct sk_recorder *r)
 {
 	struct ptrace_rec *p = (struct ptrace_rec *)r;
-	if (p->err_fd > 0)
-		close(p->err_fd);
+	if (p->pid > 0) /* err_fd is only set once the command started */
+		sk_closep(&p->err_fd);
 }
 
 const struct sk_recorder_ops sk_ptrace_ops = {

@@ -2,6 +2,7 @@
  * profile gets the calls whose absence only shows in rare paths, each in its
  * own rule with a comment saying why it is there. */
 #include "trace_backend.h"
+#include <scmpkit/fallback.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -211,7 +212,8 @@ static int build(struct builder *b, const struct sk_trace_result *res,
 				     "%" PRIu64 " calls on %s had numbers outside every table",
 				     res->arch[a].dropped, sk_arch_info(a)->short_name);
 	}
-	qsort(seen, n_seen, sizeof *seen, cmp_str);
+	if (n_seen) /* an empty recording (--pid of an idle process): no array */
+		qsort(seen, n_seen, sizeof *seen, cmp_str);
 	/* With --args, the constrained calls move to their own rules. */
 	bool constrained[SK_TARG_COUNT] = {0};
 	if (res->with_args)
@@ -267,7 +269,7 @@ static int build(struct builder *b, const struct sk_trace_result *res,
 		if (r < 0)
 			return r == -ENOENT ? -EINVAL : r;
 	}
-	return 0;
+	return sk_profile_finish_generated(b->p, d) < 0 ? -ENOMEM : 0;
 }
 
 struct sk_profile *sk_trace_to_profile(const struct sk_trace_result *res,

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "util/cleanup.h"
 
 #define MiB ((size_t)1 << 20)
+#define FIFO_WAIT_MS 2000
 
 static const struct {
 	size_t limit;
@@ -57,8 +59,30 @@ const char *sk_read_error(int err, enum sk_input_kind kind)
 		return "a device, not a file";
 	case EISDIR:
 		return "a directory, not a file";
+	case ETIMEDOUT:
+		snprintf(msg, sizeof msg, "a FIFO nobody writes (no writer within %d s)",
+			 FIFO_WAIT_MS / 1000);
+		return msg;
 	default:
 		return strerror(err < 0 ? -err : err);
+	}
+}
+
+/* A FIFO nobody has opened for writing reads as empty at once, and an empty
+ * input would pass for "nothing to check". Wait a while for a writer (a shell
+ * may start it just after us); past that, nobody will. Linux's poll reports
+ * nothing on such a FIFO until a first writer opens it (no POLLHUP before). */
+static int wait_writer(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	for (;;) {
+		int n = poll(&p, 1, FIFO_WAIT_MS);
+		if (n > 0)
+			return 0;
+		if (n == 0)
+			return -ETIMEDOUT;
+		if (errno != EINTR)
+			return -errno;
 	}
 }
 
@@ -114,8 +138,9 @@ int sk_read_input(const char *path, enum sk_input_kind kind, char **data, size_t
 	if (!strcmp(path, "-"))
 		return read_fd(STDIN_FILENO, limit, 0, data, len);
 	/* O_NONBLOCK: opening a FIFO nobody writes would otherwise wait forever;
-	 * it is switched off again before reading, so a writer that is there
-	 * is read to its end. */
+	 * a FIFO then waits a bounded time for its writer, and O_NONBLOCK is
+	 * switched off again before reading, so a writer that is there is read
+	 * to its end. */
 	_sk_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
@@ -128,6 +153,9 @@ int sk_read_input(const char *path, enum sk_input_kind kind, char **data, size_t
 		return -ENODEV;
 	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > limit)
 		return -EFBIG;
+	int r = S_ISFIFO(st.st_mode) ? wait_writer(fd) : 0;
+	if (r < 0)
+		return r;
 	int fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
 		return -errno;
@@ -225,8 +253,9 @@ static int temp_name(char *buf, size_t size, const char *path)
 }
 
 /* Create the contents as an unnamed file in TARGET's directory and give it a
- * temporary name only once it is whole: killed mid-way, the kernel frees it. */
-static int write_temp(const char *target, const struct stat *old, const char *data,
+ * temporary name only once it is whole: killed mid-way, the kernel frees it.
+ * TARGET and TMP are relative to DIRFD (AT_FDCWD for a path). */
+static int write_temp(int dirfd, const char *target, const struct stat *old, const char *data,
 		      size_t len, char *tmp, size_t tmpsize)
 {
 	char dir[PATH_MAX];
@@ -237,7 +266,7 @@ static int write_temp(const char *target, const struct stat *old, const char *da
 		return -ENAMETOOLONG;
 	mode_t mode = old ? old->st_mode & 07777 : 0666;
 	bool named = false;
-	_sk_cleanup_close_ int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+	_sk_cleanup_close_ int fd = openat(dirfd, dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
 	if (fd < 0) {
 		/* no O_TMPFILE on this filesystem: a named temporary file */
 		if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
@@ -246,7 +275,7 @@ static int write_temp(const char *target, const struct stat *old, const char *da
 			int r = temp_name(tmp, tmpsize, target);
 			if (r < 0)
 				return r;
-			fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+			fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 			if (fd < 0 && errno != EEXIST)
 				return -errno;
 		}
@@ -268,7 +297,7 @@ static int write_temp(const char *target, const struct stat *old, const char *da
 		r = -EEXIST;
 		for (int tries = 0; r == -EEXIST && tries < 100; tries++) {
 			r = temp_name(tmp, tmpsize, target);
-			if (!r && linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0)
+			if (!r && linkat(AT_FDCWD, proc, dirfd, tmp, AT_SYMLINK_FOLLOW) < 0)
 				r = -errno;
 		}
 		named = !r;
@@ -276,7 +305,7 @@ static int write_temp(const char *target, const struct stat *old, const char *da
 	if (close(SK_TAKE_FD(fd)) < 0 && !r)
 		r = -errno;
 	if (r && named)
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
 	return r;
 }
 
@@ -311,7 +340,7 @@ int sk_write_file_atomic(const char *path, const char *data, size_t len)
 			return -ENODEV;
 	}
 	char tmp[PATH_MAX];
-	int r = write_temp(path, exists ? &st : NULL, data, len, tmp, sizeof tmp);
+	int r = write_temp(AT_FDCWD, path, exists ? &st : NULL, data, len, tmp, sizeof tmp);
 	if (r)
 		return r;
 	if (rename(tmp, path) < 0) {
@@ -319,4 +348,28 @@ int sk_write_file_atomic(const char *path, const char *data, size_t len)
 		unlink(tmp);
 	}
 	return r;
+}
+
+int sk_write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len)
+{
+	if (!*name || strchr(name, '/'))
+		return -EINVAL;
+	struct stat st;
+	bool exists = fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (!exists && errno != ENOENT)
+		return -errno;
+	if (exists && S_ISDIR(st.st_mode))
+		return -EISDIR;
+	/* whatever else NAME is (a link, a device) is replaced, never opened */
+	bool keep = exists && S_ISREG(st.st_mode);
+	char tmp[PATH_MAX];
+	int r = write_temp(dirfd, name, keep ? &st : NULL, data, len, tmp, sizeof tmp);
+	if (r)
+		return r;
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		r = -errno;
+		unlinkat(dirfd, tmp, 0);
+		return r;
+	}
+	return fsync(dirfd) < 0 ? -errno : 0;
 }

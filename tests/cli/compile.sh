@@ -15,6 +15,16 @@ expect_out "raw has one record per asm line" \
 expect_msg "asm names syscalls and the ENOSYS rule" 0 "getppid.*|ERRNO\\(38\\)" \
 	"$SCMPKIT" compile --arch x86_64 -f asm "$T_TMP/p.json"
 expect_msg "asm shows errnoRet" 0 "ERRNO\\(13\\)" "$SCMPKIT" compile --arch x86_64 -f asm "$T_TMP/p.json"
+# Each part of a two-arch filter is named from its own table: 102 and 359 on
+# x86 are socketcall and socket (on x86_64 they would read getuid and nothing)
+cat >"$T_TMP/two.json" <<'J'
+{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+ "syscalls": [{"names": ["socket", "getppid"], "action": "SCMP_ACT_ALLOW"}]}
+J
+"$SCMPKIT" compile --arch x86_64 -f asm "$T_TMP/two.json" >"$T_TMP/two.asm"
+ok "asm: the x86 part names x86 numbers (socketcall, socket)" \
+	sh -c "sed -n '/A == x86)/,\$p' '$T_TMP/two.asm' | grep -q 'A == socketcall' && grep -q 'A == socket)' '$T_TMP/two.asm'"
+ok "asm: no x86_64 name for an x86 number" sh -c "! grep -q getuid '$T_TMP/two.asm'"
 ok "--no-enosys drops ENOSYS" sh -c "! '$SCMPKIT' compile --arch x86_64 --no-enosys -f asm '$T_TMP/p.json' | grep -q 'ERRNO(38)'"
 expect_msg "c format is an array" 0 "struct sock_filter" "$SCMPKIT" compile --arch x86_64 -f c "$T_TMP/p.json"
 ok "c format compiles" sh -c "'$SCMPKIT' compile --arch x86_64 -f c -o '$T_TMP/f.c' '$T_TMP/p.json' && cc -c -o '$T_TMP/f.o' '$T_TMP/f.c'"
@@ -31,6 +41,40 @@ expect_msg "unknown arch suggests" 2 "did you mean" "$SCMPKIT" compile --arch am
 expect_rc "missing file" 2 "$SCMPKIT" compile -f asm "$T_TMP/nope.json"
 expect_rc "--help exits 0" 0 "$SCMPKIT" compile --help
 expect_rc "help compile exits 0" 0 "$SCMPKIT" help compile
+
+# chrome.json's shape: one rule per call, Docker's old single "name" key and
+# "args": null (here Docker's allowed calls, and a few denied ones between).
+# It compiles to the very program its fmt'd form does (one rule per action):
+# how rules are split changes nothing (it took 576 instructions against 41)
+python3 - "$DD" "$T_TMP/chrome.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = d["syscalls"][0]["names"]
+rules = []
+for i, n in enumerate(names):
+    rules.append({"name": n, "action": "SCMP_ACT_ALLOW", "args": None})
+    if i % 40 == 0:
+        rules.append({"name": ["acct", "kexec_load", "reboot", "swapon"][i // 40 % 4],
+                      "action": "SCMP_ACT_ERRNO", "errnoRet": 1, "args": None})
+json.dump({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": rules}, open(sys.argv[2], "w"), indent=1)
+PY
+"$SCMPKIT" fmt -o "$T_TMP/chrome-fmt.json" "$T_TMP/chrome.json" 2>/dev/null
+"$SCMPKIT" compile --arch x86_64 -s -o "$T_TMP/chrome.bpf" "$T_TMP/chrome.json" 2>"$T_TMP/chrome.stats"
+"$SCMPKIT" compile --arch x86_64 -s -o "$T_TMP/chrome-fmt.bpf" "$T_TMP/chrome-fmt.json" 2>"$T_TMP/chrome-fmt.stats"
+expect_out "one rule per call: as many instructions as after fmt" "$(cat "$T_TMP/chrome-fmt.stats")" \
+	cat "$T_TMP/chrome.stats"
+ok "... the very same program" cmp "$T_TMP/chrome.bpf" "$T_TMP/chrome-fmt.bpf"
+expect_msg "... and explain still names the call's own rule and position" 0 \
+	"rule: +.*chrome.json:[0-9]+:[0-9]+ \(rule [0-9]{2,}: SCMP_ACT_ALLOW\)" \
+	"$SCMPKIT" explain "$T_TMP/chrome.json" write
+
+# A profile is someone else's text: a name holding a terminal escape is quoted
+# escaped in the diagnostic, not sent raw to the terminal
+ESC=$(printf '\033')
+printf '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["re\\u001b[2Kad"],"action":"SCMP_ACT_ALLOW"}]}' >"$T_TMP/esc.json"
+"$SCMPKIT" compile -f asm "$T_TMP/esc.json" >"$T_TMP/esc.out" 2>&1
+ok "a diagnostic quoting a name with ESC escapes it" grep -qF 're\e[2Kad' "$T_TMP/esc.out"
+ok "... and no raw ESC reaches the terminal" sh -c "! grep -qF '$ESC' '$T_TMP/esc.out'"
 
 # A profile past 4096 instructions: stacked parts, FILE, FILE.1, ...
 "$SCMPKIT" syscalls --arch x86_64 --list | cut -f1 | python3 -c '

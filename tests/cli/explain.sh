@@ -32,6 +32,12 @@ expect_msg "--no-enosys" 0 "action: +ERRNO\(1\)" "$SCMPKIT" explain --no-enosys 
 expect_msg "unknown syscall suggests" 2 "did you mean 'socket'" "$SCMPKIT" explain "$P" sockte
 expect_msg "bad argument" 2 "not a number" "$SCMPKIT" explain "$P" socket x
 expect_rc "--help" 0 "$SCMPKIT" explain --help
+# the file name is printed escaped: a path is whatever its creator chose
+E=$(printf '%s/p\033[2K.json' "$T_TMP")
+cp "$P" "$E"
+"$SCMPKIT" explain "$E" read >"$T_TMP/esc.out" 2>&1
+ok "a profile path with ESC is escaped in rule:" grep -qF 'p\e[2K.json:5:' "$T_TMP/esc.out"
+ok "... and no raw ESC reaches the terminal" sh -c "! grep -qF \"\$(printf '\\033')\" '$T_TMP/esc.out'"
 if [ -n "${SK_SHARED_DATA:-}" ] && [ -f "$SK_SHARED_DATA/profiles/docker-default.json" ]; then
 	D="$SK_SHARED_DATA/profiles/docker-default.json"
 	expect_msg "docker: personality(0) allowed by its arg rule" 0 "action: +ALLOW" "$SCMPKIT" explain "$D" personality 0

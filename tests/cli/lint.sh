@@ -69,7 +69,7 @@ expect_msg "calls runc makes after loading the filter: a P1 note naming the miss
 	"no-runc.json:1:19: note: runc makes epoll_ctl, fstatfs, futex, getdents64, getpid, prctl itself after loading the filter.*P1-runtime-calls" \
 	"$SCMPKIT" lint "$T_TMP/no-runc.json"
 expect_out "... and the profile from learn --runtime runc has none" 0 \
-	sh -c "'$SCMPKIT' learn --from '$SK_SOURCE_ROOT/tests/data/audit/journal.txt' -p '$T_TMP/no-runc.json' --runtime runc -o '$T_TMP/runc-ok.json' 2>/dev/null && '$SCMPKIT' lint '$T_TMP/runc-ok.json' | grep -c P1-runtime-calls || true"
+	sh -c "'$SCMPKIT' learn --from '$SK_SOURCE_ROOT/tests/data/audit/journal.json' -p '$T_TMP/no-runc.json' --runtime runc -o '$T_TMP/runc-ok.json' 2>/dev/null && '$SCMPKIT' lint '$T_TMP/runc-ok.json' | grep -c P1-runtime-calls || true"
 expect_rc "Docker's default profile has no errors" 0 "$SCMPKIT" lint "$SK_SHARED_DATA/profiles/docker-default.json"
 expect_msg "runc config without seccomp" 1 "config.json:[0-9]+:[0-9]+: error: .*P4-no-seccomp" "$SCMPKIT" lint "$P/runc-noseccomp/config.json"
 expect_msg "runc config: noNewPrivileges" 1 "P1-no-new-privs" "$SCMPKIT" lint "$P/runc-noseccomp/config.json"
@@ -169,7 +169,7 @@ expect_out "stdin is named the same in every format" "stdin stdin stdin" sh -c '
 	echo "$a $b $c"' sh "$SCMPKIT" "$D/pod.json"
 # profiles: names for no listed architecture, sigreturn, Docker's format as Localhost
 expect_msg "names that exist on none of the profile's architectures" 1 \
-	"flattened.json:6:42: warning: 'arm_fadvise64_64' exists on none of the profile's architectures \(x86_64, x86, x32\).*syscall-not-on-arch" \
+	"flattened.json:6:42: note: 'arm_fadvise64_64' exists on none of the profile's architectures \(x86_64, x86, x32\).*syscall-not-on-arch" \
 	"$SCMPKIT" lint "$P/flattened.json"
 expect_msg "sigreturn is missing on 32-bit x86 only" 1 \
 	"error: 'sigreturn' is not allowed: x86 \(32-bit\) processes cannot return from signal handlers" \

@@ -58,13 +58,16 @@ expect_msg "--audit: an allow-list of nothing logs every call, and the program w
 	"mkdir .* LOG" "$SCMPKIT" run -p "$P/nothing.json" --audit --report-denials -- $BB mkdir "$P/audited"
 
 # a profile too big for one program: 12 calls x 150 argument rules (3 stacked
-# programs, each denying some): --report-denials cannot watch it and says so
+# programs, each denying some): --report-denials cannot watch it and says so.
+# Each call compares its own values (rules alike would merge and compile small)
 {
 	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": ['
+	k=0
 	for n in read write ioctl fcntl openat close mmap futex prctl kill socket setsockopt; do
 		i=0
+		k=$((k + 1000))
 		while [ $i -lt 150 ]; do
-			printf '{"names": ["%s"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 2, "value": %d, "op": "SCMP_CMP_EQ"}]},\n' $n $((i + 100000))
+			printf '{"names": ["%s"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 2, "value": %d, "op": "SCMP_CMP_EQ"}]},\n' $n $((i + 100000 + k))
 			i=$((i + 1))
 		done
 	done
@@ -77,6 +80,19 @@ ok "... and the command did not run" test ! -e "$P/m3"
 expect_msg "... the same profile without it is enforced" 1 "Permission denied" \
 	"$SCMPKIT" run -p "$P/split.json" -- $BB mkdir "$P/m3"
 
+# The executable is named by whoever made it: a path with terminal escapes is
+# printed escaped (a raw ESC [2K ESC [1A would erase the lines above it)
+E=$(printf '%s/x\033[2K\033[1Ay' "$P")
+mkdir -p "$E" && cp $BB "$E/busybox"
+ESC=$(printf '\033')
+"$SCMPKIT" run -p "$P/deny.json" --report-denials -- "$E/busybox" mkdir "$P/d" >"$P/esc.out" 2>&1
+ok "--report-denials: an executable path with escapes is escaped in the EXE column" \
+	grep -qF 'x\e[2K\e[1Ay/busybox' "$P/esc.out"
+ok "... and no raw ESC reaches the terminal" sh -c "! grep -qF '$ESC' '$P/esc.out'"
+"$SCMPKIT" run -p "$P/notify.json" -- "$E/busybox" mkdir "$P/n0" >"$P/esc.out" 2>&1
+ok "NOTIFY lines escape the executable too" grep -qF 'x\e[2K\e[1Ay/busybox: mkdir' "$P/esc.out"
+ok "... and no raw ESC reaches the terminal" sh -c "! grep -qF '$ESC' '$P/esc.out'"
+
 # NOTIFY: scmpkit is the listener
 expect_msg "NOTIFY: each call is reported and continued" 0 "notify: pid [0-9]+ /usr/bin/busybox: mkdir.*-> continue" \
 	"$SCMPKIT" run -p "$P/notify.json" -- $BB mkdir "$P/n1"
@@ -86,6 +102,56 @@ expect_msg "NOTIFY: --notify=errno:EACCES fails it" 1 "Permission denied" \
 ok "... and the call did not happen" test ! -e "$P/n2"
 expect_msg "--notify takes only continue or errno:N" 2 "continue or errno" \
 	"$SCMPKIT" run -p "$P/notify.json" --notify=maybe -- $BB true
+
+# clone3: its flags sit in memory, so record answers it ENOSYS and allows clone
+# with Docker's check on the flags instead; glibc falls back and the program
+# runs. Real programs: the threads helper (pthread_create) and python3
+# (threads, posix_spawn).
+H=${SK_HELPERS:?run through meson test}
+PY=/usr/bin/python3
+"$SCMPKIT" record -q -o "$P/thr.json" -- "$H/threads" >/dev/null
+expect_msg "record answers clone3 ERRNO(38)" 0 "action: +ERRNO\\(38\\)" \
+	"$SCMPKIT" explain "$P/thr.json" clone3
+expect_msg "... and allows clone for threads (no namespace flag)" 0 "action: +ALLOW" \
+	"$SCMPKIT" explain "$P/thr.json" clone 0x3d0f00
+expect_msg "... but not clone with CLONE_NEWUSER" 0 "action: +ERRNO\\(1\\)" \
+	"$SCMPKIT" explain "$P/thr.json" clone 0x10000000
+expect_out "the threaded program runs under it: glibc fell back to clone" "threads: sum 140" \
+	"$SCMPKIT" run -p "$P/thr.json" -- "$H/threads"
+PYW='import subprocess, threading; r = []
+t = threading.Thread(target=lambda: r.append(subprocess.run(["true"]).returncode)); t.start(); t.join()
+print("ok", r)'
+"$SCMPKIT" record -q -o "$P/py.json" -- $PY -c "$PYW" >/dev/null
+expect_out "python3 with a thread and a child runs under its recorded profile" "ok [0]" \
+	"$SCMPKIT" run -p "$P/py.json" -- $PY -c "$PYW"
+expect_rc "lint finds nothing to warn about ENOSYS in what record wrote" 1 \
+	sh -c "'$SCMPKIT' lint '$P/thr.json' 2>&1 | grep -q 'warning: .*enosys-fallback'"
+# the control: the same profile where clone3 lies below a named call (mseal)
+# and gets the default errno: glibc does not fall back, the threads fail
+$PY -c 'import json, sys
+p = json.load(open(sys.argv[1]))
+p["syscalls"] = [r for r in p["syscalls"] if r.get("errnoRet") != 38 and "clone" not in r["names"]]
+p["syscalls"][0]["names"] = [n for n in p["syscalls"][0]["names"] if n != "clone3"] + ["mseal"]
+json.dump(p, open(sys.argv[2], "w"))' "$P/thr.json" "$P/eperm.json"
+expect_msg "control: clone3 shadowed (EPERM), the threads cannot start" 0 "[1-9]" \
+	sh -c "'$SCMPKIT' run -p '$P/eperm.json' -- '$H/threads' >/dev/null 2>&1; echo \$?"
+expect_msg "... and lint says why" 0 "'clone3' is not named and lies below.*glibc" \
+	"$SCMPKIT" lint "$P/eperm.json"
+
+# io_uring: what goes through the ring escapes seccomp and record: where the
+# recorded profile allows it, its rule's comment says so, and record warns
+if "$H/uring" >/dev/null 2>&1; then
+	"$SCMPKIT" record -o "$P/uring.json" -- "$H/uring" >/dev/null 2>"$P/uring.err"
+	ok "record warns that io_uring is allowed and bypasses seccomp" \
+		grep -q "io_uring_setup is allowed: .*bypasses seccomp.*generate-bypass" "$P/uring.err"
+	ok "... the rule that allows it says so in its comment" $PY -c 'import json, sys
+r = [r for r in json.load(open(sys.argv[1]))["syscalls"] if "io_uring_setup" in r["names"]]
+assert r and r[0]["action"] == "SCMP_ACT_ALLOW" and "bypasses seccomp" in r[0]["comment"], r' "$P/uring.json"
+	expect_out "... and the program runs under it" "uring: read some bytes" \
+		"$SCMPKIT" run -p "$P/uring.json" -- "$H/uring"
+else
+	echo "# skipping io_uring: this kernel has it switched off"
+fi
 
 # profile flags
 expect_rc "TSYNC, LOG and SPEC_ALLOW are accepted by this kernel" 1 \

@@ -3,6 +3,7 @@
 #   expect_out NAME EXP CMD   passes when CMD's stdout equals EXP
 #   expect_rc NAME RC CMD...  passes when CMD exits RC
 #   skip_all REASON           skip the whole script
+#   wait_for FILE PATTERN     until FILE holds PATTERN (10 s at most)
 # $SCMPKIT is the binary under test; $SK_SHARED_DATA the reference data.
 set -u
 T_N=0
@@ -51,6 +52,11 @@ expect_msg() {
 	got=$?
 	if [ "$got" = "$want_rc" ] && grep -Eq -- "$pat" "$T_TMP/out"; then t_report ok "$name"; else
 		echo "exit $got (wanted $want_rc), pattern: $pat" >>"$T_TMP/out"; t_report fail "$name" "$T_TMP/out"; fi
+}
+
+wait_for() {
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 }
 
 skip_all() {

@@ -31,4 +31,6 @@ SK_LOG_FROM=/var/log/audit/audit.log
 loop_run
 expect_msg "--from auto picks audit.log while auditd runs" 0 "in /var/log/audit/audit.log" \
 	"$SCMPKIT" learn --exe "$W/$TAG/busybox" -o "$W/D.json"
+ok "run --audit with auditd running: no warning about the rate limit" sh -c \
+	"'$SCMPKIT' run --audit -p '$W/F.json' -- '$W/$TAG/busybox' true >'$W/r.txt' 2>&1 && ! grep -q audit-ratelimit '$W/r.txt'"
 done_testing

@@ -7,7 +7,14 @@
 # set to CMD. Environment: SK_NNP=false gives noNewPrivileges false (default true).
 #   sk_runc DIR  runs it with a unique container id; prints the command's output,
 #   returns its exit status.
+#   sk_need_runc  skips the whole script unless root with runc and busybox-static.
 SK_PY=/usr/bin/python3
+
+sk_need_runc() {
+	need_root "runc runs containers as root"
+	command -v runc >/dev/null || skip_all "runc not installed"
+	[ -x /bin/busybox ] || skip_all "busybox-static not installed"
+}
 
 sk_make_bundle() {
 	dir=$1; shift

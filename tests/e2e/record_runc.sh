@@ -5,12 +5,13 @@
 #    profile, loaded by runc itself (enforcing), runs the container again;
 #  - a profile recorded on the host with --runtime runc works under runc with
 #    noNewPrivileges true and false (runc's own late calls are in it), and the
-#    same profile without --runtime does not (the data is needed).
+#    same profile without --runtime does not (the data is needed);
+#  - SIGTERM sent to `scmpkit record --bundle` reaches the container through
+#    runc, the profile is written, and neither the container nor the agent's
+#    directory is left behind; a second SIGTERM ends it at once (issue 12, 4).
 . "$(dirname "$0")/../cli/tap.sh"
 . "$(dirname "$0")/bundle.sh"
-need_root "runc runs containers as root"
-command -v runc >/dev/null || skip_all "runc not installed"
-[ -x /bin/busybox ] || skip_all "busybox-static not installed"
+sk_need_runc
 cd "$T_TMP" || exit 1
 SCRIPT='echo "hello from $(uname -s)"; ls /bin | wc -l; mkdir -p /tmp/x && touch /tmp/x/f && ls /tmp/x; exit 3'
 
@@ -60,5 +61,44 @@ if [ "$rc" != "$plain_rc" ] || ! cmp -s plain.out b.out; then
 	t_report ok "without --runtime, runc (noNewPrivileges false) fails: its calls are needed"
 else
 	t_report fail "without --runtime the container should not start (runc's calls missing)"
+fi
+
+# left_behind PID: the container and agent directory of the recording by PID
+left_behind() {
+	runc list 2>/dev/null | grep "scmpkit-record-$1\b"
+	ls -d /tmp/scmpkit-agent-"$1"-* 2>/dev/null
+	return 0
+}
+sk_make_bundle term -- /bin/sh -c 'trap "echo bye; exit 7" TERM; echo up; while :; do sleep 0.1; done' >/dev/null
+"$SCMPKIT" record -q --bundle term -f oci -o term.json >term.out 2>&1 &
+pid=$!
+wait_for term.out up
+kill -TERM $pid
+wait $pid
+rc=$?
+left=$(left_behind $pid)
+if [ "$rc" = 7 ] && grep -q bye term.out && grep -q '"wait4"' term.json 2>/dev/null && [ -z "$left" ]; then
+	t_report ok "--bundle, kill -TERM: through runc to the container (exit 7), profile written, nothing left behind"
+else
+	{ echo "rc $rc; left: $left"; cat term.out; ls -l term.json; } >diag 2>&1
+	t_report fail "--bundle, kill -TERM: through runc to the container" diag
+fi
+# busybox sh as the container's init ignores SIGTERM (no handler in pid 1):
+# the second one ends the recording at once, with runc kill KILL
+sk_make_bundle term2 -- /bin/sh -c 'echo up; while :; do sleep 0.1; done' >/dev/null
+"$SCMPKIT" record -q --bundle term2 -f oci -o term2.json >term2.out 2>&1 &
+pid=$!
+wait_for term2.out up
+kill -TERM $pid
+sleep 0.7
+kill -TERM $pid
+wait $pid
+rc=$?
+left=$(left_behind $pid)
+if [ "$rc" = 143 ] && grep -q '"wait4"' term2.json 2>/dev/null && [ -z "$left" ]; then
+	t_report ok "--bundle, second SIGTERM: ends at once (143), profile written, container deleted"
+else
+	{ echo "rc $rc; left: $left"; cat term2.out; ls -l term2.json; } >diag 2>&1
+	t_report fail "--bundle, second SIGTERM: ends at once" diag
 fi
 done_testing

@@ -1,9 +1,10 @@
 #!/bin/sh
 # TAP wrapper around run.sh for `meson test --suite fuzz`:
-#   tap.sh NAME BUILD_DIR     (seconds from $FUZZ_SECONDS, default 60)
+#   tap.sh NAME BUILD_DIR [MAX]  (seconds from $FUZZ_SECONDS, default 60, at most MAX)
 name=$1
 build=$2
 secs=${FUZZ_SECONDS:-60}
+[ -n "${3:-}" ] && [ "$3" -lt "$secs" ] && secs=$3
 log=$(mktemp)
 if sh "$(dirname "$0")/run.sh" "$name" "$secs" "$build" >"$log" 2>&1; then
 	runs=$(grep -o 'Done [0-9]* runs' "$log" | tail -1)

@@ -47,6 +47,12 @@ void oracle_ref_free(struct oracle_ref *r);
  * libseccomp knows (x86_64 always: it is the native arch). Deterministic. */
 struct sk_profile *randprof_make(uint64_t seed);
 
+/* P with every rule split into one rule per name (the same action, errno,
+ * arguments, conditions and comment, in the same order): what runc feeds
+ * libseccomp does not change, since it adds rule by rule and name by name.
+ * The shape of profiles written one call per rule (chrome.json). */
+struct sk_profile *randprof_split(const struct sk_profile *p);
+
 /* ---- equivalence ----------------------------------------------------------- */
 
 struct equiv_report {

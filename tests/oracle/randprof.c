@@ -153,3 +153,43 @@ struct sk_profile *randprof_make(uint64_t seed)
 	free(pool);
 	return p;
 }
+
+struct sk_profile *randprof_split(const struct sk_profile *p)
+{
+	/* resolved and random profiles only: no Docker conditions to carry */
+	struct sk_profile *q = sk_profile_new();
+	if (!q)
+		return NULL;
+	q->default_action = p->default_action;
+	q->has_default_errno_ret = p->has_default_errno_ret;
+	q->default_errno_ret = p->default_errno_ret;
+	q->has_flags = p->has_flags;
+	q->flags = p->flags;
+	q->pos = p->pos;
+	q->default_action_pos = p->default_action_pos;
+	for (size_t i = 0; i < p->n_arches; i++)
+		if (sk_profile_add_arch(q, p->arches[i]) < 0)
+			goto fail;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct sk_rule *r = &p->rules[i];
+		for (size_t j = 0; j < r->n_names; j++) {
+			const char *name = r->names[j];
+			struct sk_rule *one = sk_profile_add_rule(q, &name, 1, r->action);
+			if (!one)
+				goto fail;
+			one->has_errno_ret = r->has_errno_ret;
+			one->errno_ret = r->errno_ret;
+			one->pos = r->pos;
+			one->action_pos = r->action_pos;
+			one->name_pos[0] = r->name_pos ? r->name_pos[j] : r->pos;
+			for (size_t k = 0; k < r->n_args; k++)
+				if (sk_rule_add_arg(one, r->args[k].index, r->args[k].op,
+						    r->args[k].value, r->args[k].value_two) < 0)
+					goto fail;
+		}
+	}
+	return q;
+fail:
+	sk_profile_free(q);
+	return NULL;
+}

@@ -70,3 +70,42 @@ Test(arch, native_is_known)
 {
 	cr_expect_neq(sk_arch_native(), SK_ARCH_INVALID);
 }
+
+/* One lookup per name (the compiler's hot path): the id gives the same
+ * numbers as the name; the multiplexed calls come from data/syscalls/muxed.tsv
+ * with the kernel's sub-call numbers; names that are one call share a key. */
+Test(arch, refs_ids_keys_and_multiplexed_calls)
+{
+	for (size_t i = 0; i < sk_syscall_name_count(); i++) {
+		const char *name = sk_syscall_name_at(i);
+		struct sk_syscall_ref r;
+		cr_assert(sk_syscall_ref(name, &r), "%s", name);
+		cr_assert_eq(r.id, (int64_t)i);
+		for (int a = 0; a < SK_ARCH_COUNT; a++)
+			cr_assert_eq(sk_syscall_nr_id((enum sk_arch)a, r.id),
+				     sk_syscall_nr((enum sk_arch)a, name), "%s", name);
+	}
+	struct sk_syscall_ref a, b;
+	cr_assert(sk_syscall_ref("arm_sync_file_range", &a));
+	cr_assert(sk_syscall_ref("sync_file_range2", &b));
+	cr_expect_eq(a.key, b.key, "341 on arm: one call");
+	cr_assert(sk_syscall_ref("read", &a));
+	cr_expect_eq(a.key, a.id);
+	cr_expect_eq(a.mux, SK_MUX_NONE);
+	cr_assert(sk_syscall_ref("socket", &a));
+	cr_expect_eq(a.mux, SK_MUX_SOCKETCALL);
+	cr_expect_eq(a.call, 1u, "SYS_SOCKET");
+	cr_assert(sk_syscall_ref("shmctl", &a));
+	cr_expect_eq(a.mux, SK_MUX_IPC);
+	cr_expect_eq(a.call, 24u, "SHMCTL");
+	cr_expect_not(sk_syscall_ref("no_such_call", &a));
+	cr_expect_eq(a.id, -1);
+	cr_expect_eq(sk_syscall_nr_id(SK_ARCH_X86_64, -1), -1);
+	bool ipc;
+	unsigned call;
+	cr_expect(sk_syscall_muxed(SK_ARCH_X86, "recvmsg", &ipc, &call));
+	cr_expect(!ipc && call == 17);
+	cr_expect_not(sk_syscall_muxed(SK_ARCH_X86_64, "recvmsg", NULL, NULL), "no socketcall there");
+	cr_expect(sk_arch_muxes(SK_ARCH_S390X));
+	cr_expect_not(sk_arch_muxes(SK_ARCH_AARCH64));
+}

@@ -186,3 +186,48 @@ Test(emulate, stacked_filters_tie_goes_to_the_later_filter)
 	cr_assert_eq(sk_filter_set_run(&set, &d, &r), 0);
 	cr_expect_eq(r.ret, SECCOMP_RET_ALLOW);
 }
+
+/* The one action table against the kernel's own constants: each action's
+ * SECCOMP_RET_* value, its spellings both ways, and the order the kernel uses
+ * between stacked filters (lower wins). */
+Test(emulate, action_table_matches_the_kernel)
+{
+	static const struct {
+		enum sk_action a;
+		uint32_t ret;
+		const char *name, *alias;
+	} k[] = {
+		{SK_ACT_KILL_THREAD, SECCOMP_RET_KILL_THREAD, "SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD"},
+		{SK_ACT_KILL_PROCESS, SECCOMP_RET_KILL_PROCESS, "SCMP_ACT_KILL_PROCESS", NULL},
+		{SK_ACT_TRAP, SECCOMP_RET_TRAP, "SCMP_ACT_TRAP", NULL},
+		{SK_ACT_ERRNO, SECCOMP_RET_ERRNO, "SCMP_ACT_ERRNO", NULL},
+		{SK_ACT_NOTIFY, SECCOMP_RET_USER_NOTIF, "SCMP_ACT_NOTIFY", NULL},
+		{SK_ACT_TRACE, SECCOMP_RET_TRACE, "SCMP_ACT_TRACE", NULL},
+		{SK_ACT_LOG, SECCOMP_RET_LOG, "SCMP_ACT_LOG", NULL},
+		{SK_ACT_ALLOW, SECCOMP_RET_ALLOW, "SCMP_ACT_ALLOW", NULL},
+	};
+	cr_assert_eq(sizeof k / sizeof k[0], SK_ACT_COUNT);
+	for (size_t i = 0; i < SK_ACT_COUNT; i++) {
+		uint32_t data;
+		cr_expect_eq(sk_action_to_ret(k[i].a, 7) & SECCOMP_RET_ACTION_FULL, k[i].ret, "%s",
+			     k[i].name);
+		cr_expect_eq(sk_ret_to_action(k[i].ret | 7, &data), k[i].a, "%s", k[i].name);
+		cr_expect_str_eq(sk_action_name(k[i].a), k[i].name);
+		cr_expect_eq(sk_action_parse(k[i].name), k[i].a);
+		if (k[i].alias)
+			cr_expect_eq(sk_action_parse(k[i].alias), k[i].a);
+		for (size_t j = 0; j < SK_ACT_COUNT; j++) /* the kernel's order: signed compare */
+			cr_expect_eq(sk_ret_precedence(k[i].ret) < sk_ret_precedence(k[j].ret),
+				     (int32_t)k[i].ret < (int32_t)k[j].ret, "%s vs %s", k[i].name,
+				     k[j].name);
+	}
+	char buf[32];
+	cr_expect_str_eq(sk_ret_format(SECCOMP_RET_ERRNO | 38, buf, sizeof buf), "ERRNO(38)");
+	cr_expect_str_eq(sk_ret_format(SECCOMP_RET_ALLOW | 38, buf, sizeof buf), "ALLOW");
+	cr_expect_str_eq(sk_ret_format(0x12340000u, buf, sizeof buf), "UNKNOWN(0x12340000)");
+	cr_expect_eq(sk_ret_to_action(0x12340000u, NULL), SK_ACT_KILL_PROCESS, "unknown acts as kill");
+	cr_expect_eq(sk_action_parse("SCMP_ACT_NOPE"), SK_ACT_INVALID);
+	cr_expect_eq(sk_action_parse(NULL), SK_ACT_INVALID);
+	cr_expect_null(sk_action_name(SK_ACT_INVALID));
+	cr_expect_eq(sk_action_to_ret(SK_ACT_INVALID, 1), 0u, "fails closed");
+}

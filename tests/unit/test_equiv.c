@@ -316,3 +316,62 @@ Test(equiv, refusals_and_precedence)
 	sk_diags_free(&d);
 	sk_profile_free(p);
 }
+
+/* Compile output does not depend on how rules are split: each random profile
+ * split into one rule per name (runc feeds libseccomp the same calls in the
+ * same order, so its filter is the same) compiles to the very program the
+ * unsplit profile compiles to, which random_profiles compares with
+ * libseccomp's. Where the programs differ, the split one is compared with
+ * libseccomp's too, to say whether it also decides otherwise. */
+Test(equiv, random_profiles_split_one_rule_per_name, .timeout = 3000)
+{
+	const char *env = getenv("SK_EQUIV_COUNT");
+	const char *first_env = getenv("SK_EQUIV_SEED");
+	unsigned long count = env ? strtoul(env, NULL, 0) : 200;
+	unsigned long first = first_env ? strtoul(first_env, NULL, 0) : 1;
+	size_t compiled = 0, same_program = 0, refused_alike = 0;
+	for (unsigned long seed = first; seed < first + count; seed++) {
+		struct sk_profile *p = randprof_make(seed);
+		struct sk_profile *s = p ? randprof_split(p) : NULL;
+		cr_assert(p && s);
+		struct sk_compile_opts o;
+		compile_opts(&o);
+		struct sk_diags d = {0};
+		struct sk_filter_set whole = {0}, split = {0};
+		int a = sk_compile(p, &o, &whole, &d);
+		int b = sk_compile(s, &o, &split, &d);
+		cr_expect_eq(a == 0, b == 0, "seed %lu: split %s, whole %s", seed,
+			     b ? "refused" : "compiled", a ? "refused" : "compiled");
+		refused_alike += a && b;
+		if (!a && !b) {
+			compiled++;
+			bool same = whole.n == split.n;
+			for (size_t i = 0; same && i < whole.n; i++)
+				same = whole.progs[i].len == split.progs[i].len &&
+				       !memcmp(whole.progs[i].insns, split.progs[i].insns,
+					       whole.progs[i].len * sizeof *whole.progs[i].insns);
+			same_program += same;
+			if (!same) {
+				struct sk_bpf_prog theirs;
+				struct equiv_report rep;
+				char err[256];
+				cr_assert_eq(oracle_runc_filter(p, false, &theirs, NULL, err, sizeof err), 0);
+				cr_assert_eq(equiv_compare(p, &split, &theirs, &rep), 0);
+				cr_expect(0, "seed %lu: split one rule per name, it compiles to another "
+					  "program (%zu instructions, unsplit %zu), deciding %zu of %zu "
+					  "inputs otherwise than libseccomp", seed, split.progs[0].len,
+					  whole.progs[0].len, rep.mismatches, rep.points);
+				sk_bpf_prog_free(&theirs);
+			}
+		}
+		sk_filter_set_free(&whole);
+		sk_filter_set_free(&split);
+		sk_diags_free(&d);
+		sk_profile_free(s);
+		sk_profile_free(p);
+	}
+	fprintf(stderr, "random profiles split one rule per name (seeds %lu..%lu): %zu compiled, "
+			"%zu to the same program as unsplit; %zu refused both ways\n",
+		first, first + count - 1, compiled, same_program, refused_alike);
+	cr_expect_gt(compiled, count / 2);
+}

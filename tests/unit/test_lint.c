@@ -37,6 +37,7 @@ static const struct rule_case {
 	{"P1-runtime-calls", PROF("SCMP_ACT_ERRNO", X64, ", {\"names\": [\"execve\", \"openat\"], \"action\": \"SCMP_ACT_ALLOW\"}"),
 	 PROF("SCMP_ACT_ERRNO", X64, ", {\"names\": [\"close\", \"epoll_ctl\", \"execve\", \"fstatfs\", \"futex\","
 	      " \"getdents64\", \"getpid\", \"openat\", \"prctl\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\"}")},
+	{"enosys-fallback", PROF("SCMP_ACT_ERRNO", X64, ", {\"names\": [\"mseal\"], \"action\": \"SCMP_ACT_ALLOW\"}"), PROF("SCMP_ACT_ERRNO", X64, ", {\"names\": [\"mseal\"], \"action\": \"SCMP_ACT_ALLOW\"}, {\"names\": [\"clone3\", \"openat2\", \"faccessat2\", \"close_range\", \"statx\", \"fchmodat2\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 38}")},
 	{"P1-runtime-coupled", PROF("SCMP_ACT_ERRNO", X64, ", {\"names\": [\"capset\"], \"action\": \"SCMP_ACT_ALLOW\"}"),
 	 PROF("SCMP_ACT_ERRNO", X64, "")},
 	{"arch-missing-syscall",

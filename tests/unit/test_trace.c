@@ -1,5 +1,8 @@
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -139,4 +142,105 @@ Test(trace, ptrace_reports_a_missing_command)
 	cr_expect_eq(d.n, 1);
 	sk_recorder_free(rec);
 	sk_diags_free(&d);
+}
+
+/* ---- what a signal sent to scmpkit does (sk_recorder_signal) ---------------- */
+
+/* A stand-in for the command: collects HUP, INT, QUIT and TERM until USR1
+ * says the test is done, and exits with a bit for each one it got. */
+static pid_t collector(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1};
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaddset(&set, sigs[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL); /* before the fork: no early default action */
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int mask = 0, sig;
+		struct timespec none = {0, 0};
+		while ((sig = sigwaitinfo(&set, NULL)) != SIGUSR1)
+			mask |= 1 << sig % 8; /* HUP 2, INT 4, QUIT 8, TERM 128 */
+		while ((sig = sigtimedwait(&set, NULL, &none)) > 0)
+			mask |= 1 << sig % 8;
+		_exit(mask);
+	}
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	return pid;
+}
+
+/* What the collector got, once told to stop. */
+static int collected(pid_t pid)
+{
+	int st;
+	kill(pid, SIGUSR1);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st), "the command died (status %#x)", st);
+	return WEXITSTATUS(st);
+}
+
+static void to_scmpkit(struct sk_recorder *r, int sig, int code, pid_t from)
+{
+	siginfo_t si = {.si_signo = sig, .si_code = code, .si_pid = from};
+	sk_recorder_signal(r, &si);
+}
+
+static struct sk_recorder *launched(pid_t command)
+{
+	char *argv[] = {"true", NULL};
+	struct sk_record_opts o = {.argv = argv};
+	struct sk_recorder *r = sk_recorder_new(SK_RECORDER_PTRACE, &o);
+	cr_assert_not_null(r);
+	r->sig.relay_pid = r->sig.kill_pid = command;
+	return r;
+}
+
+Test(trace, signals_sent_to_scmpkit_reach_the_command)
+{
+	pid_t cmd = collector();
+	struct sk_recorder *r = launched(cmd);
+	to_scmpkit(r, SIGHUP, SI_KERNEL, 0);  /* a terminal's: the command has it already */
+	to_scmpkit(r, SIGTERM, SI_USER, 4242); /* kill(1) */
+	to_scmpkit(r, SIGTERM, SI_USER, 4242); /* the copy timeout(1) sends to the group */
+	to_scmpkit(r, SIGQUIT, SI_QUEUE, 4243);
+	to_scmpkit(r, SIGINT, SI_USER, cmd);   /* the command signalling its parent */
+	cr_expect_eq(collected(cmd), 128 | 8, "relayed: TERM and QUIT only");
+	cr_expect_not(r->sig.stop, "the recording goes on while the command shuts down");
+	sk_recorder_free(r);
+}
+
+Test(trace, second_sigterm_ends_at_once)
+{
+	pid_t cmd = collector();
+	struct sk_recorder *r = launched(cmd);
+	to_scmpkit(r, SIGTERM, SI_USER, 4242);
+	cr_expect_not(r->sig.stop);
+	to_scmpkit(r, SIGINT, SI_USER, 4243); /* another sender: not a copy */
+	cr_expect(r->sig.stop);
+	cr_expect_eq(r->sig.stop_sig, SIGINT);
+	int st;
+	cr_assert_eq(waitpid(cmd, &st, 0), cmd);
+	cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "the command is killed at once");
+	sk_recorder_free(r);
+}
+
+Test(trace, watching_any_signal_ends_nothing_is_passed_on)
+{
+	pid_t cmd = collector();
+	struct sk_recorder *r = launched(cmd);
+	r->attach = true; /* --pid CMD: scmpkit only watches it */
+	to_scmpkit(r, SIGINT, SI_KERNEL, 0);
+	cr_expect(r->sig.stop);
+	cr_expect_eq(collected(cmd), 0, "a watched process got a signal from scmpkit");
+	sk_recorder_free(r);
+}
+
+Test(trace, command_gone_any_signal_ends)
+{
+	struct sk_recorder *r = launched(0); /* not started, or reaped */
+	to_scmpkit(r, SIGINT, SI_KERNEL, 0);
+	cr_expect(r->sig.stop);
+	sk_recorder_free(r);
 }

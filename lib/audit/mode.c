@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Audit mode (P5): allow the known, block the known-dangerous, log the rest.
  *
  * The result is an ordinary profile (defaultAction SCMP_ACT_LOG) that any
@@ -5,15 +6,18 @@
  * nothing new is denied. Docker's conditions (includes/excludes) are resolved
  * for this host first: a conditional ALLOW next to an unconditional ERRNO for
  * the same call is a conflict libseccomp refuses.
+ *
+ * It lives with the audit records because it is the first half of the loop
+ * learn closes; it reads the profile and the dangerous list through their
+ * public headers only (profile.h, dangerous.h).
  */
 #include <scmpkit/audit.h>
 #include <scmpkit/dangerous.h>
+#include <scmpkit/fallback.h>
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "internal.h"
 
 static bool is_deny(enum sk_action a)
 {
@@ -21,30 +25,13 @@ static bool is_deny(enum sk_action a)
 	       a == SK_ACT_ERRNO;
 }
 
-static bool has_conditions(const struct sk_profile *p)
-{
-	for (size_t i = 0; i < p->n_rules; i++)
-		if ((p->rules[i].has_includes && !sk_cond_empty(&p->rules[i].includes)) ||
-		    (p->rules[i].has_excludes && !sk_cond_empty(&p->rules[i].excludes)))
-			return true;
-	return false;
-}
-
 /* Keep only the dangerous names of a deny rule; false when none is left. */
 static bool keep_dangerous(struct sk_rule *r)
 {
-	size_t k = 0;
-	for (size_t i = 0; i < r->n_names; i++) {
-		if (sk_dangerous_reason(r->names[i])) {
-			if (r->name_pos)
-				r->name_pos[k] = r->name_pos[i];
-			r->names[k++] = r->names[i];
-		} else {
-			free(r->names[i]);
-		}
-	}
-	r->n_names = k;
-	return k > 0;
+	for (size_t i = r->n_names; i-- > 0;)
+		if (!sk_dangerous_reason(r->names[i]))
+			sk_rule_remove_name(r, i);
+	return r->n_names > 0;
 }
 
 static bool named(const struct sk_profile *p, const char *name)
@@ -59,7 +46,7 @@ static bool named(const struct sk_profile *p, const char *name)
 struct sk_profile *sk_profile_audit_mode(const struct sk_profile *p, struct sk_diags *diags)
 {
 	struct sk_profile *q;
-	if (has_conditions(p)) {
+	if (sk_profile_has_conditions(p)) {
 		struct sk_resolve_opts ro = {.arch = SK_ARCH_INVALID, .kernel_major = -1,
 					     .kernel_minor = -1};
 		q = sk_profile_resolve(p, &ro, diags);
@@ -79,16 +66,9 @@ struct sk_profile *sk_profile_audit_mode(const struct sk_profile *p, struct sk_d
 	if (p->default_action == SK_ACT_ERRNO && p->has_default_errno_ret)
 		err = p->default_errno_ret;
 
-	for (size_t i = 0; i < q->n_rules;) {
-		struct sk_rule *r = &q->rules[i];
-		if (is_deny(r->action) && !keep_dangerous(r)) {
-			sk_rule_clear(r);
-			memmove(r, r + 1, (q->n_rules - i - 1) * sizeof *r);
-			q->n_rules--;
-			continue;
-		}
-		i++;
-	}
+	for (size_t i = q->n_rules; i-- > 0;)
+		if (is_deny(q->rules[i].action) && !keep_dangerous(&q->rules[i]))
+			sk_profile_remove_rule(q, i);
 	if (is_deny(q->default_action)) {
 		q->default_action = SK_ACT_LOG;
 		q->has_default_errno_ret = false;
@@ -119,6 +99,8 @@ struct sk_profile *sk_profile_audit_mode(const struct sk_profile *p, struct sk_d
 			goto nomem;
 		}
 	}
+	if (sk_profile_finish_generated(q, diags) < 0)
+		goto nomem;
 	return q;
 nomem:
 	sk_profile_free(q);

@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What already runs, as a set of processes for the eBPF recorder to seed: a
+ * process and its descendants (from /proc), the processes of a cgroup v2
+ * subtree (cgroup.procs), a container found through its runtime's state.
+ *
+ * Seeding races with the tasks it looks at, and each race is closed by the
+ * order of the steps, not by luck: the BPF program is attached first, so a
+ * fork by a task already marked is seen by the kernel side. A pid tree is
+ * then walked until a pass over /proc finds nothing new: a child forked
+ * before its parent was marked exists when the next pass looks. In a cgroup
+ * the kernel side follows forks and moves into the subtree by itself, so one
+ * walk of cgroup.procs suffices. */
+#include "targets.h"
+
+#include "util/cleanup.h"
+
+#include <scmpkit/doc.h>
+#include <scmpkit/escape.h>
+#include <scmpkit/fileio.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void sk_closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
+/* The parent of PID from /proc/PID/stat ("pid (comm) state ppid ..."; comm
+ * may hold spaces and parentheses, so read after the last ')'); -1 if gone. */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	_sk_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	char *end = strrchr(buf, ')');
+	int ppid;
+	char state;
+	if (!end || sscanf(end + 1, " %c %d", &state, &ppid) != 2)
+		return -1;
+	return ppid;
+}
+
+int sk_targets_pid_tree(pid_t root, struct sk_target_set *set, struct sk_diags *d)
+{
+	if (kill(root, 0) < 0 && errno == ESRCH) {
+		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-pid", "no process %d", (int)root);
+		return -ESRCH;
+	}
+	set->mark(set->ctx, root);
+	for (bool grew = true; grew;) {
+		grew = false;
+		_sk_cleanup_(sk_closedirp) DIR *proc = opendir("/proc");
+		if (!proc)
+			return -errno;
+		for (struct dirent *e; (e = readdir(proc));) {
+			pid_t pid = atoi(e->d_name);
+			if (pid <= 0 || set->is_marked(set->ctx, pid))
+				continue;
+			pid_t ppid = parent_of(pid);
+			if (ppid > 0 && set->is_marked(set->ctx, ppid) && set->mark(set->ctx, pid))
+				grew = true;
+		}
+	}
+	return 0;
+}
+
+/* Mark every pid in DIR/cgroup.procs and below. */
+static int seed_dir(int dirfd, struct sk_target_set *set, unsigned depth)
+{
+	if (depth > 64)
+		return -ELOOP;
+	_sk_cleanup_close_ int procs = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+	if (procs >= 0) {
+		_sk_cleanup_fclose_ FILE *f = fdopen(procs, "r");
+		if (f) {
+			procs = -1;
+			for (int pid; fscanf(f, "%d", &pid) == 1;)
+				if (pid > 0)
+					set->mark(set->ctx, pid);
+		}
+	}
+	int dup = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	_sk_cleanup_(sk_closedirp) DIR *dir = dup >= 0 ? fdopendir(dup) : NULL;
+	if (!dir) {
+		if (dup >= 0)
+			close(dup);
+		return -errno;
+	}
+	for (struct dirent *e; (e = readdir(dir));) {
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		_sk_cleanup_close_ int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (sub >= 0)
+			seed_dir(sub, set, depth + 1); /* a cgroup removed meanwhile: nothing to seed */
+	}
+	return 0;
+}
+
+/* The depth of cgroup directory FD below the root of its hierarchy: the
+ * number of ".." steps that stay on the same filesystem. */
+static int cgroup_level(int fd)
+{
+	struct stat st, up;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	int level = 0;
+	_sk_cleanup_close_ int cur = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	for (; cur >= 0 && level < 256; level++) {
+		int parent = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (parent < 0 || fstat(parent, &up) < 0 || up.st_dev != st.st_dev) {
+			if (parent >= 0)
+				close(parent);
+			return level;
+		}
+		close(cur);
+		cur = parent;
+	}
+	return -ELOOP;
+}
+
+/* "cgroup:[4026531835]": the initial cgroup namespace (PROC_CGROUP_INIT_INO),
+ * in which the kernel's cgroup levels are what our paths show. */
+static bool initial_cgroup_ns(void)
+{
+	char buf[64];
+	ssize_t n = readlink("/proc/self/ns/cgroup", buf, sizeof buf - 1);
+	if (n < 0)
+		return true; /* no cgroup namespaces in this kernel */
+	buf[n] = 0;
+	return !strcmp(buf, "cgroup:[4026531835]");
+}
+
+int sk_targets_cgroup_open(const char *path, struct sk_cgroup_target *t, struct sk_diags *d)
+{
+	_sk_cleanup_free_ char *name = sk_escape(path);
+	_sk_cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct statfs fs;
+	struct stat st;
+	if (fd < 0 || fstatfs(fd, &fs) < 0 || fstat(fd, &st) < 0) {
+		sk_diags_add(d, SK_SEV_ERROR, name, 0, 0, "record-cgroup", "cannot open the cgroup: %s",
+			     strerror(errno));
+		return -errno;
+	}
+	if (fs.f_type != CGROUP2_SUPER_MAGIC) {
+		sk_diags_add(d, SK_SEV_ERROR, name, 0, 0, "record-cgroup",
+			     "not a cgroup v2 directory (a v1 hierarchy, or not a cgroup); on a "
+			     "hybrid machine cgroup v2 is mounted at /sys/fs/cgroup/unified");
+		return -EINVAL;
+	}
+	if (!initial_cgroup_ns()) {
+		sk_diags_add(d, SK_SEV_ERROR, name, 0, 0, "record-cgroup",
+			     "scmpkit runs in a cgroup namespace: run it in the host's");
+		return -EINVAL;
+	}
+	t->id = st.st_ino; /* a cgroup's kernfs id, as bpf_get_current_cgroup_id() says */
+	t->level = cgroup_level(fd);
+	if (t->level < 0)
+		return t->level;
+	t->fd = SK_TAKE_FD(fd);
+	return 0;
+}
+
+int sk_targets_cgroup_seed(const struct sk_cgroup_target *t, struct sk_target_set *set)
+{
+	return seed_dir(t->fd, set, 0);
+}
+
+bool sk_targets_cgroup_populated(const struct sk_cgroup_target *t)
+{
+	char buf[256];
+	_sk_cleanup_close_ int fd = openat(t->fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false; /* removed */
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	return strstr(buf, "populated 1") != NULL;
+}
+
+/* RUNTIME [--root ROOT] state ID: its standard output (1 MiB at most). */
+static char *runtime_state(const char *runtime, const char *root, const char *id, int *status)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return NULL;
+	pid_t pid = sk_trace_fork();
+	if (pid == 0) {
+		dup2(p[1], STDOUT_FILENO);
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (null >= 0)
+			dup2(null, STDERR_FILENO);
+		if (root)
+			execlp(runtime, runtime, "--root", root, "state", id, (char *)NULL);
+		else
+			execlp(runtime, runtime, "state", id, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	_sk_cleanup_close_ int rd = p[0];
+	if (pid < 0)
+		return NULL;
+	size_t len = 0, cap = 1 << 20;
+	char *buf = malloc(cap + 1);
+	for (ssize_t n = 1; buf && n > 0 && len < cap;) {
+		n = read(rd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			n = 1;
+		else if (n > 0)
+			len += (size_t)n;
+	}
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+		;
+	if (buf)
+		buf[len] = 0;
+	return buf;
+}
+
+/* "pid" and "status" of an OCI state document (through the document
+ * layer, libfyaml's one client). */
+static int parse_state(const char *text, pid_t *pid, char *status, size_t len)
+{
+	struct sk_doc doc;
+	struct sk_diags d = {0};
+	int r = sk_doc_parse(text, strlen(text), "runc state", NULL, &doc, &d);
+	const struct sk_doc_node *root = !r && doc.n_docs ? doc.docs[0].root : NULL;
+	const struct sk_doc_node *p = sk_doc_get(root, "pid"), *s = sk_doc_get(root, "status");
+	*pid = p && p->type == SK_DOC_SCALAR ? atoi(p->str) : 0;
+	snprintf(status, len, "%s", s && s->type == SK_DOC_SCALAR ? s->str : "?");
+	sk_doc_release(&doc);
+	sk_diags_free(&d);
+	return *pid > 0 ? 0 : -EINVAL;
+}
+
+/* The cgroup v2 path of PID: its "0::/path" in /proc/PID/cgroup, under the
+ * mount point of cgroup2 in /proc/self/mountinfo. */
+static int cgroup_of(pid_t pid, char *out, size_t len)
+{
+	char path[64], line[PATH_MAX + 64], mnt[PATH_MAX] = "", rel[PATH_MAX] = "";
+	snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
+	_sk_cleanup_fclose_ FILE *f = fopen(path, "re");
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "0::", 3))
+			sscanf(line + 3, "%4095[^\n]", rel);
+	_sk_cleanup_fclose_ FILE *m = fopen("/proc/self/mountinfo", "re");
+	while (m && fgets(line, sizeof line, m)) {
+		/* id parent maj:min root mountpoint opts... - fstype source opts */
+		char *dash = strstr(line, " - cgroup2 ");
+		char point[PATH_MAX];
+		if (dash && sscanf(line, "%*s %*s %*s %*s %4095s", point) == 1) {
+			snprintf(mnt, sizeof mnt, "%s", point);
+			break;
+		}
+	}
+	if (!rel[0] || !mnt[0])
+		return -ENOENT;
+	if ((size_t)snprintf(out, len, "%s%s", mnt, strcmp(rel, "/") ? rel : "") >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int sk_targets_container(const char *runtime, const char *root, const char *id, char *cgroup,
+			 size_t len, struct sk_diags *d)
+{
+	_sk_cleanup_free_ char *name = sk_escape(id);
+	int status = 0;
+	_sk_cleanup_free_ char *state = runtime_state(runtime, root, id, &status);
+	pid_t pid = 0;
+	char st[32];
+	if (!state || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	    parse_state(state, &pid, st, sizeof st) < 0) {
+		_sk_cleanup_free_ char *rt = sk_escape(runtime);
+		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-container",
+			     "no container '%s': %s%s state failed%s", name ? name : "?",
+			     rt ? rt : "?", root ? " --root" : "",
+			     WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (not installed?)" : "");
+		return -ENOENT;
+	}
+	if (strcmp(st, "running") && strcmp(st, "created") && strcmp(st, "paused")) {
+		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-container",
+			     "container '%s' is %s: nothing runs in it", name ? name : "?", st);
+		return -ESRCH;
+	}
+	if (cgroup_of(pid, cgroup, len) < 0) {
+		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-container",
+			     "container '%s': no cgroup v2 for its init (pid %d)", name ? name : "?",
+			     (int)pid);
+		return -ENOENT;
+	}
+	return !strcmp(st, "created");
+}

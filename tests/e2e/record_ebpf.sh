@@ -1,0 +1,105 @@
+#!/bin/sh
+# scmpkit record with the eBPF backend (root, or CAP_BPF + CAP_PERFMON):
+#  - "nothing lost": the workloads of the ptrace tests and the hard ones (a
+#    fork storm of 500 short-lived processes, 200 threads, exec chains, a
+#    32-bit static binary, a tree whose parent exits first), each recorded
+#    set a superset of strace -f's, each profile running its workload;
+#  - signals as with ptrace (issue 12, item 4); a program's own seccomp
+#    listener: calls it lets continue are recorded, and the ones it answers
+#    itself cannot be, which makes the exit status 1 (item 10);
+#  - a process outside the target is not recorded;
+#  - what already runs: --pid with descendants from before and after the
+#    attach, --duration, a target under a seccomp filter named;
+#  - without privileges, --backend ebpf exits 2 saying what is missing and
+#    auto falls back to ptrace.
+# tests/e2e/record_container.sh covers --cgroup and --container under runc.
+. "$(dirname "$0")/../cli/tap.sh"
+need_root "loading BPF programs"
+command -v strace >/dev/null || skip_all "strace not installed"
+REC_BACKEND=ebpf
+cd "$T_TMP" || exit 1
+. "$(dirname "$0")/../cli/record_lib.sh"
+export REC
+if ! $REC -q -o probe.json -- true 2>probe.err; then
+	skip_all "the eBPF backend cannot run here: $(tr '\n' ' ' <probe.err)"
+fi
+
+check_workloads
+check_signals
+
+# --args: the values come from the kernel side's map
+$REC -q --args -o pa.json -- "$H/fork200" >/dev/null
+expect_out "--args profile still runs the program" "fork200: 200 children exited 0" \
+	"$H/sk_enforce" pa.json "$H/fork200"
+$REC -q --args -o pc.json -- "$H/clone_ns" plain >/dev/null
+expect_out "--args: clone with a namespace flag is refused" "clone: Operation not permitted" \
+	"$H/sk_enforce" pc.json "$H/clone_ns" ns
+
+# a program's own seccomp listener: uname (continued) runs and is recorded;
+# getpriority (answered by the listener) never reaches sys_enter: exit 1
+$REC -o pn.json -- "$H/notif_self" >pn.out 2>pn.err
+rc=$?
+out=pn.err json=pn.json
+judge "own seccomp listener: continued calls recorded, answered ones said to be missing, exit 1" \
+	eval '[ "$rc" = 1 ] && has_call uname && grep -q "user-notification listener" pn.err && grep -q "backend ptrace" pn.err'
+
+# a bystander: a process outside the target makes its own call meanwhile
+"$H/storm" threads 3 >/dev/null &
+"$PY" -c 'import os, time
+for _ in range(50): os.getpriority(os.PRIO_PROCESS, 0); time.sleep(0.01)' &
+bp=$!
+$REC -q -o by.json -- sh -c 'sleep 0.3' >/dev/null
+wait $bp
+out=/dev/null json=by.json rc=0
+judge "a process outside the target is not recorded" eval '! has_call getpriority && has_call wait4'
+
+# --pid: a tree that exists before the attach and grows after it
+rm -f go
+sh -c 'busybox sh -c "while [ ! -e go ]; do busybox usleep 20000; done; busybox hostname" &
+	while [ ! -e go ]; do busybox usleep 20000; done; "$1" orphan' sh "$H/storm" >tree.out &
+tp=$!
+"$SCMPKIT" record --pid $tp -o pid.json >pidrec.out 2>pidrec.err &
+rp=$!
+wait_for pidrec.err "recording pid"
+touch go
+wait $rp
+rc=$?
+out=pidrec.err json=pid.json
+judge "--pid: the descendant from before the attach, the orphan from after, the start-up said missing" \
+	eval '[ "$rc" = 0 ] && has_call uname && has_call getpgid && grep -q "record-attached" pidrec.err'
+wait $tp
+"$SCMPKIT" record --pid $$ --duration 300ms -q -o dur.json
+rc=$?
+out=/dev/null json=dur.json
+judge "--duration ends the recording of a process that runs on" eval '[ "$rc" = 0 ] && [ -s dur.json ]'
+expect_msg "--pid of no process: exit 2" 2 "no process" "$SCMPKIT" record --pid 999999999 -o x.json
+expect_msg "--duration with a command: exit 2" 2 "--duration applies" \
+	"$SCMPKIT" record --duration 1s -o x.json -- true
+expect_msg "--backend ptrace --pid: exit 2" 2 "need the eBPF backend" \
+	"$SCMPKIT" record --backend ptrace --pid $$ -o x.json
+
+# a target under a seccomp filter: its denials cannot be seen; said
+cat >allow.json <<'J'
+{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"}]}
+J
+"$SCMPKIT" run -p allow.json -- sh -c 'while [ ! -e go2 ]; do busybox usleep 20000; done' &
+fp=$!
+"$SCMPKIT" record --pid $fp -o f.json 2>f.err &
+rp=$!
+wait_for f.err "recording pid"
+touch go2
+wait $fp
+wait $rp
+expect_msg "a target under a seccomp filter is named" 0 "runs under a seccomp filter" cat f.err
+
+# without privileges: nobody, when nobody can reach the binary
+if command -v runuser >/dev/null && runuser -u nobody -- test -x "$SCMPKIT" 2>/dev/null; then
+	expect_msg "as nobody, --backend ebpf: exit 2 saying what is missing" 2 "CAP_BPF and CAP_PERFMON" \
+		runuser -u nobody -- "$SCMPKIT" record --backend ebpf -o /dev/null -- true
+	expect_msg "as nobody, auto falls back to ptrace and says so" 0 "recording with ptrace" \
+		runuser -u nobody -- "$SCMPKIT" record -o /dev/null -- true
+else
+	echo "ok $((T_N += 1)) # SKIP nobody cannot reach \$SCMPKIT"
+	echo "ok $((T_N += 1)) # SKIP nobody cannot reach \$SCMPKIT"
+fi
+done_testing

@@ -1,0 +1,229 @@
+#!/bin/sh
+# Profiles as OCI artifacts against a real registry: Debian's docker-registry
+# (CNCF distribution) on a loopback port with its own storage, started here
+# and stopped at the end; skopeo (Debian) reads what scmpkit pushed. Push,
+# pull by tag and by digest, reproducible digests, a tampered blob and a
+# non-profile artifact refused, Basic credentials from a Docker config file,
+# node-sync --from oci://.
+. "$(dirname "$0")/../cli/tap.sh"
+PY=/usr/bin/python3
+command -v docker-registry >/dev/null || skip_all "docker-registry is not installed"
+command -v skopeo >/dev/null || skip_all "skopeo is not installed"
+
+# start_registry NAME [AUTH-YAML]: a registry on a free loopback port; sets $port
+start_registry() {
+	name=$1 auth=${2:-}
+	tries=0
+	while [ $tries -lt 10 ]; do
+		port=$((20000 + ($$ * 7 + tries * 131 + ${#name} * 977) % 30000))
+		# a port something already answers on is not ours to test against
+		"$PY" -c 'import socket, sys
+s = socket.socket(); s.settimeout(0.5)
+sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) else 1)' "$port" || { tries=$((tries + 1)); continue; }
+		mkdir -p "$T_TMP/$name"
+		cat >"$T_TMP/$name/config.yml" <<YML
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $T_TMP/$name/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$port
+$auth
+YML
+		docker-registry serve "$T_TMP/$name/config.yml" >"$T_TMP/$name/log" 2>&1 &
+		echo $! >"$T_TMP/$name/pid"
+		i=0
+		while [ $i -lt 50 ]; do
+			if "$PY" -c 'import sys, urllib.request, urllib.error
+try:
+    urllib.request.urlopen("http://127.0.0.1:%s/v2/" % sys.argv[1], timeout=1)
+except urllib.error.HTTPError:
+    pass' "$port" 2>/dev/null; then
+				return 0
+			fi
+			kill -0 "$(cat "$T_TMP/$name/pid")" 2>/dev/null || break
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill "$(cat "$T_TMP/$name/pid")" 2>/dev/null
+		wait "$(cat "$T_TMP/$name/pid")" 2>/dev/null
+		tries=$((tries + 1))
+	done
+	return 1
+}
+stop_registries() {
+	for p in "$T_TMP"/*/pid "$T_TMP/fake.pid"; do
+		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null && wait "$(cat "$p")" 2>/dev/null
+	done
+	rm -rf "$T_TMP"
+}
+trap stop_registries EXIT
+
+start_registry reg || { cat "$T_TMP/reg/log"; skip_all "the registry did not start"; }
+R=localhost:$port
+printf '{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"],\n "syscalls": [{"names": ["read", "write", "exit", "exit_group", "rt_sigreturn", "restart_syscall"], "action": "SCMP_ACT_ALLOW"}]}\n' >"$T_TMP/web.json"
+
+expect_msg "push by tag prints REF@DIGEST" 0 "^$R/team/web:v1@sha256:[0-9a-f]{64}$" \
+	"$SCMPKIT" push "$T_TMP/web.json" "$R/team/web:v1"
+digest=$("$SCMPKIT" push "$T_TMP/web.json" "oci://$R/team/web:v1" 2>/dev/null | sed 's/.*@//')
+expect_out "the same profile pushed again: the same digest" "$digest" \
+	sh -c "'$SCMPKIT' push '$T_TMP/web.json' '$R/team/web:v2' | sed 's/.*@//'"
+
+skopeo inspect --raw --tls-verify=false "docker://$R/team/web:v1" >"$T_TMP/manifest.json" 2>"$T_TMP/skopeo.err"
+ok "skopeo reads it: the artifact layout of SPO, CRI-O and the KEP" "$PY" -c 'import hashlib, json, sys
+m = json.load(open(sys.argv[1]))
+T = "application/vnd.cncf.seccomp-profile.config.v1+json"
+assert m["schemaVersion"] == 2 and m["mediaType"] == "application/vnd.oci.image.manifest.v1+json", m
+assert m["artifactType"] == T and m["config"]["mediaType"] == T, m
+assert m["config"]["digest"] == "sha256:" + hashlib.sha256(b"{}").hexdigest() and m["config"]["size"] == 2
+assert len(m["layers"]) == 1 and m["layers"][0]["mediaType"] == "application/json", m["layers"]
+assert "platform" not in m["layers"][0]' "$T_TMP/manifest.json"
+ok "the manifest's digest is what push printed" sh -c "[ sha256:\$(sha256sum <'$T_TMP/manifest.json' | cut -c1-64) = '$digest' ]"
+
+ok "pull by tag" "$SCMPKIT" pull "$R/team/web:v1" -o "$T_TMP/by-tag.json"
+ok "pull by digest" "$SCMPKIT" pull "$R/team/web@$digest" -o "$T_TMP/by-digest.json"
+ok "both are the layer, byte for byte" "$PY" -c 'import hashlib, json, sys
+m = json.load(open(sys.argv[1]))
+for f in sys.argv[2:]:
+    b = open(f, "rb").read()
+    assert m["layers"][0]["digest"] == "sha256:" + hashlib.sha256(b).hexdigest(), f
+    assert m["layers"][0]["size"] == len(b), f
+    assert json.loads(b)["defaultAction"] == "SCMP_ACT_ERRNO"' "$T_TMP/manifest.json" "$T_TMP/by-tag.json" "$T_TMP/by-digest.json"
+expect_msg "an unknown digest: exit 1, the registry's answer" 1 "404 MANIFEST_UNKNOWN" \
+	"$SCMPKIT" pull "$R/team/web@sha256:$(printf '%064d' 0)" -o "$T_TMP/none.json"
+ok "... and nothing written" test ! -e "$T_TMP/none.json"
+expect_msg "a bad reference: exit 2" 2 "repository must be lower-case" "$SCMPKIT" pull "$R/Team/Web:v1" -o "$T_TMP/x.json"
+expect_msg "a lint error stops push: exit 2" 2 "P7-missing-essential" sh -c \
+	"echo '{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\"}]}' >'$T_TMP/bad.json' && '$SCMPKIT' push '$T_TMP/bad.json' '$R/team/bad:v1'"
+
+# a profile with a syscall in more than 128 entries: pushed, with a warning
+"$PY" -c 'import json
+rules = [{"names": ["read", "write", "exit", "exit_group", "rt_sigreturn", "restart_syscall"], "action": "SCMP_ACT_ALLOW"}]
+rules += [{"names": ["ioctl"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 1, "value": i, "op": "SCMP_CMP_EQ"}]} for i in range(130)]
+print(json.dumps({"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"], "syscalls": rules}))' >"$T_TMP/many.json"
+expect_msg "over 128 entries for one syscall: a warning" 0 "'ioctl' is named in 130 entries.*oci-artifact-entries" \
+	"$SCMPKIT" push "$T_TMP/many.json" "$R/team/many:v1"
+
+# an artifact that is not a seccomp profile: refused before its layer is read
+"$PY" - "$port" <<'PY'
+import hashlib, json, sys, urllib.request
+base = "http://127.0.0.1:%s/v2/team/other" % sys.argv[1]
+def put_blob(b):
+    d = "sha256:" + hashlib.sha256(b).hexdigest()
+    loc = urllib.request.urlopen(urllib.request.Request(base + "/blobs/uploads/", data=b"", method="POST")).headers["Location"]
+    sep = "&" if "?" in loc else "?"
+    urllib.request.urlopen(urllib.request.Request(loc + sep + "digest=" + d, data=b, method="PUT",
+        headers={"Content-Type": "application/octet-stream"}))
+    return d, len(b)
+cd, cs = put_blob(b"{}")
+ld, ls = put_blob(b"not a profile")
+m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+     "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cs},
+     "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": ld, "size": ls}]}
+urllib.request.urlopen(urllib.request.Request(base + "/manifests/v1", data=json.dumps(m).encode(), method="PUT",
+    headers={"Content-Type": "application/vnd.oci.image.manifest.v1+json"}))
+PY
+expect_msg "an artifact of another type is refused" 1 "not a seccomp profile artifact" \
+	"$SCMPKIT" pull "$R/team/other:v1" -o "$T_TMP/o.json"
+
+# node-sync --from oci://: installed as the repository's last component
+"$SCMPKIT" push "$T_TMP/web.json" "$R/team/api:v1" >/dev/null 2>&1
+expect_msg "node-sync --from oci:// installs it" 0 "installed $T_TMP/root/scmpkit/api.json" \
+	"$SCMPKIT" node-sync --from "oci://$R/team/api:v1" --root "$T_TMP/root" --once
+ok "node-sync installed the pulled profile" cmp "$T_TMP/root/scmpkit/api.json" "$T_TMP/by-digest.json"
+expect_msg "a registry that cannot be read: the sync fails, nothing removed" 1 "sync FAILED" \
+	"$SCMPKIT" node-sync --from "oci://$R/team/gone:v1" --root "$T_TMP/root" --once
+ok "... api.json still there" test -f "$T_TMP/root/scmpkit/api.json"
+
+# A lying registry (a few lines of Python): it claims another digest than it
+# serves, serves another manifest for a digest than the one asked for, and
+# redirects the layer to plain HTTP elsewhere. Each is refused.
+fport=$((port + 1))
+"$PY" - "$fport" "$T_TMP/manifest.json" >"$T_TMP/fake.log" 2>&1 <<'PY' &
+import hashlib, http.server, json, sys
+port, manifest = int(sys.argv[1]), open(sys.argv[2], "rb").read()
+other = manifest.replace(b'"size": 2', b'"size": 2 ')
+d = lambda b: "sha256:" + hashlib.sha256(b).hexdigest()
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def send(self, code, body=b"", headers={}):
+        self.send_response(code)
+        for k, v in headers.items(): self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+    def do_GET(self):
+        p = self.path
+        if p == "/v2/":
+            self.send(200, b"{}")
+        elif p == "/v2/lies/claim/manifests/v1":   # claims another digest than it serves
+            self.send(200, manifest, {"Docker-Content-Digest": d(other),
+                                      "Content-Type": "application/vnd.oci.image.manifest.v1+json"})
+        elif p.startswith("/v2/lies/swap/manifests/sha256:"):   # serves another manifest
+            self.send(200, other, {"Content-Type": "application/vnd.oci.image.manifest.v1+json"})
+        elif p == "/v2/lies/redirect/manifests/v1":
+            self.send(200, manifest, {"Content-Type": "application/vnd.oci.image.manifest.v1+json"})
+        elif p.startswith("/v2/lies/redirect/blobs/"):   # to plain HTTP, not loopback
+            self.send(307, b"", {"Location": "http://blobs.example.com/x"})
+        else:
+            self.send(404, b'{"errors": [{"code": "NAME_UNKNOWN", "message": "\\u001b[2J no"}]}')
+http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+fake=$!
+echo "$fake" >"$T_TMP/fake.pid"
+i=0
+until "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$fport" 2>/dev/null || [ $i -gt 50 ]; do
+	sleep 0.1; i=$((i + 1)); done
+F=127.0.0.1:$fport
+expect_msg "a registry that claims another digest: refused" 1 "says the manifest is sha256:.*refusing" \
+	"$SCMPKIT" pull "$F/lies/claim:v1" -o "$T_TMP/l1.json"
+expect_msg "a manifest that is not the digest asked for: refused" 1 "hashes to sha256:.*refusing" \
+	"$SCMPKIT" pull "$F/lies/swap@$digest" -o "$T_TMP/l2.json"
+expect_msg "a layer redirected to plain HTTP elsewhere: refused" 1 "not HTTPS, refusing" \
+	"$SCMPKIT" pull "$F/lies/redirect:v1" -o "$T_TMP/l3.json"
+expect_msg "the registry's error text arrives escaped" 1 'NAME_UNKNOWN: \\e\[2J no' \
+	"$SCMPKIT" pull "$F/lies/nothing:v1" -o "$T_TMP/l4.json"
+ok "nothing written by any of them" sh -c "! ls '$T_TMP'/l[1-4].json 2>/dev/null"
+kill "$fake" 2>/dev/null; wait "$fake" 2>/dev/null; rm -f "$T_TMP/fake.pid"
+
+# tamper with the stored layer (same size, one byte changed): refused; last,
+# since every repository of this registry shares the blob
+blob=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["layers"][0]["digest"][7:])' "$T_TMP/manifest.json")
+data=$T_TMP/reg/data/docker/registry/v2/blobs/sha256/$(echo "$blob" | cut -c1-2)/$blob/data
+ok "the stored layer is where distribution keeps it" test -f "$data"
+"$PY" -c 'import sys
+b = bytearray(open(sys.argv[1], "rb").read()); b[b.index(b"read")] = ord("R")
+open(sys.argv[1], "wb").write(b)' "$data"
+expect_msg "a tampered layer is refused (digest)" 1 "hashing to sha256:" "$SCMPKIT" pull "$R/team/web:v1" -o "$T_TMP/t.json"
+ok "... and nothing written" test ! -e "$T_TMP/t.json"
+printf ' ' >>"$data"
+expect_msg "a layer longer than declared is refused (size)" 1 "larger than the [0-9]+ bytes expected|not what the manifest says" \
+	"$SCMPKIT" pull "$R/team/web:v1" -o "$T_TMP/t.json"
+
+# Basic credentials from a Docker config file
+hash=$("$PY" -W ignore -c 'import crypt; print(crypt.crypt("s3cret", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))')
+printf 'ci:%s\n' "$hash" >"$T_TMP/htpasswd"
+if start_registry auth "auth:
+  htpasswd:
+    realm: scmpkit-test
+    path: $T_TMP/htpasswd"; then
+	A=localhost:$port
+	mkdir -p "$T_TMP/docker"
+	printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$A" "$(printf 'ci:s3cret' | base64)" >"$T_TMP/docker/config.json"
+	printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$A" "$(printf 'ci:wrong' | base64)" >"$T_TMP/wrong.json"
+	expect_msg "no credentials: 401" 1 "user and password|401" env DOCKER_CONFIG="$T_TMP/none" \
+		"$SCMPKIT" push "$T_TMP/web.json" "$A/team/web:v1"
+	expect_msg "wrong credentials: refused" 1 "401|UNAUTHORIZED" \
+		"$SCMPKIT" push --docker-config "$T_TMP/wrong.json" "$T_TMP/web.json" "$A/team/web:v1"
+	ok "credentials from \$DOCKER_CONFIG/config.json: push" env DOCKER_CONFIG="$T_TMP/docker" \
+		"$SCMPKIT" push "$T_TMP/web.json" "$A/team/web:v1"
+	ok "credentials from --docker-config: pull" \
+		"$SCMPKIT" pull --docker-config "$T_TMP/docker/config.json" "$A/team/web:v1" -o "$T_TMP/auth.json"
+else
+	t_report ok "# SKIP a registry with htpasswd did not start: $(tail -1 "$T_TMP/auth/log")"
+fi
+done_testing
