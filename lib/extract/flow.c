@@ -55,6 +55,10 @@ struct fctx {
 	bool escapes, go, exempt, any_indirect;
 	uint32_t needs;
 	int err;
+	/* collecting: the constants indirect calls pass in each location of
+	 * COLLECT (the parameters address-taken wrappers take numbers in) */
+	uint32_t collect;
+	struct aval *passed; /* XL_COUNT values */
 };
 
 #define SYSV_CLOBBER ((1u << XR_AX) | (1u << XR_CX) | (1u << XR_DX) | (1u << XR_SI) | \
@@ -268,6 +272,9 @@ static void link_blocks(struct fctx *c)
 		c->bl[0].orphan = false;
 }
 
+/* The System V argument registers, in order: what XL_MEM0 + i points through. */
+static const int8_t arg_regs[XL_NMEM] = {XR_DI, XR_SI, XR_DX, XR_CX, XR_R8, XR_R9};
+
 /* ---- the value of operands ---------------------------------------------- */
 
 /* The stack offset a memory operand addresses, if it is one. */
@@ -300,6 +307,12 @@ static struct aval rd(const struct fctx *c, const struct astate *st, const struc
 	case XK_MEM:
 		if (stack_off(st, op, &off))
 			return st_load(st, off, op->size);
+		if (op->size == 4 && op->val == 0 && op->index == XR_NONE && op->reg >= 0 &&
+		    op->reg < XR_COUNT)
+			for (unsigned i = 0; i < XL_NMEM; i++)
+				if (st->r[op->reg].k == V_VAL && !st->r[op->reg].n &&
+				    st->r[op->reg].pm == 1u << arg_regs[i])
+					return v_param(XL_MEM0 + i); /* *param: the caller's word */
 		/* a global nothing writes: Go's syscall.fcntl64Syscall = SYS_FCNTL */
 		if (fixed && op->index == XR_NONE && xobj_global(c->o, (uint64_t)op->val, op->size, &g))
 			return v_const((uint32_t)g);
@@ -348,6 +361,15 @@ static struct aval arg(const struct astate *st, unsigned q, bool tail)
 {
 	if (q < XL_STACK0)
 		return st->r[q];
+	if (q >= XL_MEM0) { /* the word the argument register points at */
+		const struct aval *p = &st->r[arg_regs[q - XL_MEM0]];
+		if (p->k == V_STK)
+			return st_load(st, (int32_t)p->c[0], 4);
+		for (unsigned i = 0; p->k == V_VAL && !p->n && i < XL_NMEM; i++)
+			if (p->pm == 1u << arg_regs[i]) /* passed on: its pointee, ours */
+				return v_param(XL_MEM0 + i);
+		return v_top();
+	}
 	const struct aval *sp = &st->r[XR_SP];
 	if (sp->k != V_STK)
 		return v_top();
@@ -416,7 +438,7 @@ static void syscall_site(struct fctx *c, struct astate *st, const struct xinsn *
 			c->needs |= v.pm;
 			for (unsigned i = 0; i < v.n; i++)
 				number(c, x->addr, v.c[i], x->op == XO_INT80);
-		} else if (v.k != V_BOT) {
+		} else if (v.k != V_BOT && !c->exempt) {
 			unresolved(c, x->addr, x->op == XO_INT80 ? "int 0x80" : "syscall");
 		}
 	}
@@ -503,11 +525,24 @@ static void lea(struct astate *st, const struct xinsn *x)
 /* A call, a jump (a tail call when it leaves the function), a conditional
  * tail call: the wrapper's parameters at the site, then what the call
  * clobbers. */
+static void indirect_call(struct fctx *c, const struct astate *st)
+{
+	for (unsigned q = 0; q < XL_COUNT; q++) {
+		if (!(c->collect >> q & 1))
+			continue;
+		struct aval v = arg(st, q, false);
+		if (v.k == V_VAL && !v.pm && v.n) /* a number; anything else is no syscall's */
+			c->passed[q] = v_join(&c->passed[q], &v);
+	}
+}
+
 static void branch(struct fctx *c, struct astate *st, const struct xinsn *x, bool emit)
 {
 	const struct xcall *k = call_at(c, x->addr);
 	if (emit && k && k->kind != XC_FALL)
 		wrapper_call(c, st, x->addr, k->target, x->op != XO_CALL);
+	if (emit && !k && x->op == XO_CALL && c->collect)
+		indirect_call(c, st);
 	if (x->op == XO_CALL)
 		after_call(c, st, k ? k->target : XT_NONE);
 }
@@ -595,6 +630,45 @@ static bool padding(const struct fctx *c, uint32_t b)
 	return true;
 }
 
+static bool sp_conflict(const struct astate *a, const struct astate *b)
+{
+	return a->reached && b->reached && a->r[XR_SP].k == V_STK && b->r[XR_SP].k == V_STK &&
+	       a->r[XR_SP].c[0] != b->r[XR_SP].c[0];
+}
+
+/* The fall-through after a call (or after padding that follows one) is the
+ * path a call that never returns does not take: compilers put the next
+ * block there (Go after runtime.gopanic, whose code has a ret). Compiled
+ * code joins paths only at the same stack depth, so when such an edge
+ * brings another depth than the block's other predecessors, it is the
+ * infeasible one and is dropped. */
+static bool follows_call(const struct fctx *c, uint32_t b)
+{
+	uint32_t i = c->bl[b].first + c->bl[b].n;
+	while (i > c->bl[b].first && c->ins[i - 1].op == XO_NOP)
+		i--;
+	return i == c->bl[b].first || c->ins[i - 1].op == XO_CALL;
+}
+
+static bool flow_edge(struct fctx *c, uint32_t from, uint32_t to, const struct astate *st,
+		      uint8_t *weak)
+{
+	struct astate *in = &c->in[to];
+	bool w = to == from + 1 && follows_call(c, from);
+	if (w && sp_conflict(in, st) && !weak[to])
+		return false;
+	if (!w && weak[to]) {
+		weak[to] = 0;
+		if (sp_conflict(in, st)) {
+			*in = *st;
+			return true;
+		}
+	}
+	if (w && !in->reached)
+		weak[to] = 1;
+	return st_join(in, st);
+}
+
 static int run_blocks(struct fctx *c)
 {
 	if (SK_GROW(c->in, c->cap_in, c->n_bl) < 0)
@@ -607,7 +681,13 @@ static int run_blocks(struct fctx *c)
 		free(inq);
 		return -ENOMEM;
 	}
+	uint8_t *weak = calloc(c->n_bl + 1, 1); /* reached only by an after-call fall-through */
 	size_t head = 0, count = 0;
+	if (!weak) {
+		free(queue);
+		free(inq);
+		return -ENOMEM;
+	}
 #define ENQ(b) do { if (!inq[b]) { inq[b] = 1; queue[(head + count++) % c->n_bl] = (b); } } while (0)
 	st_entry(&c->in[0]);
 	ENQ(0);
@@ -628,7 +708,7 @@ static int run_blocks(struct fctx *c)
 		for (uint32_t i = 0; i < c->bl[b].n; i++)
 			step(c, &st, &c->ins[c->bl[b].first + i], false);
 		for (unsigned s = 0; s < c->bl[b].nsucc; s++)
-			if (st_join(&c->in[c->bl[b].succ[s]], &st))
+			if (flow_edge(c, b, c->bl[b].succ[s], &st, weak))
 				ENQ(c->bl[b].succ[s]);
 		if (c->bl[b].indirect) /* a jump table: to every block nothing else reaches */
 			for (uint32_t o = 1; o < c->n_bl; o++)
@@ -638,6 +718,7 @@ static int run_blocks(struct fctx *c)
 #undef ENQ
 	free(queue);
 	free(inq);
+	free(weak);
 	return 0;
 }
 
@@ -675,6 +756,10 @@ static int analyse(struct fctx *c)
 	 * site already gives the number, so this one, which loads it from the
 	 * runtime's perThreadSyscall variable, adds none. */
 	c->exempt = c->go && fn->name && !strcmp(fn->name, "runtime.runPerThreadSyscall");
+	/* Likewise glibc's SIGSETXID handler: it makes on every other thread the
+	 * setuid-family call __nptl_setxid got from setuid, setgid, ... (through
+	 * the global __xidcmd), which the caller's own site gives. */
+	c->exempt |= (fn->flags & XF_SETXID) != 0;
 	int rc = decode(c);
 	if (rc == 0 && c->n_ins)
 		rc = find_blocks(c);
@@ -728,6 +813,64 @@ static bool calls_wrapper_import(const struct xobj *o, uint32_t f)
 	return false;
 }
 
+/* The wrappers whose address code or data takes (libcap keeps its syscall
+ * wrappers in a table of pointers and calls them with constant numbers),
+ * marked XF_TAKEN; their parameters. */
+static uint32_t taken_wrappers(struct xobj *o)
+{
+	uint32_t locs = 0;
+	for (size_t i = 0; i < o->n_refs + o->n_touched; i++) {
+		uint64_t a = i < o->n_refs ? o->refs[i] : o->touched[i - o->n_refs];
+		uint32_t f = xobj_func_at(o, a);
+		if (f != XT_NONE && o->funcs[f].start == a && o->funcs[f].needs) {
+			o->funcs[f].flags |= XF_TAKEN;
+			locs |= o->funcs[f].needs;
+		}
+	}
+	return locs;
+}
+
+/* Such a wrapper makes the numbers indirect calls pass where it takes them:
+ * an assumption (any indirect call may be the one that calls it), said in a
+ * note, not a proof; a location no indirect call passes a number in stays
+ * unresolved (graph.c). */
+static int resolve_taken(struct fctx *c, uint32_t locs)
+{
+	struct xobj *o = c->o;
+	struct aval passed[XL_COUNT] = {0};
+	c->collect = locs;
+	c->passed = passed;
+	for (uint32_t f = 0; f < o->n_funcs; f++) {
+		if (!o->funcs[f].has_icall)
+			continue;
+		c->f = f;
+		struct xvec keep = o->fown[f];
+		o->fown[f] = (struct xvec){0}; /* its items were final: keep them */
+		int rc = analyse(c);
+		free(o->fown[f].v);
+		o->fown[f] = keep;
+		if (rc < 0)
+			return rc;
+	}
+	c->collect = 0;
+	for (uint32_t f = 0; f < o->n_funcs; f++) {
+		if (!(o->funcs[f].flags & XF_TAKEN))
+			continue;
+		c->f = f;
+		for (unsigned q = 0; q < XL_COUNT; q++)
+			for (unsigned i = 0; (o->funcs[f].needs >> q & 1) && passed[q].k == V_VAL &&
+					     i < passed[q].n; i++)
+				number(c, o->funcs[f].start, passed[q].c[i], false);
+		if (c->err)
+			return c->err;
+	}
+	o->taken_passed = 0;
+	for (unsigned q = 0; q < XL_COUNT; q++)
+		if (passed[q].k == V_VAL)
+			o->taken_passed |= 1u << q;
+	return 0;
+}
+
 int xobj_flow(struct xobj *o, const struct xdec *dec)
 {
 	struct fctx c = {.o = o, .dec = dec};
@@ -758,6 +901,9 @@ int xobj_flow(struct xobj *o, const struct xdec *dec)
 				queue[(head + count++) % n] = cl.v[i];
 			}
 	}
+	uint32_t locs = rc == 0 ? taken_wrappers(o) : 0;
+	if (locs)
+		rc = resolve_taken(&c, locs);
 	free(queue);
 	free(inq);
 	free(cl.first);

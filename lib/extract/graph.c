@@ -38,6 +38,7 @@ struct pair {
 struct xgraph {
 	size_t nf, nc, nn;    /* functions, chunks, all nodes (+ ROOT_INIT, ROOT_ENTRY) */
 	struct xrange *chunk;
+	uint8_t *strong;      /* per chunk: its start begins an object (see chunk_starts) */
 	uint32_t *efirst, *edge;  /* successors, CSR */
 	uint32_t *ifirst, *item;  /* own items, CSR */
 	uint32_t *scc;            /* component of each node */
@@ -126,12 +127,6 @@ static int in_data(const struct gctx *c, uint64_t a)
 	return -1;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* The word at ADDR as the file has it (a fixed-address program's pointers). */
 static uint64_t raw_word(const struct xobj *o, uint64_t addr)
 {
@@ -149,47 +144,69 @@ static bool in_go_table(const struct xobj *o, uint64_t a)
 
 /* Every address a chunk starts at: data starts, what code refers to, symbols,
  * pointer targets, each GOT slot. */
-static int add_start(const struct gctx *c, uint64_t **v, size_t *n, size_t *cap, uint64_t a)
+struct start {
+	uint64_t a;
+	bool strong;
+};
+
+static int add_start(const struct gctx *c, struct start **v, size_t *n, size_t *cap, uint64_t a,
+		     bool strong)
 {
 	if (in_data(c, a) < 0)
 		return 0;
 	if (SK_GROW(*v, *cap, *n) < 0)
 		return -ENOMEM;
-	(*v)[(*n)++] = a;
+	(*v)[(*n)++] = (struct start){a, strong};
 	return 0;
 }
 
-static int chunk_starts(struct gctx *c, uint64_t **v, size_t *n)
+/* Every address a chunk starts at. A strong start begins an object: a
+ * section, a symbol (and its end), a pointer target in data, a GOT slot. A
+ * weak start is an address only code refers to: often a field inside an
+ * object (nginx's ngx_epoll_init copies ngx_epoll_module_ctx.actions), so
+ * reaching it reaches the rest of the object, up to the next strong start,
+ * and reaching the object reaches all of it. */
+static int chunk_starts(struct gctx *c, struct start **v, size_t *n)
 {
 	const struct xobj *o = c->o;
 	size_t cap = 0;
 	int rc = 0;
 	*n = 0;
 	for (size_t i = 0; rc == 0 && i < c->n_data; i++)
-		rc = add_start(c, v, n, &cap, c->data[i].start);
+		rc = add_start(c, v, n, &cap, c->data[i].start, true);
 	for (size_t i = 0; rc == 0 && i < o->n_refs; i++)
-		rc = add_start(c, v, n, &cap, o->refs[i]);
-	for (size_t i = 0; rc == 0 && i < o->elf.n_syms; i++)
-		rc = add_start(c, v, n, &cap, o->elf.syms[i].value);
+		rc = add_start(c, v, n, &cap, o->refs[i], false);
+	for (size_t i = 0; rc == 0 && i < o->elf.n_syms; i++) {
+		const struct xsym *y = &o->elf.syms[i];
+		rc = add_start(c, v, n, &cap, y->value, true);
+		if (rc == 0 && y->size)
+			rc = add_start(c, v, n, &cap, y->value + y->size, true);
+	}
 	for (size_t i = 0; rc == 0 && i < o->n_slots; i++)
-		rc = add_start(c, v, n, &cap, o->slots[i].local);
+		rc = add_start(c, v, n, &cap, o->slots[i].local, true);
 	for (size_t i = 0; rc == 0 && i < o->elf.n_secs; i++) {
 		const struct xsec *s = &o->elf.secs[i];
 		if (!strcmp(s->name, ".got") || !strcmp(s->name, ".got.plt"))
 			for (uint64_t a = s->addr; rc == 0 && a + 8 <= s->addr + s->size; a += 8)
-				rc = add_start(c, v, n, &cap, a);
+				rc = add_start(c, v, n, &cap, a, true);
 	}
 	for (size_t d = 0; rc == 0 && !o->elf.dyn && d < c->n_data; d++)
 		for (uint64_t a = (c->data[d].start + 7) & ~7ull; rc == 0 && a + 8 <= c->data[d].end;
 		     a += 8)
 			if (!in_go_table(o, a))
-				rc = add_start(c, v, n, &cap, raw_word(o, a));
+				rc = add_start(c, v, n, &cap, raw_word(o, a), true);
 	return rc;
+}
+
+static int cmp_start(const void *a, const void *b)
+{
+	const struct start *x = a, *y = b;
+	return x->a < y->a ? -1 : x->a > y->a;
 }
 
 static int make_chunks(struct gctx *c)
 {
-	uint64_t *v = NULL;
+	struct start *v = NULL;
 	size_t n;
 	int rc = data_ranges(c);
 	if (rc == 0)
@@ -199,24 +216,29 @@ static int make_chunks(struct gctx *c)
 		return rc;
 	}
 	if (n)
-		qsort(v, n, sizeof *v, cmp_u64);
+		qsort(v, n, sizeof *v, cmp_start);
+	size_t u = 0; /* unique, strong when any of them is */
+	for (size_t i = 0; i < n; i++) {
+		if (u && v[i].a == v[u - 1].a)
+			v[u - 1].strong |= v[i].strong;
+		else
+			v[u++] = v[i];
+	}
+	n = u;
 	struct xgraph *g = c->g;
 	g->chunk = calloc(n + 1, sizeof *g->chunk);
-	if (!g->chunk) {
+	g->strong = calloc(n + 1, 1);
+	if (!g->chunk || !g->strong) {
 		free(v);
 		return -ENOMEM;
 	}
-	size_t u = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!u || v[i] != v[u - 1])
-			v[u++] = v[i];
-	n = u;
 	for (size_t i = 0; i < n; i++) {
-		int d = in_data(c, v[i]);
+		int d = in_data(c, v[i].a);
 		uint64_t end = c->data[d].end;
-		if (i + 1 < n && v[i + 1] < end)
-			end = v[i + 1];
-		g->chunk[g->nc++] = (struct xrange){v[i], end};
+		if (i + 1 < n && v[i + 1].a < end)
+			end = v[i + 1].a;
+		g->strong[g->nc] = v[i].strong || v[i].a == c->data[d].start;
+		g->chunk[g->nc++] = (struct xrange){v[i].a, end};
 	}
 	free(v);
 	return 0;
@@ -265,6 +287,14 @@ static void refer(struct gctx *c, uint32_t from, uint64_t a, uint64_t site)
 	if (!fn || !fn->needs || fn->start != a || n == from)
 		return;
 	char what[200], nb[64];
+	if ((fn->needs & ~c->o->taken_passed) == 0) { /* flow.c resolved it, by assumption */
+		snprintf(what, sizeof what, "indirect:the address of %s (a wrapper taking a syscall "
+			 "number) is taken; it is taken to make the numbers indirect calls pass",
+			 xobj_func_name(c->o, n, nb, sizeof nb));
+		item(c, from, xobj_item(c->o, &(struct xitem){.kind = XI_NOTE, .func = XT_NONE,
+							      .text = what}));
+		return;
+	}
 	snprintf(what, sizeof what, "the address of %s (a wrapper taking a syscall number) is "
 		 "taken: an indirect call can pass it any number",
 		 xobj_func_name(c->o, n, nb, sizeof nb));
@@ -387,6 +417,8 @@ static void chunk_edges(struct gctx *c, uint32_t k)
 	library_string(c, node, r);
 	if (o->is_go)
 		go_methods(c, node, r);
+	if (k + 1 < c->g->nc && !c->g->strong[k + 1] && c->g->chunk[k + 1].start == r->end)
+		edge(c, node, node + 1); /* the rest of the object */
 }
 
 static void root_edges(struct gctx *c)
@@ -544,6 +576,7 @@ void xgraph_free(struct xgraph *g)
 	if (!g)
 		return;
 	free(g->chunk);
+	free(g->strong);
 	free(g->efirst);
 	free(g->edge);
 	free(g->ifirst);

@@ -177,6 +177,9 @@ enum {
 	XF_EXPORT = 1u << 3,  /* a dynamic symbol names it */
 	XF_NAMED_SYM = 1u << 4,
 	XF_NORET = 1u << 5,   /* never returns (abort, exit, __stack_chk_fail, ...) */
+	XF_SETXID = 1u << 6,  /* installed as glibc's SIGSETXID (33) handler */
+	XF_TAKEN = 1u << 7,   /* a wrapper whose address is taken, resolved through
+				 the numbers indirect calls pass (flow.c) */
 };
 
 #define XT_IMPORT 0x80000000u /* a call target that is an import, not a function */
@@ -199,15 +202,21 @@ struct xfunc {
 	bool has_sys;      /* holds syscall or int 0x80 */
 	bool has_ret;      /* holds a ret */
 	bool has_ijmp;     /* jumps to a computed address (a table, a pointer) */
+	bool has_icall;    /* calls a computed address */
+	bool sig33;        /* puts 33 (SIGSETXID) in edi: installs glibc's handler */
 	uint32_t needs;    /* parameters (XL_*) a syscall number comes from */
 	int32_t args;      /* Go: bytes it may write in its caller's frame; -1 unknown */
 };
 
 /* Parameter locations of a function, as bits of a needs mask: registers at
- * entry (XR_*), then the stack slots above the return address. */
+ * entry (XR_*), the stack slots above the return address, and the 32-bit
+ * word a pointer argument points at (glibc's __nptl_setxid takes its number
+ * as cmdp->syscall_no, the first field of the struct its caller filled). */
 #define XL_STACK0 16
-#define XL_NSTACK 12
-#define XL_COUNT (XL_STACK0 + XL_NSTACK)
+#define XL_NSTACK 8
+#define XL_MEM0 (XL_STACK0 + XL_NSTACK)
+#define XL_NMEM 6 /* *rdi, *rsi, *rdx, *rcx, *r8, *r9 */
+#define XL_COUNT (XL_MEM0 + XL_NMEM)
 
 /* A relocated pointer-sized word: what it holds once the loader is done. */
 struct xslot {
@@ -260,6 +269,7 @@ struct xobj {
 	struct xitem *items;   /* unique: one per (arch, nr), site, note */
 	size_t n_items, cap_items;
 	struct xvec *fown;     /* per function: the items its own sites give */
+	uint32_t taken_passed; /* locations indirect calls pass numbers in */
 };
 
 struct xvec {

@@ -31,7 +31,7 @@
 #include "util/strbuf.h"
 
 /* Bump when the analysis changes what it finds: old cache entries die. */
-#define ANALYSIS_VERSION UINT64_C(1)
+#define ANALYSIS_VERSION UINT64_C(2)
 
 /* Functions ld.so calls by looking their names up at start-up, not through
  * a relocation (glibc 2.34+: elf/dl-call-libc-early-init.c, and
@@ -422,12 +422,18 @@ static void found_note(struct walk *w, uint32_t v, const char *text)
 {
 	struct sk_extract *x = w->x;
 	char words[200];
+	const char *rule = "extract-dlopen", *tail = "; a library it loads is not analysed "
+						       "unless named with --with";
 	if (!strncmp(text, "lib:", 4)) {
 		if (loaded(x, w->p, text + 4))
 			return;
 		snprintf(words, sizeof words, "may load %s at run time (dlopen: its code names it)",
 			 text + 4);
 		text = words;
+	} else if (!strncmp(text, "indirect:", 9)) {
+		text += 9;
+		rule = "extract-indirect";
+		tail = "";
 	}
 	const struct lobj *l = &x->objs[x->visits[v].obj];
 	char *how = prov_text(x, v, NULL);
@@ -444,9 +450,7 @@ static void found_note(struct walk *w, uint32_t v, const char *text)
 		return;
 	}
 	x->notes[x->n_notes++] = key;
-	sk_diags_add(w->d, SK_SEV_NOTE, l->shown, 0, 0, "extract-dlopen",
-		     "%s (reached: %s); a library it loads is not analysed unless named "
-		     "with --with", text, how);
+	sk_diags_add(w->d, SK_SEV_NOTE, l->shown, 0, 0, rule, "%s (reached: %s)%s", text, how, tail);
 	free(how);
 }
 

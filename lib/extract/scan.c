@@ -142,8 +142,11 @@ static int scan_func(struct scan *s, const struct xdec *dec)
 		if (x.op == XO_SYSCALL || x.op == XO_INT80)
 			fn->has_sys = true;
 		fn->has_ret |= x.op == XO_RET;
-		fn->has_ijmp |= x.op == XO_JMP && !x.rel &&
-				!(x.n && x.o[0].kind == XK_MEM && x.o[0].reg == XR_RIP);
+		fn->sig33 |= x.op == XO_MOV && x.n == 2 && x.o[0].kind == XK_REG &&
+			     x.o[0].reg == XR_DI && x.o[1].kind == XK_IMM && x.o[1].val == 33;
+		bool computed = !x.rel && !(x.n && x.o[0].kind == XK_MEM && x.o[0].reg == XR_RIP);
+		fn->has_ijmp |= x.op == XO_JMP && computed;
+		fn->has_icall |= x.op == XO_CALL && computed;
 		int rc = 0;
 		if (x.op == XO_CALL || x.op == XO_JMP || x.op == XO_JCC)
 			rc = branch(s, &x);
@@ -200,6 +203,14 @@ int xobj_scan(struct xobj *o, const struct xdec *dec)
 		if (rc < 0)
 			return rc;
 	}
+	/* a function that puts SIGSETXID in edi and takes a function's address is
+	 * pthread_create installing glibc's setxid handler (sigaction(33, ...)) */
+	for (uint32_t f = 0; f < o->n_funcs; f++)
+		for (uint32_t i = 0; o->funcs[f].sig33 && i < o->funcs[f].n_refs; i++) {
+			uint32_t h = xobj_func_at(o, o->refs[o->funcs[f].first_ref + i]);
+			if (h != XT_NONE && o->funcs[h].start == o->refs[o->funcs[f].first_ref + i])
+				o->funcs[h].flags |= XF_SETXID;
+		}
 	int rc = data_pointers(&s);
 	if (rc == 0 && o->n_touched)
 		qsort(o->touched, o->n_touched, sizeof *o->touched, cmp_u64);

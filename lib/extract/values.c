@@ -210,8 +210,25 @@ void st_forget(struct astate *s, int64_t lo, int64_t hi)
 	}
 }
 
+/* Room for one more slot: the oldest local (a slot below the entry) goes
+ * first, its absence reads TOP as its value would; only when none is left
+ * does a parameter slot go, and then every absent slot reads TOP. */
+static void make_room(struct astate *s)
+{
+	unsigned victim = 0, p;
+	while (victim < s->ns && param_slot(s->s[victim].off, &p))
+		victim++;
+	if (victim == s->ns) {
+		victim = 0;
+		s->lost = true;
+	}
+	memmove(&s->s[victim], &s->s[victim + 1], (s->ns - victim - 1) * sizeof s->s[0]);
+	s->ns--;
+}
+
 void st_store(struct astate *s, int32_t off, unsigned size, const struct aval *v)
 {
+	unsigned p;
 	if (!size)
 		size = 8;
 	st_forget(s, off, (int64_t)off + size);
@@ -221,10 +238,10 @@ void st_store(struct astate *s, int32_t off, unsigned size, const struct aval *v
 		s->s[i].v = w;
 		return;
 	}
-	if (s->ns == XV_NSLOT) {
-		s->lost = true; /* full: every slot not kept reads TOP from now on */
-		return;
-	}
+	if (w.k == V_TOP && !param_slot(off, &p))
+		return; /* an absent local reads TOP anyway */
+	if (s->ns == XV_NSLOT)
+		make_room(s);
 	s->s[s->ns++] = (struct aslot){off, w};
 }
 

@@ -26,7 +26,7 @@
 #include "internal.h"
 
 #define XV_MAXC 6
-#define XV_NSLOT 24
+#define XV_NSLOT 32
 
 enum { V_BOT = 0, V_VAL, V_STK, V_TOP };
 
