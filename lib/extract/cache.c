@@ -159,6 +159,9 @@ int xcache_put(struct xcache *c, const struct xsummary *s)
 	size_t len;
 	char *text = xsummary_write(s, &len);
 	char *path = entry_path(c, s);
+	/* an entry we did not trust goes first: replacing it would keep its owner */
+	if (path)
+		unlink(path);
 	int rc = text && path ? sk_write_file_atomic(path, text, len) : -ENOMEM;
 	free(text);
 	free(path);

@@ -86,6 +86,11 @@ static int check_ident(const struct xelf *e, Elf *elf, struct sk_diags *d)
 static int read_segments(struct xelf *e, Elf *elf, struct sk_diags *d)
 {
 	size_t n;
+	GElf_Ehdr eh;
+	gelf_getehdr(elf, &eh);
+	if (eh.e_phoff > e->size || (uint64_t)eh.e_phnum * eh.e_phentsize > e->size - eh.e_phoff)
+		return refuse(d, e->path, "truncated or corrupt: the program headers lie past the "
+			      "end of the file");
 	if (elf_getphdrnum(elf, &n) != 0)
 		return refuse(d, e->path, "truncated or corrupt program headers: %s", elf_errmsg(-1));
 	size_t cap = 0;

@@ -80,7 +80,7 @@ static int chain(const struct sk_extract *x, const struct xprov *pv, struct sk_s
 		if (i)
 			sk_sb_addf(sb, " -> %s (import)\n", x->visits[path[i - 1]].via);
 		else
-			sk_sb_addf(sb, ": syscall %s\n", sk_syscall_name((enum sk_arch)pv->arch, pv->nr));
+			sk_sb_addf(sb, ": makes %s\n", sk_syscall_name((enum sk_arch)pv->arch, pv->nr));
 	}
 	return 0;
 }

@@ -114,15 +114,26 @@ static void own(struct fctx *c, const struct xitem *it)
 }
 
 /* A constant that reached a site: a syscall if the tables name it (others
- * make the kernel answer ENOSYS; no profile can name them). */
-static void number(struct fctx *c, uint64_t site, uint32_t nr, bool i386)
+ * make the kernel answer ENOSYS; no profile can name them). THROUGH: the
+ * wrapper it was passed to, for provenance; NULL for a syscall instruction. */
+static void number(struct fctx *c, uint64_t site, uint32_t nr, bool i386, const char *through)
 {
 	enum sk_arch arch = i386 ? SK_ARCH_X86 : (nr & SK_X32_SYSCALL_BIT) ? SK_ARCH_X32
 									    : SK_ARCH_X86_64;
 	if (!sk_syscall_name(arch, nr))
 		return;
 	own(c, &(struct xitem){.kind = XI_SYS, .arch = (uint8_t)arch, .nr = nr, .site = site,
-			      .func = c->f});
+			      .func = c->f, .text = (char *)through});
+}
+
+/* The name of a call target, as provenance and messages say it. */
+static const char *target_name(const struct xobj *o, uint32_t target, char *buf, size_t len)
+{
+	if (target & XT_IMPORT) {
+		snprintf(buf, len, "%s (import)", o->imports[target & ~XT_IMPORT].name);
+		return buf;
+	}
+	return xobj_func_name(o, target, buf, len);
 }
 
 static void unresolved(struct fctx *c, uint64_t site, const char *what)
@@ -385,21 +396,17 @@ static void wrapper_call(struct fctx *c, const struct astate *st, uint64_t site,
 		if (!(m >> q & 1))
 			continue;
 		struct aval v = arg(st, q, tail);
+		char nb[96], what[200];
+		const char *name = target_name(c->o, target, nb, sizeof nb);
 		if (v.k == V_VAL) {
 			c->needs |= v.pm;
 			for (unsigned i = 0; i < v.n; i++)
-				number(c, site, v.c[i], false);
+				number(c, site, v.c[i], false, name);
 			continue;
 		}
 		if (v.k == V_BOT || c->exempt)
 			continue;
-		char what[200], nb[64];
-		if (target & XT_IMPORT)
-			snprintf(what, sizeof what, "call to %s (an import taking a syscall number)",
-				 c->o->imports[target & ~XT_IMPORT].name);
-		else
-			snprintf(what, sizeof what, "call to %s (a wrapper taking a syscall number)",
-				 xobj_func_name(c->o, target, nb, sizeof nb));
+		snprintf(what, sizeof what, "call to %s, which takes a syscall number", name);
 		unresolved(c, site, what);
 	}
 }
@@ -437,7 +444,7 @@ static void syscall_site(struct fctx *c, struct astate *st, const struct xinsn *
 		if (v.k == V_VAL) {
 			c->needs |= v.pm;
 			for (unsigned i = 0; i < v.n; i++)
-				number(c, x->addr, v.c[i], x->op == XO_INT80);
+				number(c, x->addr, v.c[i], x->op == XO_INT80, NULL);
 		} else if (v.k != V_BOT && !c->exempt) {
 			unresolved(c, x->addr, x->op == XO_INT80 ? "int 0x80" : "syscall");
 		}
@@ -860,7 +867,7 @@ static int resolve_taken(struct fctx *c, uint32_t locs)
 		for (unsigned q = 0; q < XL_COUNT; q++)
 			for (unsigned i = 0; (o->funcs[f].needs >> q & 1) && passed[q].k == V_VAL &&
 					     i < passed[q].n; i++)
-				number(c, o->funcs[f].start, passed[q].c[i], false);
+				number(c, o->funcs[f].start, passed[q].c[i], false, "indirect calls");
 		if (c->err)
 			return c->err;
 	}

@@ -440,6 +440,14 @@ const char *xobj_func_name(const struct xobj *o, uint32_t f, char *buf, size_t l
 {
 	if (f < o->n_funcs && o->funcs[f].name)
 		return o->funcs[f].name;
+	const struct xfunc *fn = f < o->n_funcs ? &o->funcs[f] : NULL;
+	if (fn && (fn->flags & XF_PLT) && fn->n_calls && o->calls &&
+	    (o->calls[fn->first_call].target & XT_IMPORT) &&
+	    o->calls[fn->first_call].target != XT_NONE) {
+		snprintf(buf, len, "%s@plt",
+			 o->imports[o->calls[fn->first_call].target & ~XT_IMPORT].name);
+		return buf;
+	}
 	uint64_t a = f < o->n_funcs ? o->funcs[f].start : 0;
 	snprintf(buf, len, "%s+0x%llx", o->label, (unsigned long long)a);
 	return buf;

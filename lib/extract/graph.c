@@ -638,6 +638,11 @@ static int copy_items(const struct xobj *o, struct xsummary *s)
 		} else if (it->kind != XI_NOTE) {
 			name = it->func != XT_NONE ? xobj_func_name(o, it->func, nb, sizeof nb) : "data";
 		}
+		char via[300];
+		if (it->kind == XI_SYS && it->text) { /* resolved at a call to a wrapper */
+			snprintf(via, sizeof via, "%s -> %s", name, it->text);
+			name = via;
+		}
 		d->name = strdup(name ? name : "");
 		if (it->kind == XI_UNRESOLVED)
 			d->what = strdup(it->text ? it->text : "");

@@ -373,18 +373,38 @@ static char *prov_text(const struct sk_extract *x, uint32_t v, const char *func)
 	return sk_sb_detach(&sb, NULL);
 }
 
+/* How telling a provenance is: the program's own paths first, then what
+ * loading runs, then ld.so's (it has an execve for "ld.so PROGRAM"). */
+static int rank(const struct walk *w, uint32_t v)
+{
+	while (w->x->visits[v].parent != XT_NONE)
+		v = w->x->visits[v].parent;
+	const struct xvisit *r = &w->x->visits[v];
+	if (r->obj == w->p->interp && r->obj != w->p->main)
+		return 2;
+	return r->root && !strcmp(r->root, "load") ? 1 : 0;
+}
+
 static void found_sys(struct walk *w, uint32_t v, uint32_t it)
 {
 	struct sk_extract *x = w->x;
 	const struct xsum_item *item = &x->objs[x->visits[v].obj].sum.items[it];
 	sk_trace_result_add(&x->res, (enum sk_arch)item->arch, item->nr, NULL);
-	for (size_t i = 0; i < x->n_prov; i++)
+	struct xprov *old = NULL;
+	for (size_t i = 0; i < x->n_prov && !old; i++)
 		if (x->prov[i].arch == item->arch && x->prov[i].nr == item->nr)
-			return;
+			old = &x->prov[i];
+	if (old && (old->visit == XT_NONE || rank(w, old->visit) <= rank(w, v)))
+		return;
 	char *text = prov_text(x, v, item->name);
-	if (!text || SK_GROW(x->prov, x->cap_prov, x->n_prov) < 0) {
+	if (!text || (!old && SK_GROW(x->prov, x->cap_prov, x->n_prov) < 0)) {
 		free(text);
 		w->err = -ENOMEM;
+		return;
+	}
+	if (old) {
+		free(old->text);
+		*old = (struct xprov){item->arch, item->nr, v, it, text};
 		return;
 	}
 	x->prov[x->n_prov++] = (struct xprov){item->arch, item->nr, v, it, text};
@@ -406,8 +426,8 @@ static void found_unresolved(struct walk *w, uint32_t v, const struct xsum_item 
 							  item->what};
 	char *how = prov_text(x, v, item->name);
 	sk_diags_add(w->d, x->strict ? SK_SEV_ERROR : SK_SEV_WARNING, l->shown, 0, 0,
-		     "extract-unresolved", "%s at 0x%llx: %s: its syscall number is not a "
-		     "constant, so the profile may lack what it makes (reached: %s)",
+		     "extract-unresolved", "%s at 0x%llx: %s: the number is not a constant, "
+		     "so the profile may lack what it makes (reached: %s)",
 		     item->name, (unsigned long long)item->site, item->what, how ? how : item->name);
 	free(how);
 }
