@@ -362,8 +362,11 @@ static char *prov_text(const struct sk_extract *x, uint32_t v, const char *func)
 	if (!n) {
 		const struct xvisit *r = &x->visits[v];
 		bool entry = r->root && !strcmp(r->root, "entry");
-		sk_sb_addf(&sb, "%s%s%s", x->objs[r->obj].obj.label, entry ? "" : " at ",
-			   entry ? "" : r->root ? r->root : "");
+		if (r->start) /* a function ld.so looks up by name and calls */
+			sk_sb_addf(&sb, "%s@%s (ld.so calls it)", r->start, x->objs[r->obj].obj.label);
+		else
+			sk_sb_addf(&sb, "%s%s%s", x->objs[r->obj].obj.label, entry ? "" : " at ",
+				   entry ? "" : r->root ? r->root : "");
 	}
 	for (size_t i = n; i-- > 0;)
 		sk_sb_addf(&sb, "%s@%s%s", x->visits[hops[i]].via,

@@ -25,12 +25,12 @@ XL_PORT_REDIS=18473
 xl_build_go() {
 	command -v go >/dev/null || return 1
 	mkdir -p "$XL_BUILD"
-	for p in hello http unix; do
-		for cgo in 0 1; do
-			out=$XL_BUILD/go-$p-cgo$cgo
-			[ "$out" -nt "$XL_SRC/$p.go" ] && continue
+	for xl_p in hello http unix; do
+		for xl_cgo in 0 1; do
+			xl_out=$XL_BUILD/go-$xl_p-cgo$xl_cgo
+			[ "$xl_out" -nt "$XL_SRC/$xl_p.go" ] && continue
 			GOCACHE=$XL_BUILD/gocache GO111MODULE=off GOPATH=/usr/share/gocode \
-				CGO_ENABLED=$cgo go build -o "$out" "$XL_SRC/$p.go" || return 1
+				CGO_ENABLED=$xl_cgo go build -o "$xl_out" "$XL_SRC/$xl_p.go" || return 1
 		done
 	done
 }
@@ -60,10 +60,10 @@ xl_with() {
 
 # wait until CMD succeeds (a server is up), at most 10 s
 xl_wait() {
-	i=0
+	xl_i=0
 	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && return 1
+		xl_i=$((xl_i + 1))
+		[ $xl_i -gt 100 ] && return 1
 		sleep 0.1
 	done
 }
@@ -91,11 +91,11 @@ EOF
 # Wait for the server PID (our child) to end, at most 20 s; then kill it and
 # the processes it started, by their ids, so that no test leaves one behind.
 xl_reap() {
-	i=0
+	xl_i=0
 	while [ -e "/proc/$1" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]; do
-		i=$((i + 1))
-		if [ $i -gt 200 ]; then
-			for c in $(cat "/proc/$1/task/$1/children" 2>/dev/null); do kill -KILL "$c"; done
+		xl_i=$((xl_i + 1))
+		if [ $xl_i -gt 200 ]; then
+			for xl_c in $(cat "/proc/$1/task/$1/children" 2>/dev/null); do kill -KILL "$xl_c"; done
 			kill -KILL "$1"
 			break
 		fi
@@ -107,9 +107,9 @@ xl_reap() {
 # A server that did not come up: it, what it started and what those started
 # (a wrapper, the server, its workers) go, by their ids.
 xl_abort() {
-	for c in $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
-		for g in $(cat "/proc/$c/task/$c/children" 2>/dev/null); do kill -KILL "$g"; done
-		kill -KILL "$c"
+	for xl_c in $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
+		for xl_g in $(cat "/proc/$xl_c/task/$xl_c/children" 2>/dev/null); do kill -KILL "$xl_g"; done
+		kill -KILL "$xl_c"
 	done
 	kill -KILL "$1"
 	xl_reap "$1"
@@ -125,7 +125,7 @@ xl_server() {
 		"$@" busybox httpd -f -p "127.0.0.1:$XL_PORT_HTTPD" -h "$XL_WORK/www" &
 		pid=$!
 		xl_wait curl -sf "http://127.0.0.1:$XL_PORT_HTTPD/" || { xl_abort $pid; return 1; }
-		for i in 1 2 3; do curl -s "http://127.0.0.1:$XL_PORT_HTTPD/"; done
+		for xl_i in 1 2 3; do curl -s "http://127.0.0.1:$XL_PORT_HTTPD/"; done
 		curl -s -o /dev/null -w '%{http_code}\n' "http://127.0.0.1:$XL_PORT_HTTPD/none"
 		# SIGTERM is httpd's only stop: to httpd itself, not to a wrapper
 		srv=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null)
@@ -137,7 +137,7 @@ xl_server() {
 		"$@" nginx -p "$XL_WORK/nginx" -c nginx.conf -g 'daemon off;' &
 		pid=$!
 		xl_wait curl -sf "http://127.0.0.1:$XL_PORT_NGINX/" || { xl_abort $pid; return 1; }
-		for i in 1 2 3; do curl -s "http://127.0.0.1:$XL_PORT_NGINX/"; done
+		for xl_i in 1 2 3; do curl -s "http://127.0.0.1:$XL_PORT_NGINX/"; done
 		curl -s -o /dev/null -w '%{http_code}\n' "http://127.0.0.1:$XL_PORT_NGINX/none"
 		nginx -p "$XL_WORK/nginx" -c nginx.conf -s quit 2>/dev/null
 		xl_reap $pid ;;
