@@ -33,7 +33,7 @@ mkdir -p "$XL_WORK"
 xl_build_go >/dev/null 2>&1 || echo "(go programs not built: golang-go missing?)" >&2
 export XDG_CACHE_HOME="$T_TMP/cache"
 
-CORPUS=${XL_ONLY:-"go-hello-cgo0 go-hello-cgo1 go-http-cgo0 go-http-cgo1 go-unix-cgo0 go-unix-cgo1
+CORPUS=${XL_ONLY:-"go-hello-cgo0 go-hello-cgo1 go-http-cgo0 go-http-cgo1 go-http-pie go-unix-cgo0 go-unix-cgo1
 c-glibc-static c-musl-static busybox-sh busybox-ls busybox-httpd
 ls cat cp tar nginx redis python3"}
 

@@ -350,10 +350,16 @@ static bool library_name(const char *s, size_t len)
  * note is "lib:NAME"; link.c words it, and drops it for a loaded library. */
 static void library_string(struct gctx *c, uint32_t node, const struct xrange *k)
 {
-	size_t room = k->end - k->start < 128 ? k->end - k->start : 128;
-	const char *s = (const char *)xelf_at(&c->o->elf, k->start, room);
+	/* the string may run past the chunk: code that copies it inline names
+	 * its middle too ("gconv-modules" is loaded 8 bytes at a time) */
+	size_t room = 128;
+	const char *s = NULL;
+	while (room >= 8 && !(s = (const char *)xelf_at(&c->o->elf, k->start, room)))
+		room /= 2;
 	const char *nul = s ? memchr(s, 0, room) : NULL;
-	if (!nul || !library_name(s, (size_t)(nul - s)))
+	if (nul && !strcmp(s, "gconv-modules")) /* iconv's conversion modules */
+		s = "the gconv modules (iconv, gconv-modules)";
+	else if (!nul || !library_name(s, (size_t)(nul - s)))
 		return;
 	char note[160];
 	snprintf(note, sizeof note, "lib:%s", s);

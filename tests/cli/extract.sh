@@ -53,6 +53,8 @@ if [ $? = 0 ] && cmp -s native.out run.out; then
 else
 	t_report fail "run under the extracted profile" run.err
 fi
+"$SCMPKIT" record -q -o rec.json -- "$PROG" >/dev/null 2>&1
+ok "merge --check: the extracted profile covers a recorded one" "$SCMPKIT" merge --check prof.json rec.json
 "$SCMPKIT" extract -f oci -o oci.json "$PROG" 2>/dev/null
 if [ -s oci.json ] && ! grep -q comment oci.json; then
 	t_report ok "-f oci: no comments (the runtime spec has none)"

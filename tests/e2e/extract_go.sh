@@ -2,7 +2,9 @@
 # scmpkit extract on Go programs built here with Debian's Go 1.19, each with
 # CGO_ENABLED=0 (static) and =1 (net/http then links libc: Go and C at once):
 # the article's fmt.Println("test"), a net/http server with its client, and a
-# program using golang.org/x/sys/unix. For each, the four properties of
+# program using golang.org/x/sys/unix; and the server again as a stripped,
+# externally linked PIE (Go's table found by its magic). For each, the four
+# properties of
 # xl_check (tests/e2e/extract_lib.sh): no unresolved site, extracted covers
 # strace -f and scmpkit record, the program runs under the profile.
 . "$(dirname "$0")/../cli/tap.sh"
@@ -17,4 +19,5 @@ for p in hello http unix; do
 		xl_check go-$p-cgo$cgo
 	done
 done
+xl_check go-http-pie
 done_testing
