@@ -51,7 +51,8 @@ show "scmpkit extract --explain clone ./hello"
 dyn=/usr/lib/python3.11/lib-dynload
 show "scmpkit extract -o python3-x.json --with \$dyn/_json...so --with \$dyn/_hashlib...so /usr/bin/python3"
 "$S" extract -o python3-x.json --with "$dyn/_json.cpython-311-x86_64-linux-gnu.so" \
-	--with "$dyn/_hashlib.cpython-311-x86_64-linux-gnu.so" /usr/bin/python3 2>&1 | grep -v 'note:' || true
-echo "  ($(grep -c '"names"' python3-x.json) rules; recorded: $(grep -c '^ *"[a-z0-9_]*",\{0,1\}$' python3.json) names)"
+	--with "$dyn/_hashlib.cpython-311-x86_64-linux-gnu.so" /usr/bin/python3 2>extract.err
+echo "  ($(grep -c '"names"' python3-x.json) rules, recorded: $(grep -c '^ *"[a-z0-9_]*",\{0,1\}$' python3.json) names;" \
+	"$(grep -c extract-dlopen extract.err) warnings name what python3 and its libraries may dlopen)"
 show "scmpkit run -p python3-x.json --fail-on-denial -- python3 -c '$prog'"
 "$S" run -p python3-x.json --fail-on-denial -- /usr/bin/python3 -c "$prog"

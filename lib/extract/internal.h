@@ -8,9 +8,12 @@
  *   gopclntab.c  Go's function table (gopclntab.h: a module of its own)
  *   decode.c     Zydis: one x86-64 instruction as the analysis needs it
  *   funcs.c      function boundaries from every source above
- *   scan.c       one linear pass per function: calls, references, syscalls
+ *   scan.c       one linear pass per function: calls, references, syscalls;
+ *                which functions never return
+ *   values.c     the abstract values of registers and stack slots (values.h)
  *   flow.c       values per function: which numbers reach each syscall, and
  *                which parameters a wrapper takes its number from
+ *   object.c     runs the steps above for one object
  *   graph.c      functions and data chunks as one graph; what each export
  *                and the object's start-up reach, as sets of items
  *   summary.c    an object's summary: what the linker step needs, as text
@@ -22,9 +25,9 @@
  *   extract.c    the public API, provenance, the profile
  *
  * Why the split between graph and summary: an object's summary depends only
- * on the file (and on which of its imports take syscall numbers), so it can
- * be cached; everything that depends on which objects load together happens
- * in link.c, over summaries. */
+ * on the file (and on what its imports were assumed to be: wrappers taking a
+ * number, functions never returning), so it can be cached; everything that
+ * depends on which objects load together happens in link.c, over summaries. */
 #ifndef SK_EXTRACT_INTERNAL_H
 #define SK_EXTRACT_INTERNAL_H
 
