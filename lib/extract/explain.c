@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <scmpkit/escape.h>
+
 #include "util/strbuf.h"
 
 static const struct xprov *find_prov(const struct sk_extract *x, const char *name)
@@ -85,6 +87,26 @@ static int chain(const struct sk_extract *x, const struct xprov *pv, struct sk_s
 	return 0;
 }
 
+/* The text with each line escaped (function names come from the files). */
+static char *escaped_lines(struct sk_sb *sb)
+{
+	char *raw = sk_sb_detach(sb, NULL);
+	struct sk_sb out = SK_SB_INIT;
+	for (char *save, *l = raw ? strtok_r(raw, "\n", &save) : NULL; l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *e = sk_escape(l);
+		if (!e)
+			out.oom = true;
+		else
+			sk_sb_addf(&out, "%s\n", e);
+		free(e);
+	}
+	if (!raw)
+		out.oom = true;
+	free(raw);
+	return sk_sb_detach(&out, NULL);
+}
+
 char *sk_extract_explain(const struct sk_extract *x, const char *syscall, bool *found,
 			 struct sk_diags *d)
 {
@@ -111,7 +133,7 @@ char *sk_extract_explain(const struct sk_extract *x, const char *syscall, bool *
 			sb.oom = true;
 		}
 	}
-	char *text = sk_sb_detach(&sb, NULL);
+	char *text = escaped_lines(&sb);
 	if (!text)
 		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "extract-nomem", "out of memory");
 	return text;

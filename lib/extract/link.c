@@ -22,10 +22,13 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include <scmpkit/escape.h>
 
 #include "util/grow.h"
 #include "util/strbuf.h"
@@ -373,7 +376,29 @@ static char *prov_text(const struct sk_extract *x, uint32_t v, const char *func)
 			   x->objs[x->visits[hops[i]].obj].obj.label, i ? " -> " : "");
 	if (func)
 		sk_sb_addf(&sb, ": %s", func);
-	return sk_sb_detach(&sb, NULL);
+	/* names come from the files (symbols, sonames): another party's text */
+	char *raw = sk_sb_detach(&sb, NULL);
+	char *text = raw ? sk_escape(raw) : NULL;
+	free(raw);
+	return text;
+}
+
+/* A diagnostic whose message holds names from the files, escaped whole. */
+__attribute__((format(printf, 5, 6)))
+static void diag(struct walk *w, enum sk_severity sev, const char *file, const char *rule,
+		 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct sk_sb sb = SK_SB_INIT;
+	sk_sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	char *raw = sk_sb_detach(&sb, NULL);
+	char *text = raw ? sk_escape(raw) : NULL;
+	if (!text || sk_diags_add(w->d, sev, file, 0, 0, rule, "%s", text) < 0)
+		w->err = -ENOMEM;
+	free(raw);
+	free(text);
 }
 
 /* How telling a provenance is: the program's own paths first, then what
@@ -428,10 +453,10 @@ static void found_unresolved(struct walk *w, uint32_t v, const struct xsum_item 
 	x->unres[x->n_unres++] = (struct sk_extract_site){l->shown, item->name, item->site,
 							  item->what};
 	char *how = prov_text(x, v, item->name);
-	sk_diags_add(w->d, x->strict ? SK_SEV_ERROR : SK_SEV_WARNING, l->shown, 0, 0,
-		     "extract-unresolved", "%s at 0x%llx: %s: the number is not a constant, "
-		     "so the profile may lack what it makes (reached: %s)",
-		     item->name, (unsigned long long)item->site, item->what, how ? how : item->name);
+	diag(w, x->strict ? SK_SEV_ERROR : SK_SEV_WARNING, l->shown, "extract-unresolved",
+	     "%s at 0x%llx: %s: the number is not a constant, so the profile may lack what it "
+	     "makes (reached: %s)", item->name, (unsigned long long)item->site, item->what,
+	     how ? how : item->name);
 	free(how);
 }
 
@@ -475,8 +500,8 @@ static void found_note(struct walk *w, uint32_t v, const char *text)
 	x->notes[x->n_notes++] = key;
 	/* a library the program may load unseen is a warning; an assumption said
 	 * aloud (a taken wrapper) a note */
-	sk_diags_add(w->d, strcmp(rule, "extract-dlopen") ? SK_SEV_NOTE : SK_SEV_WARNING, l->shown,
-		     0, 0, rule, "%s (reached: %s)%s", text, how, tail);
+	diag(w, strcmp(rule, "extract-dlopen") ? SK_SEV_NOTE : SK_SEV_WARNING, l->shown, rule,
+	     "%s (reached: %s)%s", text, how, tail);
 	free(how);
 }
 

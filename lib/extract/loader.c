@@ -26,6 +26,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <scmpkit/escape.h>
 #include <scmpkit/fileio.h>
 
 #include "util/cleanup.h"
@@ -220,7 +221,11 @@ static char *shown_path(const struct xfs *fs, const char *path)
 		sk_sb_add(&sb, fs->rootdir, n && fs->rootdir[n - 1] == '/' ? n - 1 : n);
 	}
 	sk_sb_adds(&sb, path);
-	return sk_sb_detach(&sb, NULL);
+	/* a library's name is the needing file's DT_NEEDED: another party's text */
+	char *raw = sk_sb_detach(&sb, NULL);
+	char *shown = raw ? sk_escape(raw) : NULL;
+	free(raw);
+	return shown;
 }
 
 int xfs_load(const struct xfs *fs, const char *path, struct xobj *o, char **shown,
@@ -319,10 +324,12 @@ int xfs_find(const struct xfs *fs, const char *name, const struct xobj *loader,
 		rc = try_list(fs, le->runpath, origin, name, o, found, shown, st);
 	for (size_t i = 0; rc == -ENOENT && i < fs->n_dirs; i++)
 		rc = try_list(fs, fs->dirs[i], "", name, o, found, shown, st);
+	char *shown_name = rc == -ENOENT ? sk_escape(name) : NULL;
 	if (rc == -ENOENT)
 		sk_diags_add(d, SK_SEV_ERROR, loader ? loader->elf.path : name, 0, 0,
-			     "extract-library", "needs %s, which is not found%s%s%s", name,
-			     fs->root >= 0 ? " in " : "", fs->root >= 0 ? fs->rootdir : "",
-			     fs->root >= 0 ? "" : " on this host");
+			     "extract-library", "needs %s, which is not found%s%s%s",
+			     shown_name ? shown_name : "?", fs->root >= 0 ? " in " : "",
+			     fs->root >= 0 ? fs->rootdir : "", fs->root >= 0 ? "" : " on this host");
+	free(shown_name);
 	return rc;
 }

@@ -68,6 +68,19 @@ else
 	t_report fail "--runtime runc" runc.json
 fi
 
+# names from the file are another party's text: escaped before they are printed
+esc=$(printf '\033')
+if objcopy --redefine-sym main="$(printf 'ma\033[2Kin')" "$PROG" weird 2>/dev/null; then
+	"$SCMPKIT" extract -f names weird >/dev/null 2>weird.err
+	if grep -q 'ma\\e\[2Kin at 0x' weird.err && ! grep -q "$esc" weird.err; then
+		t_report ok "a symbol name with an escape sequence is printed escaped"
+	else
+		t_report fail "escaped symbol names" weird.err
+	fi
+else
+	echo "ok $((T_N = T_N + 1)) # SKIP objcopy not installed"
+fi
+
 # --strict: exit 1, nothing written
 expect_msg "--strict: an unresolved site fails, exit 1" 1 "error: main at .*unresolved|--strict" \
 	"$SCMPKIT" extract --strict -o strict.json "$PROG"
