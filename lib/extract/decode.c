@@ -74,6 +74,8 @@ static uint8_t op_of(const ZydisDecodedInstruction *in)
 	case ZYDIS_MNEMONIC_POP: return XO_POP;
 	case ZYDIS_MNEMONIC_XCHG: return XO_XCHG;
 	case ZYDIS_MNEMONIC_LEAVE: return XO_LEAVE;
+	case ZYDIS_MNEMONIC_TEST: return XO_TEST;
+	case ZYDIS_MNEMONIC_CMP: return XO_CMP;
 	/* the end of a path: nothing runs after them in this function */
 	case ZYDIS_MNEMONIC_HLT: case ZYDIS_MNEMONIC_UD0: case ZYDIS_MNEMONIC_UD1:
 	case ZYDIS_MNEMONIC_UD2: case ZYDIS_MNEMONIC_INT3: return XO_STOP;
@@ -145,6 +147,8 @@ int xdec_one(const struct xdec *d, const uint8_t *buf, size_t len, uint64_t addr
 	if (ZYAN_FAILED(ZydisDecoderDecodeFull(&d->z, buf, len, &in, ops)))
 		return -1;
 	*x = (struct xinsn){.addr = addr, .len = in.length, .op = op_of(&in)};
+	x->cc = in.mnemonic == ZYDIS_MNEMONIC_JZ ? XCC_Z : in.mnemonic == ZYDIS_MNEMONIC_JNZ ? XCC_NZ
+										     : XCC_NONE;
 	if (in.mnemonic == ZYDIS_MNEMONIC_INT && in.operand_count_visible == 1 &&
 	    ops[0].type == ZYDIS_OPERAND_TYPE_IMMEDIATE && ops[0].imm.value.u == 0x80)
 		x->op = XO_INT80;

@@ -149,7 +149,7 @@ static int decode(struct fctx *c)
 	const struct xfunc *fn = &c->o->funcs[c->f];
 	const uint8_t *code = xelf_at(&c->o->elf, fn->start, fn->end - fn->start);
 	c->n_ins = 0;
-	if (!code)
+	if (!code || (fn->flags & XF_DATA))
 		return 0;
 	for (uint64_t a = fn->start; a < fn->end;) {
 		if (SK_GROW(c->ins, c->cap_ins, c->n_ins) < 0)
@@ -333,12 +333,34 @@ static struct aval rd(const struct fctx *c, const struct astate *st, const struc
 	}
 }
 
+/* An 8- or 16-bit write keeps the register's other bits: musl's
+ * `xor %eax,%eax; mov $0x3c,%al` is 60 (exit). */
+static struct aval merge_low(const struct aval *old, const struct aval *v, unsigned size)
+{
+	uint32_t m = size == 1 ? 0xffu : 0xffffu;
+	if (old->k != V_VAL || v->k != V_VAL || old->pm || v->pm || !old->n || !v->n)
+		return v_top();
+	struct aval r = {.k = V_VAL};
+	for (unsigned i = 0; i < old->n; i++)
+		for (unsigned j = 0; j < v->n; j++) {
+			struct aval one = v_const((old->c[i] & ~m) | (v->c[j] & m));
+			r = r.n ? v_join(&r, &one) : one;
+			if (r.k == V_TOP)
+				return r;
+		}
+	return r;
+}
+
 static void wr(struct astate *st, const struct xopnd *op, struct aval v)
 {
 	int32_t off;
 	if (op->kind == XK_REG && op->reg >= 0) {
-		/* 32-bit writes zero-extend; 8- and 16-bit ones merge: unknown */
-		st->r[op->reg] = op->size >= 4 && !op->high8 ? v_view(&v, op->size) : v_top();
+		/* 32-bit writes zero-extend; 8- and 16-bit ones merge */
+		struct aval *r = &st->r[op->reg];
+		if (op->high8)
+			*r = v_top();
+		else
+			*r = op->size >= 4 ? v_view(&v, op->size) : merge_low(r, &v, op->size);
 	} else if (op->kind == XK_MEM && stack_off(st, op, &off)) {
 		st_store(st, off, op->size, &v);
 	}
@@ -637,6 +659,25 @@ static bool padding(const struct fctx *c, uint32_t b)
 	return true;
 }
 
+/* On the edge where `test r,r` / `cmp r,imm` said equal, r is that
+ * constant: musl's __stdio_read jumps to a syscall with `test %rax,%rax; je`
+ * and no other write of eax (it is read, 0). */
+static void refine(const struct fctx *c, uint32_t b, uint32_t to, struct astate *st)
+{
+	const struct block *bl = &c->bl[b];
+	if (bl->n < 2)
+		return;
+	const struct xinsn *j = &c->ins[bl->first + bl->n - 1], *t = j - 1;
+	bool taken = c->ins[c->bl[to].first].addr == j->target && j->rel;
+	if (j->op != XO_JCC || !j->cc || (j->cc == XCC_Z) != taken || t->n != 2 ||
+	    t->o[0].kind != XK_REG || t->o[0].reg < 0 || t->o[0].high8 || t->o[0].size < 4)
+		return;
+	if (t->op == XO_TEST && t->o[1].kind == XK_REG && t->o[1].reg == t->o[0].reg)
+		st->r[t->o[0].reg] = v_const(0);
+	else if (t->op == XO_CMP && t->o[1].kind == XK_IMM)
+		st->r[t->o[0].reg] = v_const((uint32_t)t->o[1].val);
+}
+
 static bool sp_conflict(const struct astate *a, const struct astate *b)
 {
 	return a->reached && b->reached && a->r[XR_SP].k == V_STK && b->r[XR_SP].k == V_STK &&
@@ -698,10 +739,14 @@ static int run_blocks(struct fctx *c)
 #define ENQ(b) do { if (!inq[b]) { inq[b] = 1; queue[(head + count++) % c->n_bl] = (b); } } while (0)
 	st_entry(&c->in[0]);
 	ENQ(0);
-	/* a block nothing jumps to: a jump table's target, an exception landing
-	 * pad (unknown state), or alignment padding (never runs: not seeded) */
+	/* a block nothing in the function jumps to: entered from outside (a
+	 * .cold part's jump back, a label whose address is taken) or an
+	 * exception landing pad: unknown state; a jump table's target: what
+	 * the indirect jumps bring (below); else dead code or padding (a hlt's
+	 * trailing jmp): never runs, not seeded */
 	for (uint32_t b = 1; b < c->n_bl; b++)
-		if (c->bl[b].orphan && !c->any_indirect && !padding(c, b)) {
+		if (c->bl[b].orphan && !padding(c, b) &&
+		    (c->o->has_eh || xobj_entered(c->o, c->ins[c->bl[b].first].addr))) {
 			st_unknown(&c->in[b]);
 			ENQ(b);
 		}
@@ -714,9 +759,12 @@ static int run_blocks(struct fctx *c)
 		st = c->in[b];
 		for (uint32_t i = 0; i < c->bl[b].n; i++)
 			step(c, &st, &c->ins[c->bl[b].first + i], false);
-		for (unsigned s = 0; s < c->bl[b].nsucc; s++)
-			if (flow_edge(c, b, c->bl[b].succ[s], &st, weak))
+		for (unsigned s = 0; s < c->bl[b].nsucc; s++) {
+			struct astate out = st;
+			refine(c, b, c->bl[b].succ[s], &out);
+			if (flow_edge(c, b, c->bl[b].succ[s], &out, weak))
 				ENQ(c->bl[b].succ[s]);
+		}
 		if (c->bl[b].indirect) /* a jump table: to every block nothing else reaches */
 			for (uint32_t o = 1; o < c->n_bl; o++)
 				if (c->bl[o].orphan && !padding(c, o) && st_join(&c->in[o], &st))

@@ -305,8 +305,13 @@ static int symbol_starts(struct xobj *o, struct cands *c)
 	const struct xelf *e = &o->elf;
 	for (size_t i = 0; i < e->n_syms; i++) {
 		const struct xsym *s = &e->syms[i];
-		if (s->type == STT_OBJECT || !in_code(o, s->value))
+		if (!in_code(o, s->value))
 			continue;
+		if (s->type == STT_OBJECT) { /* data in .text: its bytes are no code */
+			if (s->size && add(c, s->value, s->value + s->size, s->name, XF_DATA, 1) < 0)
+				return -ENOMEM;
+			continue;
+		}
 		uint8_t prio = s->dyn ? 4 : s->type == STT_NOTYPE ? 1 : s->bind == STB_LOCAL ? 2 : 3;
 		uint32_t flags = XF_NAMED_SYM | (s->dyn ? XF_EXPORT : 0);
 		if (add(c, s->value, s->size ? s->value + s->size : 0, s->name, flags, prio) < 0)

@@ -53,6 +53,7 @@ struct gctx {
 	size_t n_edges, cap_edges, n_items, cap_items;
 	struct xrange *data;
 	size_t n_data;
+	uint32_t *imp_item; /* per import: its item, once made (XT_NONE before) */
 	int err;
 };
 
@@ -272,7 +273,10 @@ static uint32_t node_at(const struct gctx *c, uint64_t a)
 
 static uint32_t import_item(struct gctx *c, uint32_t imp)
 {
-	return xobj_item(c->o, &(struct xitem){.kind = XI_IMPORT, .nr = imp, .func = XT_NONE});
+	if (c->imp_item[imp] == XT_NONE) /* items are searched linearly: once per import */
+		c->imp_item[imp] = xobj_item(c->o, &(struct xitem){.kind = XI_IMPORT, .nr = imp,
+								   .func = XT_NONE});
+	return c->imp_item[imp];
 }
 
 /* FROM refers to the address A (it is not calling it). A wrapper whose
@@ -750,8 +754,10 @@ static int fill_summary(struct gctx *c, struct xsummary *s)
 int xobj_summarize(struct xobj *o, struct xsummary *s, struct xgraph **keep)
 {
 	struct xgraph *g = calloc(1, sizeof *g);
-	struct gctx c = {.o = o, .g = g};
-	int rc = g ? build_graph(&c) : -ENOMEM;
+	struct gctx c = {.o = o, .g = g, .imp_item = malloc((o->n_imports + 1) * sizeof *c.imp_item)};
+	if (c.imp_item)
+		memset(c.imp_item, 0xff, (o->n_imports + 1) * sizeof *c.imp_item);
+	int rc = g && c.imp_item ? build_graph(&c) : -ENOMEM;
 	if (rc == 0)
 		rc = components(g, o->n_items);
 	if (rc == 0)
@@ -759,6 +765,7 @@ int xobj_summarize(struct xobj *o, struct xsummary *s, struct xgraph **keep)
 	free(c.edges);
 	free(c.items);
 	free(c.data);
+	free(c.imp_item);
 	if (rc == 0 && keep)
 		*keep = g;
 	else

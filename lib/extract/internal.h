@@ -136,7 +136,11 @@ enum xop {
 	XO_OTHER = 0, XO_SYSCALL, XO_INT80, XO_CALL, XO_JMP, XO_JCC, XO_RET, XO_STOP,
 	XO_MOV, XO_MOVZX, XO_MOVSX, XO_LEA, XO_XOR, XO_SUB, XO_ADD, XO_AND, XO_OR,
 	XO_SHL, XO_INC, XO_DEC, XO_PUSH, XO_POP, XO_XCHG, XO_CMOV, XO_LEAVE, XO_NOP,
+	XO_TEST, XO_CMP,
 };
+
+/* The condition of a jcc the analysis can use: equal / not equal. */
+enum { XCC_NONE = 0, XCC_Z, XCC_NZ };
 
 enum { XK_NONE = 0, XK_REG, XK_IMM, XK_MEM };
 
@@ -160,6 +164,7 @@ struct xinsn {
 	struct xopnd o[3];
 	uint64_t target; /* rel: the branch target */
 	uint16_t wregs;  /* every GPR written, hidden operands included */
+	uint8_t cc;      /* XO_JCC: XCC_* */
 	bool wstack;     /* writes memory through a hidden operand (rep stos, ...) */
 };
 
@@ -183,6 +188,8 @@ enum {
 	XF_SETXID = 1u << 6,  /* installed as glibc's SIGSETXID (33) handler */
 	XF_TAKEN = 1u << 7,   /* a wrapper whose address is taken, resolved through
 				 the numbers indirect calls pass (flow.c) */
+	XF_DATA = 1u << 8,    /* an object symbol in code (OpenSSL's precomputed
+				 tables): never decoded */
 };
 
 #define XT_IMPORT 0x80000000u /* a call target that is an import, not a function */
@@ -265,6 +272,11 @@ struct xobj {
 	uint64_t *touched;     /* addresses code writes, takes (lea) or data points
 				  at: a global not among them keeps its value */
 	size_t n_touched, cap_touched;
+	uint64_t *entries;     /* code addresses reached from outside their function
+				  (a jump from a .cold part, a label's address
+				  taken), sorted: where a block starts unknown */
+	size_t n_entries, cap_entries;
+	bool has_eh;           /* .gcc_except_table: landing pads nothing jumps to */
 	struct ximport *imports; /* sorted by name */
 	size_t n_imports;
 	struct xslot *slots;     /* sorted by address */
@@ -313,6 +325,8 @@ const char *xobj_func_name(const struct xobj *o, uint32_t f, char *buf, size_t l
  * imports), references to addresses, syscall instructions. */
 int xobj_scan(struct xobj *o, const struct xdec *dec);
 
+/* ADDR is entered from outside the function that holds it. */
+bool xobj_entered(const struct xobj *o, uint64_t addr);
 /* A global variable at ADDR that nothing writes or takes the address of:
  * its SIZE-byte initial value from the file. False otherwise. */
 bool xobj_global(const struct xobj *o, uint64_t addr, unsigned size, uint64_t *value);

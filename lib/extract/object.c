@@ -59,6 +59,7 @@ void xobj_reset(struct xobj *o)
 	free(o->calls);
 	free(o->refs);
 	free(o->touched);
+	free(o->entries);
 	xgo_free(&o->go);
 	o->fown = NULL;
 	o->items = NULL;
@@ -67,6 +68,8 @@ void xobj_reset(struct xobj *o)
 	o->refs = NULL;
 	o->touched = NULL;
 	o->n_touched = o->cap_touched = 0;
+	o->entries = NULL;
+	o->n_entries = o->cap_entries = 0;
 	o->n_items = o->cap_items = o->n_funcs = o->n_calls = o->cap_calls = 0;
 	o->n_refs = o->cap_refs = 0;
 	o->is_go = false;

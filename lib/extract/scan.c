@@ -28,7 +28,7 @@
 struct scan {
 	struct xobj *o;
 	uint32_t f;
-	size_t cap_calls, cap_refs, cap_touched;
+	size_t cap_calls, cap_refs, cap_touched, cap_entries;
 };
 
 static int add_call(struct scan *s, uint64_t site, uint32_t target, uint8_t kind)
@@ -52,6 +52,18 @@ static int touch(struct xobj *o, size_t *cap, uint64_t addr)
 	if (SK_GROW(o->touched, *cap, o->n_touched) < 0)
 		return -ENOMEM;
 	o->touched[o->n_touched++] = addr;
+	return 0;
+}
+
+/* A code address that is not its function's start, named from elsewhere. */
+static int entry(struct xobj *o, size_t *cap, uint64_t addr)
+{
+	uint32_t f = xobj_func_at(o, addr);
+	if (f == XT_NONE || o->funcs[f].start == addr)
+		return 0;
+	if (SK_GROW(o->entries, *cap, o->n_entries) < 0)
+		return -ENOMEM;
+	o->entries[o->n_entries++] = addr;
 	return 0;
 }
 
@@ -85,6 +97,8 @@ static int branch(struct scan *s, const struct xinsn *x)
 	if (x->rel) {
 		if (x->op != XO_CALL && x->target >= fn->start && x->target < fn->end)
 			return 0;
+		if (entry(s->o, &s->cap_entries, x->target) < 0)
+			return -ENOMEM;
 		return add_call(s, x->addr, xobj_func_at(s->o, x->target), kind);
 	}
 	if (x->n && x->o[0].kind == XK_MEM && x->o[0].reg == XR_RIP)
@@ -110,7 +124,7 @@ static int refs_of(struct scan *s, const struct xinsn *x)
 		else if (fixed && op->kind == XK_IMM && op->val > 0 &&
 			 (x->op == XO_MOV || x->op == XO_PUSH || x->op == XO_LEA))
 			a = (uint64_t)op->val;
-		if (a && add_ref(s, a) < 0)
+		if (a && (add_ref(s, a) < 0 || entry(s->o, &s->cap_entries, a) < 0))
 			return -ENOMEM;
 		/* anything but a plain read may change the global or let others */
 		if (a && (op->kind == XK_IMM || op->write || x->op == XO_LEA) &&
@@ -127,7 +141,7 @@ static int scan_func(struct scan *s, const struct xdec *dec)
 	const uint8_t *code = xelf_at(&o->elf, fn->start, fn->end - fn->start);
 	fn->first_call = (uint32_t)o->n_calls;
 	fn->first_ref = (uint32_t)o->n_refs;
-	if (!code)
+	if (!code || (fn->flags & XF_DATA))
 		return 0;
 	struct xinsn x = {0};
 	bool falls = true;
@@ -177,7 +191,8 @@ static int data_pointers(struct scan *s)
 {
 	struct xobj *o = s->o;
 	for (size_t i = 0; i < o->n_slots; i++)
-		if (o->slots[i].local && touch(o, &s->cap_touched, o->slots[i].local) < 0)
+		if (o->slots[i].local && (touch(o, &s->cap_touched, o->slots[i].local) < 0 ||
+					  entry(o, &s->cap_entries, o->slots[i].local) < 0))
 			return -ENOMEM;
 	for (size_t i = 0; !o->elf.dyn && i < o->elf.n_secs; i++) {
 		const struct xsec *sec = &o->elf.secs[i];
@@ -187,7 +202,8 @@ static int data_pointers(struct scan *s)
 		for (uint64_t off = (8 - sec->addr % 8) % 8; off + 8 <= sec->size; off += 8) {
 			uint64_t w;
 			memcpy(&w, b + off, 8);
-			if (w >= 0x1000 && xelf_at(&o->elf, w, 1) && touch(o, &s->cap_touched, w) < 0)
+			if (w >= 0x1000 && xelf_at(&o->elf, w, 1) &&
+			    (touch(o, &s->cap_touched, w) < 0 || entry(o, &s->cap_entries, w) < 0))
 				return -ENOMEM;
 		}
 	}
@@ -214,7 +230,25 @@ int xobj_scan(struct xobj *o, const struct xdec *dec)
 	int rc = data_pointers(&s);
 	if (rc == 0 && o->n_touched)
 		qsort(o->touched, o->n_touched, sizeof *o->touched, cmp_u64);
+	if (rc == 0 && o->n_entries)
+		qsort(o->entries, o->n_entries, sizeof *o->entries, cmp_u64);
+	o->has_eh = xelf_section(&o->elf, ".gcc_except_table") != NULL;
 	return rc;
+}
+
+bool xobj_entered(const struct xobj *o, uint64_t addr)
+{
+	size_t lo = 0, hi = o->n_entries;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->entries[mid] == addr)
+			return true;
+		if (o->entries[mid] < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 bool xobj_global(const struct xobj *o, uint64_t addr, unsigned size, uint64_t *value)
@@ -258,7 +292,8 @@ static bool tail_returns(const struct xobj *o, const struct xcall *k)
 void xobj_noreturn(struct xobj *o)
 {
 	for (size_t f = 0; f < o->n_funcs; f++)
-		if (!o->funcs[f].has_ret && !o->funcs[f].has_ijmp && o->funcs[f].end > o->funcs[f].start)
+		if (!o->funcs[f].has_ret && !o->funcs[f].has_ijmp && !(o->funcs[f].flags & XF_DATA) &&
+		    o->funcs[f].end > o->funcs[f].start)
 			o->funcs[f].flags |= XF_NORET;
 	for (bool changed = true; changed;) {
 		changed = false;
