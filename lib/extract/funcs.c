@@ -457,3 +457,67 @@ const char *xobj_func_name(const struct xobj *o, uint32_t f, char *buf, size_t l
 	snprintf(buf, len, "%s+0x%llx", o->label, (unsigned long long)a);
 	return buf;
 }
+
+/* Code no symbol or FDE describes (a stripped program built without unwind
+ * tables: busybox-static's 600 KB of applets) is one gap; the targets of its
+ * direct calls are function starts, so it is cut there. Smaller functions
+ * make reachability finer and the value analysis fast. */
+static int gap_calls(const struct xobj *o, const struct xdec *dec, const struct xfunc *g,
+		     uint64_t **v, size_t *n, size_t *cap)
+{
+	const uint8_t *code = xelf_at(&o->elf, g->start, g->end - g->start);
+	struct xinsn x;
+	for (uint64_t a = g->start; code && a < g->end;) {
+		if (xdec_one(dec, code + (a - g->start), g->end - a, a, &x) < 0) {
+			a++;
+			continue;
+		}
+		a += x.len;
+		if (x.op != XO_CALL || !x.rel || x.target <= g->start || x.target >= g->end)
+			continue;
+		if (SK_GROW(*v, *cap, *n) < 0)
+			return -ENOMEM;
+		(*v)[(*n)++] = x.target;
+	}
+	return 0;
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int xobj_split_gaps(struct xobj *o, const struct xdec *dec)
+{
+	uint64_t *cuts = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	for (size_t f = 0; rc == 0 && f < o->n_funcs; f++)
+		if (o->funcs[f].flags & XF_GAP)
+			rc = gap_calls(o, dec, &o->funcs[f], &cuts, &n, &cap);
+	if (rc < 0 || !n) {
+		free(cuts);
+		return rc;
+	}
+	qsort(cuts, n, sizeof *cuts, cmp_addr);
+	struct xfunc *old = o->funcs;
+	size_t n_old = o->n_funcs, fcap = 0, k = 0;
+	o->funcs = NULL;
+	o->n_funcs = 0;
+	for (size_t f = 0; rc == 0 && f < n_old; f++) {
+		uint64_t at = old[f].start;
+		while (k < n && cuts[k] <= old[f].start)
+			k++;
+		for (; rc == 0 && (old[f].flags & XF_GAP) && k < n && cuts[k] < old[f].end; k++)
+			if (cuts[k] > at) {
+				rc = push_func(o, &fcap, at, cuts[k], NULL, XF_GAP, -1);
+				at = cuts[k];
+			}
+		if (rc == 0)
+			rc = push_func(o, &fcap, at, old[f].end, old[f].name, old[f].flags, old[f].args);
+	}
+	free(old);
+	free(cuts);
+	return rc;
+}

@@ -306,6 +306,8 @@ void xobj_reset(struct xobj *o);
 void xobj_free(struct xobj *o);
 
 int xobj_funcs(struct xobj *o);
+/* Cut code no source describes at the targets of its direct calls. */
+int xobj_split_gaps(struct xobj *o, const struct xdec *dec);
 /* What runs when the object loads or unloads: DT_INIT/FINI, the constructor
  * and destructor arrays, IFUNC resolvers (addresses in code, malloc'ed). The
  * entry point is apart: it runs only for the program and the interpreter. */

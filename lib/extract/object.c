@@ -39,6 +39,8 @@ int xobj_analyse(struct xobj *o, const struct xdec *dec)
 {
 	int rc = xobj_funcs(o);
 	if (rc == 0)
+		rc = xobj_split_gaps(o, dec);
+	if (rc == 0)
 		rc = xobj_scan(o, dec);
 	if (rc == 0) {
 		xobj_noreturn(o);
