@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit extract: precision and speed on the corpus of tests/e2e/extract_lib.sh
 # (the same programs and workloads as the e2e tests), against the anchors in
 # the same run:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit extract, the command: usage and bad input (exit 2 with a message
 # naming the file), the formats, --strict, --explain, --runtime, several
 # programs at once, and that a profile it writes lints clean and runs the

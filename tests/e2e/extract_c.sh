@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit extract on C programs: tests/helpers/extract_prog.c static with
 # glibc and with musl; coreutils ls, cat, cp and tar (tar runs gzip: both are
 # extracted); busybox-static's sh, ls and httpd applets (httpd serves a few

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit extract on Go programs built here with Debian's Go 1.19, each with
 # CGO_ENABLED=0 (static) and =1 (net/http then links libc: Go and C at once):
 # the article's fmt.Println("test"), a net/http server with its client, and a

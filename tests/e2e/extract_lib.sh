@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The corpus of scmpkit extract, shared by tests/e2e/extract_*.sh and
 # bench/extract/run.sh: each program, the binaries to extract for it, and a
 # workload that really exercises it (servers: requests, then a clean stop).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit extract on Debian's python3 (dynamic, /usr/bin/python3: `python3`
 # on PATH may be a pyenv shim), with --with for each extension module its
 # workload loads (_json, _hashlib with libcrypto, _bz2 with libbz2): the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit extract on servers from Debian packages: nginx-light and
 # redis-server, each serving a few requests on loopback, then stopped the
 # way their operators stop them (nginx -s quit, redis-cli shutdown). The four

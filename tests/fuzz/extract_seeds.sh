@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Makes the seed corpora of fuzz_elf, fuzz_pclntab and fuzz_summary (checked
 # in, each file a few KB, under libFuzzer's 64 KiB max_len):
 #   fuzz_elf:     tiny x86-64 programs built here: static and static-pie (a
