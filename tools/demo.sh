@@ -34,7 +34,8 @@ show "scmpkit explain python3.json socket"
 
 # extract -> lint -> run: the syscalls read from the code, no run needed
 cp "$root/tests/data/extract/hello.go" .
-GOCACHE="$dir/gocache" GO111MODULE=off CGO_ENABLED=0 go build -o hello hello.go
+GOCACHE="$dir/gocache" GO111MODULE=off GOFLAGS= GOENV=off GOPROXY=off CGO_ENABLED=0 \
+	go build -o hello hello.go
 show "cat hello.go   # the article's program; gosystract printed 14 syscalls for it"
 grep -v '^//' hello.go
 show "scmpkit extract -f names ./hello | tr '\\n' ' '"

@@ -22,9 +22,11 @@ XL_PORT_NGINX=18472
 XL_PORT_REDIS=18473
 
 # Build the Go programs (both with CGO_ENABLED=0 and =1) when missing or older
-# than their source. Debian's Go, offline: GOPATH for golang.org/x/sys.
+# than their source. Debian's Go, offline: GOPATH for golang.org/x/sys, no
+# modules, no proxy, nothing from the user's go env.
 xl_build_go() {
 	command -v go >/dev/null || return 1
+	export GOFLAGS= GOENV=off GOPROXY=off
 	mkdir -p "$XL_BUILD"
 	for xl_p in hello http unix; do
 		for xl_cgo in 0 1; do
