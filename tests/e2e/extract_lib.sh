@@ -182,11 +182,12 @@ print(json.dumps({"sha": hashlib.sha256(b"scmpkit").hexdigest()[:16], "pid": os.
 	esac
 }
 
-# Every name of a profile's allow rules, and the names strace printed.
+# Every name of a profile's allow rules, and of its ERRNO(38) rules (the
+# caller falls back: clone3 -> clone), and the names strace printed.
 xl_profile_names() {
 	"$XL_PY" -c 'import json, sys
 p = json.load(open(sys.argv[1]))
-print("\n".join(sorted({n for r in p["syscalls"] if r["action"] == "SCMP_ACT_ALLOW" for n in r["names"]})))' "$1"
+print("\n".join(sorted({n for r in p["syscalls"] if r["action"] == "SCMP_ACT_ALLOW" or r.get("errnoRet") == 38 for n in r["names"]})))' "$1"
 }
 xl_strace_names() {
 	sed -n 's/^[0-9]* *\(<\.\.\. \)\{0,1\}\([a-z_0-9]*\)(.*/\2/p' "$1" | sort -u
