@@ -82,12 +82,34 @@ static size_t count_denials(const struct sk_supervised *s)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < s->n; i++)
-		n += !s->v[i].notify_rule;
+		n += !s->v[i].notify_rule && !s->v[i].fallback;
 	return n;
+}
+
+/* Calls answered ENOSYS on purpose (clone3 -> clone): one line, not denials. */
+static void print_fallbacks(const struct sk_supervised *s)
+{
+	bool any = false;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct sk_denial *d = &s->v[i];
+		if (!d->fallback || d->notify_rule)
+			continue;
+		bool seen = false; /* one mention per name */
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = s->v[j].fallback && !strcmp(s->v[j].name, d->name);
+		if (seen)
+			continue;
+		fprintf(stderr, "%s%s", any ? ", " : "scmpkit run: answered ENOSYS as the profile says, "
+						     "so that the caller falls back: ", d->name);
+		any = true;
+	}
+	if (any)
+		fputc('\n', stderr);
 }
 
 static void print_report(const struct sk_supervised *s)
 {
+	print_fallbacks(s);
 	if (!count_denials(s)) {
 		fprintf(stderr, "scmpkit run: the profile denied or logged no call\n");
 		return;
@@ -97,7 +119,7 @@ static void print_report(const struct sk_supervised *s)
 		"COUNT", "ACTION");
 	for (size_t i = 0; i < s->n; i++) {
 		const struct sk_denial *d = &s->v[i];
-		if (d->notify_rule)
+		if (d->notify_rule || d->fallback)
 			continue;
 		char name[32], ret[48];
 		const struct sk_arch_info *ai = sk_arch_info(d->arch);

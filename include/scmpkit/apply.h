@@ -97,6 +97,8 @@ struct sk_denial {
 	char *exe;
 	uint32_t decided;
 	bool notify_rule;
+	bool fallback; /* ERRNO(ENOSYS) for a call whose callers fall back on it
+	                  (scmpkit/fallback.h): the profile's design, not a denial */
 	size_t count;
 };
 

@@ -11,6 +11,7 @@
  * parent has it) and execs; the parent answers that wait without counting it.
  */
 #include <scmpkit/apply.h>
+#include <scmpkit/fallback.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -173,6 +174,8 @@ static int record(struct sk_supervised *out, const struct sk_notify_event *ev)
 	*d = (struct sk_denial){.pid = ev->pid, .arch = ev->arch, .nr = ev->nr,
 			       .name = ev->name, .exe = strdup(ev->exe), .decided = ev->decided,
 			       .notify_rule = ev->notify_rule, .count = 1};
+	d->fallback = ev->name && ev->decided == (SECCOMP_RET_ERRNO | ENOSYS) &&
+		      sk_fallback_find(ev->name);
 	return d->exe ? 0 : -ENOMEM;
 }
 

@@ -118,6 +118,9 @@ expect_msg "... but not clone with CLONE_NEWUSER" 0 "action: +ERRNO\\(1\\)" \
 	"$SCMPKIT" explain "$P/thr.json" clone 0x10000000
 expect_out "the threaded program runs under it: glibc fell back to clone" "threads: sum 140" \
 	"$SCMPKIT" run -p "$P/thr.json" -- "$H/threads"
+expect_msg "--fail-on-denial: the fallback answer is the profile's design, not a denial" 0 \
+	"answered ENOSYS as the profile says, so that the caller falls back: clone3" \
+	"$SCMPKIT" run --fail-on-denial -p "$P/thr.json" -- "$H/threads"
 PYW='import subprocess, threading; r = []
 t = threading.Thread(target=lambda: r.append(subprocess.run(["true"]).returncode)); t.start(); t.join()
 print("ok", r)'

@@ -1,0 +1,874 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What each part of an object reaches: functions and data chunks as one
+ * graph, reduced to a set of items per export.
+ *
+ * Reachability follows calls, and also references: a function that takes
+ * another's address (lea, a pointer in data it refers to) makes it
+ * reachable, since an indirect call may then reach it. Data is cut into
+ * chunks at every address that code, symbols or pointers name (a table of
+ * function pointers starts where code refers to it and ends where the next
+ * named thing begins), so that a reachable function makes reachable only
+ * the tables it refers to, and their pointers, not every address-taken
+ * function of the file. This is what keeps a libc program from reaching all
+ * of libc: "every address-taken function is reachable" reaches nearly all of
+ * it, "every function whose address reachable code or data takes" does not.
+ *
+ * Go's method tables hold text offsets, not pointers: a pair of offsets that
+ * are both Go function entries (a method's ifn and tfn) in a chunk makes
+ * them reachable with the chunk (the type descriptor).
+ *
+ * The graph's strongly connected components are folded (Tarjan, iterative),
+ * and each component gets the union of the items of everything it reaches,
+ * in one pass in reverse topological order. */
+#include "internal.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/grow.h"
+#include "util/strbuf.h"
+
+struct pair {
+	uint32_t a, b;
+};
+
+struct xgraph {
+	size_t nf, nc, nn;    /* functions, chunks, all nodes (+ ROOT_INIT, ROOT_ENTRY) */
+	struct xrange *chunk;
+	uint8_t *strong;      /* per chunk: its start begins an object (see chunk_starts) */
+	uint32_t *efirst, *edge;  /* successors, CSR */
+	uint32_t *ifirst, *item;  /* own items, CSR */
+	uint32_t *scc;            /* component of each node */
+	size_t n_scc, nw;
+	uint64_t *tot;            /* per component, nw words */
+};
+
+struct gctx {
+	struct xobj *o;
+	struct xgraph *g;
+	struct pair *edges, *items;
+	size_t n_edges, cap_edges, n_items, cap_items;
+	struct xrange *data;
+	size_t n_data;
+	uint32_t *imp_item; /* per import: its item, once made (XT_NONE before) */
+	int err;
+};
+
+#define ROOT_INIT(g) ((uint32_t)((g)->nf + (g)->nc))
+#define ROOT_ENTRY(g) ((uint32_t)((g)->nf + (g)->nc + 1))
+
+static void edge(struct gctx *c, uint32_t a, uint32_t b)
+{
+	if (b == XT_NONE || c->err)
+		return;
+	if (SK_GROW(c->edges, c->cap_edges, c->n_edges) < 0)
+		c->err = -ENOMEM;
+	else
+		c->edges[c->n_edges++] = (struct pair){a, b};
+}
+
+static void item(struct gctx *c, uint32_t node, uint32_t it)
+{
+	if (c->err)
+		return;
+	if (it == XT_NONE || SK_GROW(c->items, c->cap_items, c->n_items) < 0)
+		c->err = -ENOMEM;
+	else
+		c->items[c->n_items++] = (struct pair){node, it};
+}
+
+/* ---- chunks --------------------------------------------------------------- */
+
+static bool scanned_section(const struct xsec *s)
+{
+	static const char *const skip[] = {".eh_frame", ".eh_frame_hdr", ".gcc_except_table",
+					   ".gopclntab", ".interp", ".gosymtab"};
+	if (!(s->flags & SHF_ALLOC) || (s->flags & SHF_EXECINSTR) || !s->size)
+		return false;
+	if (s->type != SHT_PROGBITS && s->type != SHT_INIT_ARRAY && s->type != SHT_FINI_ARRAY &&
+	    s->type != SHT_PREINIT_ARRAY)
+		return false;
+	for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
+		if (!strcmp(s->name, skip[i]))
+			return false;
+	return !strncmp(s->name, ".note", 5) ? false : true;
+}
+
+static int data_ranges(struct gctx *c)
+{
+	const struct xelf *e = &c->o->elf;
+	size_t cap = 0;
+	for (size_t i = 0; i < e->n_secs; i++) {
+		const struct xsec *s = &e->secs[i];
+		if (!scanned_section(s) || !xelf_at(e, s->addr, s->size))
+			continue;
+		if (SK_GROW(c->data, cap, c->n_data) < 0)
+			return -ENOMEM;
+		c->data[c->n_data++] = (struct xrange){s->addr, s->addr + s->size};
+	}
+	for (size_t i = 0; !e->n_secs && i < e->n_segs; i++) {
+		const struct xseg *s = &e->segs[i];
+		if ((s->flags & PF_X) || !s->filesz)
+			continue;
+		if (SK_GROW(c->data, cap, c->n_data) < 0)
+			return -ENOMEM;
+		c->data[c->n_data++] = (struct xrange){s->vaddr, s->vaddr + s->filesz};
+	}
+	return 0;
+}
+
+static int in_data(const struct gctx *c, uint64_t a)
+{
+	for (size_t i = 0; i < c->n_data; i++)
+		if (a >= c->data[i].start && a < c->data[i].end)
+			return (int)i;
+	return -1;
+}
+
+/* The word at ADDR as the file has it (a fixed-address program's pointers). */
+static uint64_t raw_word(const struct xobj *o, uint64_t addr)
+{
+	const uint8_t *b = xelf_at(&o->elf, addr, 8);
+	uint64_t v = 0;
+	if (b)
+		memcpy(&v, b, 8);
+	return v;
+}
+
+static bool in_go_table(const struct xobj *o, uint64_t a)
+{
+	return o->is_go && a >= o->go_table.start && a < o->go_table.end;
+}
+
+/* Every address a chunk starts at: data starts, what code refers to, symbols,
+ * pointer targets, each GOT slot. */
+struct start {
+	uint64_t a;
+	bool strong;
+};
+
+static int add_start(const struct gctx *c, struct start **v, size_t *n, size_t *cap, uint64_t a,
+		     bool strong)
+{
+	if (in_data(c, a) < 0)
+		return 0;
+	if (SK_GROW(*v, *cap, *n) < 0)
+		return -ENOMEM;
+	(*v)[(*n)++] = (struct start){a, strong};
+	return 0;
+}
+
+/* Every address a chunk starts at. A strong start begins an object: a
+ * section, a symbol (and its end), a pointer target in data, a GOT slot. A
+ * weak start is an address only code refers to: often a field inside an
+ * object (nginx's ngx_epoll_init copies ngx_epoll_module_ctx.actions), so
+ * reaching it reaches the rest of the object, up to the next strong start,
+ * and reaching the object reaches all of it. */
+static int chunk_starts(struct gctx *c, struct start **v, size_t *n)
+{
+	const struct xobj *o = c->o;
+	size_t cap = 0;
+	int rc = 0;
+	*n = 0;
+	for (size_t i = 0; rc == 0 && i < c->n_data; i++)
+		rc = add_start(c, v, n, &cap, c->data[i].start, true);
+	for (size_t i = 0; rc == 0 && i < o->n_refs; i++)
+		rc = add_start(c, v, n, &cap, o->refs[i], false);
+	for (size_t i = 0; rc == 0 && i < o->elf.n_syms; i++) {
+		const struct xsym *y = &o->elf.syms[i];
+		rc = add_start(c, v, n, &cap, y->value, true);
+		if (rc == 0 && y->size)
+			rc = add_start(c, v, n, &cap, y->value + y->size, true);
+	}
+	for (size_t i = 0; rc == 0 && i < o->n_slots; i++)
+		rc = add_start(c, v, n, &cap, o->slots[i].local, true);
+	for (size_t i = 0; rc == 0 && i < o->elf.n_secs; i++) {
+		const struct xsec *s = &o->elf.secs[i];
+		if (!strcmp(s->name, ".got") || !strcmp(s->name, ".got.plt"))
+			for (uint64_t a = s->addr; rc == 0 && a + 8 <= s->addr + s->size; a += 8)
+				rc = add_start(c, v, n, &cap, a, true);
+	}
+	for (size_t d = 0; rc == 0 && !o->elf.dyn && d < c->n_data; d++)
+		for (uint64_t a = (c->data[d].start + 7) & ~7ull; rc == 0 && a + 8 <= c->data[d].end;
+		     a += 8)
+			if (!in_go_table(o, a))
+				rc = add_start(c, v, n, &cap, raw_word(o, a), true);
+	return rc;
+}
+
+static int cmp_start(const void *a, const void *b)
+{
+	const struct start *x = a, *y = b;
+	return x->a < y->a ? -1 : x->a > y->a;
+}
+
+static int make_chunks(struct gctx *c)
+{
+	struct start *v = NULL;
+	size_t n;
+	int rc = data_ranges(c);
+	if (rc == 0)
+		rc = chunk_starts(c, &v, &n);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_start);
+	size_t u = 0; /* unique, strong when any of them is */
+	for (size_t i = 0; i < n; i++) {
+		if (u && v[i].a == v[u - 1].a)
+			v[u - 1].strong |= v[i].strong;
+		else
+			v[u++] = v[i];
+	}
+	n = u;
+	struct xgraph *g = c->g;
+	g->chunk = calloc(n + 1, sizeof *g->chunk);
+	g->strong = calloc(n + 1, 1);
+	if (!g->chunk || !g->strong) {
+		free(v);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int d = in_data(c, v[i].a);
+		uint64_t end = c->data[d].end;
+		if (i + 1 < n && v[i + 1].a < end)
+			end = v[i + 1].a;
+		g->strong[g->nc] = v[i].strong || v[i].a == c->data[d].start;
+		g->chunk[g->nc++] = (struct xrange){v[i].a, end};
+	}
+	free(v);
+	return 0;
+}
+
+static uint32_t chunk_at(const struct xgraph *g, uint64_t a)
+{
+	size_t lo = 0, hi = g->nc;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a < g->chunk[mid].start)
+			hi = mid;
+		else if (a >= g->chunk[mid].end)
+			lo = mid + 1;
+		else
+			return (uint32_t)mid;
+	}
+	return XT_NONE;
+}
+
+static uint32_t node_at(const struct gctx *c, uint64_t a)
+{
+	uint32_t f = xobj_func_at(c->o, a);
+	if (f != XT_NONE)
+		return f;
+	uint32_t k = chunk_at(c->g, a);
+	return k == XT_NONE ? XT_NONE : (uint32_t)c->g->nf + k;
+}
+
+/* ---- edges and items ------------------------------------------------------- */
+
+static uint32_t import_item(struct gctx *c, uint32_t imp)
+{
+	if (c->imp_item[imp] == XT_NONE) /* items are searched linearly: once per import */
+		c->imp_item[imp] = xobj_item(c->o, &(struct xitem){.kind = XI_IMPORT, .nr = imp,
+								   .func = XT_NONE});
+	return c->imp_item[imp];
+}
+
+/* FROM refers to the address A (it is not calling it). A wrapper whose
+ * address is taken can be called with any number: an unresolved site. */
+static void refer(struct gctx *c, uint32_t from, uint64_t a, uint64_t site)
+{
+	uint32_t n = node_at(c, a);
+	if (n == XT_NONE)
+		return;
+	edge(c, from, n);
+	const struct xfunc *fn = n < c->g->nf ? &c->o->funcs[n] : NULL;
+	if (!fn || !fn->needs || fn->start != a || n == from)
+		return;
+	char what[200], nb[64];
+	if ((fn->needs & ~c->o->taken_passed) == 0) { /* flow.c resolved it, by assumption */
+		snprintf(what, sizeof what, "indirect:the address of %s (a wrapper taking a syscall "
+			 "number) is taken; it is taken to make the numbers indirect calls pass",
+			 xobj_func_name(c->o, n, nb, sizeof nb));
+		item(c, from, xobj_item(c->o, &(struct xitem){.kind = XI_NOTE, .func = XT_NONE,
+							      .text = what}));
+		return;
+	}
+	snprintf(what, sizeof what, "the address of %s (a wrapper taking a syscall number) is "
+		 "taken: an indirect call can pass it any number",
+		 xobj_func_name(c->o, n, nb, sizeof nb));
+	item(c, from, xobj_item(c->o, &(struct xitem){.kind = XI_UNRESOLVED, .site = site,
+						      .func = from < c->g->nf ? from : XT_NONE,
+						      .text = what}));
+}
+
+static void function_edges(struct gctx *c, uint32_t f)
+{
+	struct xobj *o = c->o;
+	const struct xfunc *fn = &o->funcs[f];
+	for (uint32_t i = 0; i < fn->n_calls; i++) {
+		const struct xcall *k = &o->calls[fn->first_call + i];
+		if (k->target & XT_IMPORT)
+			item(c, f, import_item(c, k->target & ~XT_IMPORT));
+		else
+			edge(c, f, k->target);
+	}
+	for (uint32_t i = 0; i < fn->n_refs; i++)
+		refer(c, f, o->refs[fn->first_ref + i], fn->start);
+	if (o->fown)
+		for (size_t i = 0; i < o->fown[f].n; i++)
+			item(c, f, o->fown[f].v[i]);
+	if (fn->name && (!strcmp(fn->name, "dlopen") || !strcmp(fn->name, "dlmopen") ||
+			 !strcmp(fn->name, "__libc_dlopen_mode"))) {
+		char note[160];
+		snprintf(note, sizeof note, "calls %s: what it loads is not in DT_NEEDED", fn->name);
+		item(c, f, xobj_item(o, &(struct xitem){.kind = XI_NOTE, .func = f, .text = note}));
+	}
+}
+
+/* "libgcc_s.so.1", "libnss_%s.so%s": a name of a shared library, as code
+ * passes it to dlopen (a version, if any, is digits and dots). */
+static bool library_name(const char *s, size_t len)
+{
+	const char *so = len > 6 && !strncmp(s, "lib", 3) ? strstr(s, ".so") : NULL;
+	if (!so || so + 3 > s + len)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < 0x21 || s[i] > 0x7e || s[i] == '/')
+			return false;
+	if (strchr(s, '%'))
+		return true;
+	const char *v = so + 3;
+	if (v == s + len)
+		return true;
+	return v[0] == '.' && strspn(v, ".0123456789") == (size_t)(s + len - v) && s[len - 1] != '.';
+}
+
+/* A string at the chunk's start that names a shared library: what the code
+ * that refers to it may dlopen (glibc's libgcc_s.so.1, libnss_%s.so%s). The
+ * note is "lib:NAME"; link.c words it, and drops it for a loaded library. */
+static void library_string(struct gctx *c, uint32_t node, const struct xrange *k)
+{
+	/* the string may run past the chunk: code that copies it inline names
+	 * its middle too ("gconv-modules" is loaded 8 bytes at a time) */
+	size_t room = 128;
+	const char *s = NULL;
+	while (room >= 8 && !(s = (const char *)xelf_at(&c->o->elf, k->start, room)))
+		room /= 2;
+	const char *nul = s ? memchr(s, 0, room) : NULL;
+	if (nul && !strcmp(s, "gconv-modules")) /* iconv's conversion modules */
+		s = "the gconv modules (iconv, gconv-modules)";
+	else if (!nul || !library_name(s, (size_t)(nul - s)))
+		return;
+	char note[160];
+	snprintf(note, sizeof note, "lib:%s", s);
+	item(c, node, xobj_item(c->o, &(struct xitem){.kind = XI_NOTE, .func = XT_NONE,
+						      .text = note}));
+}
+
+/* Go: a method's ifn and tfn, text offsets side by side (runtime.method). */
+static bool go_entry(const struct xobj *o, int32_t off, bool *pruned)
+{
+	*pruned = off == -1; /* the linker prunes a method it proves unused */
+	if (*pruned)
+		return true;
+	uint64_t a = o->go.text_start + (uint32_t)off;
+	uint32_t f = xobj_func_at(o, a);
+	return f != XT_NONE && o->funcs[f].start == a && (o->funcs[f].flags & XF_GO);
+}
+
+static void go_methods(struct gctx *c, uint32_t node, const struct xrange *k)
+{
+	const struct xobj *o = c->o;
+	uint64_t a = (k->start + 3) & ~3ull;
+	const uint8_t *b = xelf_at(&o->elf, a, k->end > a ? k->end - a : 0);
+	for (uint64_t i = 0; b && a + i + 8 <= k->end; i += 4) {
+		int32_t ifn, tfn;
+		memcpy(&ifn, b + i, 4);
+		memcpy(&tfn, b + i + 4, 4);
+		bool p1, p2;
+		if (!go_entry(o, ifn, &p1) || !go_entry(o, tfn, &p2) || (p1 && p2))
+			continue;
+		if (!p1)
+			edge(c, node, xobj_func_at(o, o->go.text_start + (uint32_t)ifn));
+		if (!p2)
+			edge(c, node, xobj_func_at(o, o->go.text_start + (uint32_t)tfn));
+	}
+}
+
+static void chunk_edges(struct gctx *c, uint32_t k)
+{
+	const struct xobj *o = c->o;
+	const struct xrange *r = &c->g->chunk[k];
+	uint32_t node = (uint32_t)c->g->nf + k;
+	size_t lo = 0, hi = o->n_slots; /* the first slot at or after the start */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->slots[mid].where < r->start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < o->n_slots && o->slots[i].where < r->end; i++) {
+		if (o->slots[i].import != XT_NONE)
+			item(c, node, import_item(c, o->slots[i].import));
+		else if (o->slots[i].local)
+			refer(c, node, o->slots[i].local, o->slots[i].where);
+	}
+	if (!o->elf.dyn)
+		for (uint64_t a = (r->start + 7) & ~7ull; a + 8 <= r->end; a += 8)
+			if (!in_go_table(o, a) && !xobj_slot(o, a))
+				refer(c, node, raw_word(o, a), a);
+	library_string(c, node, r);
+	if (o->is_go)
+		go_methods(c, node, r);
+	if (k + 1 < c->g->nc && !c->g->strong[k + 1] && c->g->chunk[k + 1].start == r->end)
+		edge(c, node, node + 1); /* the rest of the object */
+}
+
+static void root_edges(struct gctx *c)
+{
+	uint64_t *v;
+	size_t n;
+	if (xobj_roots(c->o, &v, &n) < 0) {
+		c->err = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		edge(c, ROOT_INIT(c->g), node_at(c, v[i]));
+	free(v);
+	edge(c, ROOT_ENTRY(c->g), node_at(c, c->o->elf.entry));
+}
+
+/* PAIRS grouped by their first element into CSR form. */
+static int csr(const struct pair *p, size_t n, size_t nn, uint32_t **first, uint32_t **v)
+{
+	*first = calloc(nn + 1, sizeof **first);
+	*v = malloc((n + 1) * sizeof **v);
+	uint32_t *fill = calloc(nn + 1, sizeof *fill);
+	if (!*first || !*v || !fill) {
+		free(fill);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		(*first)[p[i].a + 1]++;
+	for (size_t i = 0; i < nn; i++)
+		(*first)[i + 1] += (*first)[i];
+	for (size_t i = 0; i < n; i++)
+		(*v)[(*first)[p[i].a] + fill[p[i].a]++] = p[i].b;
+	free(fill);
+	return 0;
+}
+
+static int build_graph(struct gctx *c)
+{
+	struct xgraph *g = c->g;
+	g->nf = c->o->n_funcs;
+	int rc = make_chunks(c);
+	if (rc < 0)
+		return rc;
+	g->nn = g->nf + g->nc + 2;
+	for (uint32_t f = 0; f < g->nf && !c->err; f++)
+		function_edges(c, f);
+	for (uint32_t k = 0; k < g->nc && !c->err; k++)
+		chunk_edges(c, k);
+	root_edges(c);
+	if (c->err)
+		return c->err;
+	rc = csr(c->edges, c->n_edges, g->nn, &g->efirst, &g->edge);
+	return rc < 0 ? rc : csr(c->items, c->n_items, g->nn, &g->ifirst, &g->item);
+}
+
+/* ---- components and what they reach ---------------------------------------- */
+
+struct frame {
+	uint32_t node, next; /* the node, and its next successor to visit */
+};
+
+/* Component C is complete: the union of its nodes' own items and of what the
+ * components they lead to reach (all complete: Tarjan finishes a component
+ * after every component reachable from it). */
+static void close_component(struct xgraph *g, const uint32_t *stack, size_t from, size_t to,
+			    uint32_t comp)
+{
+	uint64_t *t = &g->tot[(size_t)comp * g->nw];
+	for (size_t i = from; i < to; i++) {
+		uint32_t v = stack[i];
+		for (uint32_t k = g->ifirst[v]; k < g->ifirst[v + 1]; k++)
+			t[g->item[k] / 64] |= UINT64_C(1) << (g->item[k] % 64);
+		for (uint32_t k = g->efirst[v]; k < g->efirst[v + 1]; k++) {
+			uint32_t s = g->scc[g->edge[k]];
+			if (s == comp)
+				continue;
+			const uint64_t *u = &g->tot[(size_t)s * g->nw];
+			for (size_t w = 0; w < g->nw; w++)
+				t[w] |= u[w];
+		}
+	}
+}
+
+struct tarjan {
+	uint32_t *index, *low, *stack;
+	uint8_t *on;
+	struct frame *call;
+	size_t sp, cp, counter;
+};
+
+static void visit(struct xgraph *g, struct tarjan *t, uint32_t root)
+{
+	t->call[t->cp++] = (struct frame){root, g->efirst[root]};
+	t->index[root] = t->low[root] = (uint32_t)++t->counter;
+	t->stack[t->sp++] = root;
+	t->on[root] = 1;
+	while (t->cp) {
+		struct frame *fr = &t->call[t->cp - 1];
+		uint32_t v = fr->node;
+		if (fr->next < g->efirst[v + 1]) {
+			uint32_t w = g->edge[fr->next++];
+			if (!t->index[w]) {
+				t->index[w] = t->low[w] = (uint32_t)++t->counter;
+				t->stack[t->sp++] = w;
+				t->on[w] = 1;
+				t->call[t->cp++] = (struct frame){w, g->efirst[w]};
+			} else if (t->on[w] && t->index[w] < t->low[v]) {
+				t->low[v] = t->index[w];
+			}
+			continue;
+		}
+		t->cp--;
+		if (t->cp && t->low[v] < t->low[t->call[t->cp - 1].node])
+			t->low[t->call[t->cp - 1].node] = t->low[v];
+		if (t->low[v] != t->index[v])
+			continue;
+		size_t from = t->sp;
+		do
+			t->on[t->stack[--from]] = 0;
+		while (t->stack[from] != v);
+		uint32_t comp = (uint32_t)g->n_scc++;
+		for (size_t i = from; i < t->sp; i++)
+			g->scc[t->stack[i]] = comp;
+		close_component(g, t->stack, from, t->sp, comp);
+		t->sp = from;
+	}
+}
+
+static int components(struct xgraph *g, size_t n_items)
+{
+	g->nw = n_items / 64 + 1;
+	struct tarjan t = {
+		.index = calloc(g->nn, sizeof *t.index),
+		.low = calloc(g->nn, sizeof *t.low),
+		.stack = malloc(g->nn * sizeof *t.stack),
+		.on = calloc(g->nn, 1),
+		.call = malloc(g->nn * sizeof *t.call),
+	};
+	g->scc = malloc(g->nn * sizeof *g->scc);
+	g->tot = calloc(g->nn * g->nw, sizeof *g->tot);
+	int rc = t.index && t.low && t.stack && t.on && t.call && g->scc && g->tot ? 0 : -ENOMEM;
+	for (uint32_t v = 0; rc == 0 && v < g->nn; v++)
+		if (!t.index[v])
+			visit(g, &t, v);
+	free(t.index);
+	free(t.low);
+	free(t.stack);
+	free(t.on);
+	free(t.call);
+	return rc;
+}
+
+void xgraph_free(struct xgraph *g)
+{
+	if (!g)
+		return;
+	free(g->chunk);
+	free(g->strong);
+	free(g->efirst);
+	free(g->edge);
+	free(g->ifirst);
+	free(g->item);
+	free(g->scc);
+	free(g->tot);
+	free(g);
+}
+
+/* ---- the summary --------------------------------------------------------- */
+
+struct setbuild {
+	struct xsummary *s;
+	uint64_t *hash;
+	size_t cap, cap_hash;
+};
+
+static uint32_t add_set(struct setbuild *b, const uint64_t *bits)
+{
+	struct xsummary *s = b->s;
+	uint64_t h = xhash(XHASH_INIT, bits, s->nw * 8);
+	for (size_t i = 0; i < s->n_sets; i++)
+		if (b->hash[i] == h && !memcmp(&s->sets[i * s->nw], bits, s->nw * 8))
+			return (uint32_t)i;
+	if (SK_GROW(b->hash, b->cap_hash, s->n_sets) < 0)
+		return XT_NONE;
+	size_t words = (s->n_sets + 1) * s->nw, cap_words = b->cap * s->nw;
+	if (words > cap_words) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		uint64_t *v = realloc(s->sets, cap * s->nw * 8);
+		if (!v)
+			return XT_NONE;
+		s->sets = v;
+		b->cap = cap;
+	}
+	memcpy(&s->sets[s->n_sets * s->nw], bits, s->nw * 8);
+	b->hash[s->n_sets] = h;
+	return (uint32_t)s->n_sets++;
+}
+
+static int copy_items(const struct xobj *o, struct xsummary *s)
+{
+	s->items = calloc(o->n_items + 1, sizeof *s->items);
+	if (!s->items)
+		return -ENOMEM;
+	s->n_items = o->n_items;
+	for (size_t i = 0; i < o->n_items; i++) {
+		const struct xitem *it = &o->items[i];
+		struct xsum_item *d = &s->items[i];
+		char nb[64];
+		*d = (struct xsum_item){.kind = it->kind, .arch = it->arch, .nr = it->nr,
+					.site = it->site};
+		const char *name = it->text;
+		if (it->kind == XI_IMPORT) {
+			name = o->imports[it->nr].name;
+			d->needs = o->imports[it->nr].needs;
+			d->noret = o->imports[it->nr].noret;
+			d->nr = 0;
+		} else if (it->kind != XI_NOTE) {
+			name = it->func != XT_NONE ? xobj_func_name(o, it->func, nb, sizeof nb) : "data";
+		}
+		char via[300];
+		if (it->kind == XI_SYS && it->text) { /* resolved at a call to a wrapper */
+			snprintf(via, sizeof via, "%s -> %s", name, it->text);
+			name = via;
+		}
+		d->name = strdup(name ? name : "");
+		if (it->kind == XI_UNRESOLVED)
+			d->what = strdup(it->text ? it->text : "");
+		if (!d->name || (it->kind == XI_UNRESOLVED && !d->what))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int cmp_export(const void *a, const void *b)
+{
+	return strcmp(((const struct xsum_export *)a)->name, ((const struct xsum_export *)b)->name);
+}
+
+static bool exported(const struct xobj *o, const struct xsym *y)
+{
+	if (!y->defined || !y->name || !y->value || y->bind == STB_LOCAL)
+		return false;
+	if (y->type == STT_FUNC || y->type == STT_GNU_IFUNC || y->type == STT_OBJECT)
+		return true;
+	return y->type == STT_NOTYPE && xobj_func_at(o, y->value) != XT_NONE;
+}
+
+/* Exports by name; a name defined twice (symbol versions) gets the union. */
+static int exports(struct gctx *c, struct setbuild *b, uint64_t *tmp)
+{
+	struct xsummary *s = b->s;
+	const struct xobj *o = c->o;
+	const struct xgraph *g = c->g;
+	s->exports = calloc(o->elf.n_dynsyms + 1, sizeof *s->exports);
+	if (!s->exports)
+		return -ENOMEM;
+	for (size_t i = 0; i < o->elf.n_dynsyms; i++) {
+		const struct xsym *y = &o->elf.dynsyms[i];
+		if (!exported(o, y))
+			continue;
+		uint32_t n = node_at(c, y->value);
+		struct xsum_export *x = &s->exports[s->n_exports++];
+		x->name = (char *)y->name; /* replaced by a copy below */
+		x->data = y->type == STT_OBJECT;
+		bool at_start = n < g->nf && o->funcs[n].start == y->value;
+		x->needs = at_start ? o->funcs[n].needs : 0;
+		x->noret = at_start && (o->funcs[n].flags & XF_NORET);
+		x->set = n; /* the node for now */
+	}
+	qsort(s->exports, s->n_exports, sizeof *s->exports, cmp_export);
+	size_t k = 0;
+	for (size_t i = 0; i < s->n_exports; i++) {
+		struct xsum_export *x = &s->exports[i];
+		memset(tmp, 0, s->nw * 8);
+		uint32_t needs = 0;
+		bool noret = true;
+		size_t j = i;
+		for (; j < s->n_exports && !strcmp(s->exports[j].name, x->name); j++) {
+			uint32_t n = s->exports[j].set;
+			needs |= s->exports[j].needs;
+			noret &= s->exports[j].noret;
+			for (size_t w = 0; n != XT_NONE && w < s->nw; w++)
+				tmp[w] |= g->tot[(size_t)g->scc[n] * g->nw + w];
+		}
+		struct xsum_export y = {.name = strdup(x->name), .needs = needs, .data = x->data,
+					.noret = noret, .set = add_set(b, tmp)};
+		if (!y.name || y.set == XT_NONE)
+			return -ENOMEM;
+		s->exports[k++] = y;
+		i = j - 1;
+	}
+	s->n_exports = k;
+	return 0;
+}
+
+static int fill_summary(struct gctx *c, struct xsummary *s)
+{
+	const struct xgraph *g = c->g;
+	s->nw = g->nw;
+	struct setbuild b = {.s = s};
+	uint64_t *tmp = calloc(s->nw, 8);
+	int rc = tmp ? copy_items(c->o, s) : -ENOMEM;
+	if (rc == 0)
+		rc = exports(c, &b, tmp);
+	if (rc == 0) {
+		s->init = add_set(&b, &g->tot[(size_t)g->scc[ROOT_INIT(g)] * g->nw]);
+		/* all: what a library loaded with dlopen may run (every export and
+		 * its constructors; not its entry point) */
+		memset(tmp, 0, s->nw * 8);
+		for (size_t i = 0; i < s->n_sets; i++)
+			for (size_t w = 0; w < s->nw; w++)
+				tmp[w] |= s->sets[i * s->nw + w];
+		s->all = add_set(&b, tmp);
+		s->entry = add_set(&b, &g->tot[(size_t)g->scc[ROOT_ENTRY(g)] * g->nw]);
+		if (s->init == XT_NONE || s->entry == XT_NONE || s->all == XT_NONE)
+			rc = -ENOMEM;
+	}
+	free(tmp);
+	free(b.hash);
+	return rc;
+}
+
+int xobj_summarize(struct xobj *o, struct xsummary *s, struct xgraph **keep)
+{
+	struct xgraph *g = calloc(1, sizeof *g);
+	struct gctx c = {.o = o, .g = g, .imp_item = malloc((o->n_imports + 1) * sizeof *c.imp_item)};
+	if (c.imp_item)
+		memset(c.imp_item, 0xff, (o->n_imports + 1) * sizeof *c.imp_item);
+	int rc = g && c.imp_item ? build_graph(&c) : -ENOMEM;
+	if (rc == 0)
+		rc = components(g, o->n_items);
+	if (rc == 0)
+		rc = fill_summary(&c, s);
+	free(c.edges);
+	free(c.items);
+	free(c.data);
+	free(c.imp_item);
+	if (rc == 0 && keep)
+		*keep = g;
+	else
+		xgraph_free(g);
+	return rc;
+}
+
+bool xset_has(const struct xsummary *s, uint32_t set, size_t it)
+{
+	if (set >= s->n_sets || it >= s->n_items)
+		return false;
+	return s->sets[set * s->nw + it / 64] >> (it % 64) & 1;
+}
+
+/* ---- one chain, for explain ------------------------------------------------- */
+
+static void node_name(const struct xgraph *g, const struct xobj *o, uint32_t v, struct sk_sb *sb)
+{
+	char nb[64];
+	if (v < g->nf)
+		sk_sb_adds(sb, xobj_func_name(o, v, nb, sizeof nb));
+	else if (v < g->nf + g->nc)
+		sk_sb_addf(sb, "(data at 0x%llx)",
+			   (unsigned long long)g->chunk[v - g->nf].start);
+	else
+		sk_sb_adds(sb, v == ROOT_INIT(g) ? "(load: constructors, IFUNC resolvers)" : "(entry)");
+}
+
+static bool owns(const struct xgraph *g, uint32_t v, size_t it)
+{
+	for (uint32_t k = g->ifirst[v]; k < g->ifirst[v + 1]; k++)
+		if (g->item[k] == it)
+			return true;
+	return false;
+}
+
+/* The nodes a chain starts from. */
+static int starts(const struct xgraph *g, const struct xobj *o, enum xstart how, const char *name,
+		  uint32_t *queue, size_t *n, uint32_t *parent)
+{
+	struct gctx c = {.o = (struct xobj *)o, .g = (struct xgraph *)g};
+	if (how == XS_ENTRY || how == XS_INIT) {
+		uint32_t r = how == XS_ENTRY ? ROOT_ENTRY(g) : ROOT_INIT(g);
+		queue[(*n)++] = r;
+		parent[r] = r;
+		return 0;
+	}
+	for (size_t i = 0; i < o->elf.n_dynsyms; i++) {
+		const struct xsym *y = &o->elf.dynsyms[i];
+		if (!exported(o, y) || (how == XS_EXPORT && strcmp(y->name, name)))
+			continue;
+		uint32_t v = node_at(&c, y->value);
+		if (v != XT_NONE && parent[v] == XT_NONE) {
+			parent[v] = v;
+			queue[(*n)++] = v;
+		}
+	}
+	if (how == XS_ALL && parent[ROOT_INIT(g)] == XT_NONE) {
+		parent[ROOT_INIT(g)] = ROOT_INIT(g);
+		queue[(*n)++] = ROOT_INIT(g);
+	}
+	return 0;
+}
+
+int xgraph_chain(const struct xgraph *g, const struct xobj *o, enum xstart how, const char *name,
+		 size_t it, struct sk_sb *sb)
+{
+	uint32_t *parent = malloc(g->nn * sizeof *parent), *queue = malloc(g->nn * sizeof *queue);
+	if (!parent || !queue) {
+		free(parent);
+		free(queue);
+		return -ENOMEM;
+	}
+	memset(parent, 0xff, g->nn * sizeof *parent);
+	size_t n = 0, head = 0;
+	starts(g, o, how, name, queue, &n, parent);
+	uint32_t hit = XT_NONE;
+	while (head < n && hit == XT_NONE) {
+		uint32_t v = queue[head++];
+		if (owns(g, v, it)) {
+			hit = v;
+			break;
+		}
+		for (uint32_t k = g->efirst[v]; k < g->efirst[v + 1]; k++)
+			if (parent[g->edge[k]] == XT_NONE) {
+				parent[g->edge[k]] = v;
+				queue[n++] = g->edge[k];
+			}
+	}
+	if (hit != XT_NONE) { /* the path backwards into queue, then printed forwards */
+		size_t len = 0;
+		for (uint32_t v = hit;; v = parent[v]) {
+			queue[len++] = v;
+			if (parent[v] == v)
+				break;
+		}
+		for (size_t i = len; i-- > 0;) {
+			node_name(g, o, queue[i], sb);
+			if (i)
+				sk_sb_adds(sb, " -> ");
+		}
+	}
+	free(parent);
+	free(queue);
+	return hit == XT_NONE ? 1 : 0;
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* One object, from its file to its summary: read (within the binary size
+ * limit), parse, find functions, scan, resolve numbers, summarise. The steps
+ * live in their own files; this one runs them in order and owns what they
+ * leave behind. */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <scmpkit/fileio.h>
+
+int xobj_open(struct xobj *o, const char *path, const char *shown, struct sk_diags *d)
+{
+	memset(o, 0, sizeof *o);
+	char *data = NULL;
+	size_t len = 0;
+	int rc = sk_read_input(path, SK_INPUT_BINARY, &data, &len);
+	if (rc < 0) {
+		sk_diags_add(d, SK_SEV_ERROR, shown, 0, 0, "extract-input", "cannot read: %s",
+			     sk_read_error(rc, SK_INPUT_BINARY));
+		return rc == -ENOENT ? -ENOENT : rc == -EFBIG ? -EFBIG : -ENOEXEC;
+	}
+	rc = xelf_load(&o->elf, shown, data, len, d);
+	if (rc < 0)
+		return rc;
+	return xobj_set_label(o);
+}
+
+int xobj_set_label(struct xobj *o)
+{
+	const char *base = strrchr(o->elf.path, '/');
+	o->label = o->elf.soname ? o->elf.soname : base ? base + 1 : o->elf.path;
+	return xobj_index(o);
+}
+
+int xobj_analyse(struct xobj *o, const struct xdec *dec)
+{
+	int rc = xobj_funcs(o);
+	if (rc == 0)
+		rc = xobj_split_gaps(o, dec);
+	if (rc == 0)
+		rc = xobj_scan(o, dec);
+	if (rc == 0) {
+		xobj_noreturn(o);
+		rc = xobj_flow(o, dec);
+	}
+	return rc;
+}
+
+void xobj_reset(struct xobj *o)
+{
+	for (size_t i = 0; i < o->n_items; i++)
+		free(o->items[i].text);
+	for (size_t f = 0; o->fown && f < o->n_funcs; f++)
+		free(o->fown[f].v);
+	free(o->fown);
+	free(o->items);
+	free(o->funcs);
+	free(o->calls);
+	free(o->refs);
+	free(o->touched);
+	free(o->entries);
+	xgo_free(&o->go);
+	o->fown = NULL;
+	o->items = NULL;
+	o->funcs = NULL;
+	o->calls = NULL;
+	o->refs = NULL;
+	o->touched = NULL;
+	o->n_touched = o->cap_touched = 0;
+	o->entries = NULL;
+	o->n_entries = o->cap_entries = 0;
+	o->n_items = o->cap_items = o->n_funcs = o->n_calls = o->cap_calls = 0;
+	o->n_refs = o->cap_refs = 0;
+	o->is_go = false;
+	o->go_table = (struct xrange){0, 0};
+}
+
+void xobj_free(struct xobj *o)
+{
+	xobj_reset(o);
+	free(o->imports);
+	free(o->slots);
+	free(o->code);
+	xelf_free(&o->elf);
+	memset(o, 0, sizeof *o);
+}
