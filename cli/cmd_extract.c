@@ -35,6 +35,9 @@ static const char help[] =
 	"                        name looked up like DT_NEEDED); repeat for more\n"
 	"      --explain SYSCALL print one call chain from an entry point to a site\n"
 	"                        that makes SYSCALL (exit 1 when no reachable site does)\n"
+	"      --applet NAME     a multi-call binary (busybox) is started as applet NAME:\n"
+	"                        that applet's main is the entry (default: the name of\n"
+	"                        the symlink BINARY is, if it is one of its applets)\n"
 	"      --strict          an unresolved site is an error: exit 1, write nothing\n"
 	"  -r, --runtime NAME    add the calls runtime NAME (runc) makes after loading\n"
 	"                        the filter\n"
@@ -46,7 +49,7 @@ static const char help[] =
 	"x86-64 ELF program, a library not found).\n";
 
 struct opts {
-	const char *out, *rootfs, *explain, *runtime;
+	const char *out, *rootfs, *explain, *runtime, *applet;
 	const char **with;
 	size_t n_with;
 	int format; /* enum sk_format, or -1 for names */
@@ -55,7 +58,8 @@ struct opts {
 
 static int parse(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_ROOTFS = 256, OPT_WITH, OPT_EXPLAIN, OPT_STRICT, OPT_NO_ESS, OPT_NO_CACHE };
+	enum { OPT_ROOTFS = 256, OPT_WITH, OPT_EXPLAIN, OPT_STRICT, OPT_NO_ESS, OPT_NO_CACHE,
+	       OPT_APPLET };
 	static const struct option lopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'f'},
@@ -63,6 +67,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{"with", required_argument, NULL, OPT_WITH},
 		{"explain", required_argument, NULL, OPT_EXPLAIN},
 		{"strict", no_argument, NULL, OPT_STRICT},
+		{"applet", required_argument, NULL, OPT_APPLET},
 		{"runtime", required_argument, NULL, 'r'},
 		{"no-essentials", no_argument, NULL, OPT_NO_ESS},
 		{"no-cache", no_argument, NULL, OPT_NO_CACHE},
@@ -86,6 +91,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case OPT_WITH: o->with[o->n_with++] = optarg; break;
 		case OPT_EXPLAIN: o->explain = optarg; break;
 		case OPT_STRICT: o->strict = true; break;
+		case OPT_APPLET: o->applet = optarg; break;
 		case 'r':
 			if (!cli_runtime("extract", optarg))
 				return EXIT_USAGE;
@@ -154,7 +160,7 @@ int cmd_extract(int argc, char **argv)
 		return rc;
 	}
 	struct sk_extract_opts eo = {.rootfs = o.rootfs, .with = o.with, .n_with = o.n_with,
-				     .strict = o.strict, .no_cache = o.no_cache,
+				     .strict = o.strict, .no_cache = o.no_cache, .applet = o.applet,
 				     .explain = o.explain != NULL};
 	struct sk_diags d = {0};
 	struct sk_extract *x = NULL;

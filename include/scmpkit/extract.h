@@ -59,6 +59,13 @@ struct sk_extract_opts {
 	/* The cache directory; NULL: $XDG_CACHE_HOME/scmpkit/extract, else
 	 * ~/.cache/scmpkit/extract. Created with mode 0700. */
 	const char *cache_dir;
+	/* A multi-call binary (busybox) is started as this applet: its main is
+	 * the entry, and the other applets count only when it can run them
+	 * through the applet table. NULL: a program reached through a symlink
+	 * named after one of its applets (/bin/ls -> busybox) runs that applet;
+	 * else the whole binary counts. An error when no program given has an
+	 * applet of this name. */
+	const char *applet;
 	/* Keep every call graph for sk_extract_explain (costs memory; cached
 	 * summaries have no graph, so their files are analysed again). */
 	bool explain;

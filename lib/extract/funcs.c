@@ -496,6 +496,8 @@ int xobj_split_gaps(struct xobj *o, const struct xdec *dec)
 	for (size_t f = 0; rc == 0 && f < o->n_funcs; f++)
 		if (o->funcs[f].flags & XF_GAP)
 			rc = gap_calls(o, dec, &o->funcs[f], &cuts, &n, &cap);
+	if (rc == 0) /* a multi-call binary's applet mains start functions too */
+		rc = xapplet_mains(o, &cuts, &n, &cap);
 	if (rc < 0 || !n) {
 		free(cuts);
 		return rc;

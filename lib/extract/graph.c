@@ -54,6 +54,8 @@ struct gctx {
 	struct xrange *data;
 	size_t n_data;
 	uint32_t *imp_item; /* per import: its item, once made (XT_NONE before) */
+	struct pair *tab;   /* a chosen applet's table: its pointers, held back */
+	size_t n_tab, cap_tab;
 	int err;
 };
 
@@ -185,6 +187,12 @@ static int chunk_starts(struct gctx *c, struct start **v, size_t *n)
 	}
 	for (size_t i = 0; rc == 0 && i < o->n_slots; i++)
 		rc = add_start(c, v, n, &cap, o->slots[i].local, true);
+	/* a chosen applet's main table is an array of its own (applet.c): what
+	 * precedes it does not run on into it */
+	if (rc == 0 && xapplet_on(o))
+		rc = add_start(c, v, n, &cap, o->applet.table, true);
+	if (rc == 0 && xapplet_on(o))
+		rc = add_start(c, v, n, &cap, o->applet.table + 8ull * o->applet.n, true);
 	for (size_t i = 0; rc == 0 && i < o->elf.n_secs; i++) {
 		const struct xsec *s = &o->elf.secs[i];
 		if (!strcmp(s->name, ".got") || !strcmp(s->name, ".got.plt"))
@@ -401,6 +409,140 @@ static void go_methods(struct gctx *c, uint32_t node, const struct xrange *k)
 	}
 }
 
+/* ---- a multi-call binary's applet ------------------------------------------ */
+
+static int csr(const struct pair *p, size_t n, size_t nn, uint32_t **first, uint32_t **v);
+
+/* A word of the applet main table, when an applet was chosen. */
+static bool in_table(const struct xobj *o, uint64_t a)
+{
+	const struct xapplet *ap = &o->applet;
+	return xapplet_on(o) && a >= ap->table && a - ap->table < 8ull * ap->n;
+}
+
+/* The table's pointer to A, from chunk NODE: held back until applet_edges
+ * knows whether the applet can dispatch through the table. */
+static void hold(struct gctx *c, uint32_t node, uint64_t a)
+{
+	uint32_t n = node_at(c, a);
+	if (n == XT_NONE || c->err)
+		return;
+	if (SK_GROW(c->tab, c->cap_tab, c->n_tab) < 0)
+		c->err = -ENOMEM;
+	else
+		c->tab[c->n_tab++] = (struct pair){node, n};
+}
+
+/* Does anything FROM (NF functions' worth of nodes, NN in all) reaches
+ * through EDGES hold a chunk of the applet table? */
+static int reaches_table(struct gctx *c, const uint32_t *from, size_t n_from, bool *hit)
+{
+	const struct xgraph *g = c->g;
+	uint32_t *first, *next;
+	uint8_t *seen = calloc(g->nn, 1);
+	uint32_t *stack = malloc((g->nn + 1) * sizeof *stack);
+	int rc = seen && stack ? csr(c->edges, c->n_edges, g->nn, &first, &next) : -ENOMEM;
+	*hit = false;
+	if (rc < 0) {
+		free(seen);
+		free(stack);
+		return rc;
+	}
+	size_t sp = 0;
+	for (size_t i = 0; i < n_from; i++)
+		if (from[i] != XT_NONE && !seen[from[i]]) {
+			seen[from[i]] = 1;
+			stack[sp++] = from[i];
+		}
+	while (sp && !*hit) {
+		uint32_t v = stack[--sp];
+		if (v >= g->nf && v < g->nf + g->nc) {
+			const struct xrange *k = &g->chunk[v - g->nf];
+			const struct xapplet *ap = &c->o->applet;
+			*hit = k->end > ap->table && k->start < ap->table + 8ull * ap->n;
+		}
+		for (uint32_t e = first[v]; e < first[v + 1]; e++)
+			if (!seen[next[e]]) {
+				seen[next[e]] = 1;
+				stack[sp++] = next[e];
+			}
+	}
+	free(first);
+	free(next);
+	free(seen);
+	free(stack);
+	return 0;
+}
+
+/* The applet the binary is started as runs from its main: the entry reaches
+ * it directly, and the table's other pointers count only when the applet's
+ * code, or the load-time code every applet runs, can reach the table (a
+ * shell runs applets in-process through it: then every applet counts). The
+ * dispatcher that the entry reaches reads one word of the table, the one the
+ * start-up name selects, which is the applet's main. */
+static void applet_edges(struct gctx *c)
+{
+	const struct xapplet *ap = &c->o->applet;
+	if (!xapplet_on(c->o) || c->err)
+		return;
+	uint32_t from[XAPPLET_MAINS + 1];
+	size_t n = 0;
+	for (uint32_t i = 0; i < ap->n_main; i++)
+		from[n++] = node_at(c, ap->main[i]);
+	from[n++] = ROOT_INIT(c->g);
+	bool dispatch = false;
+	int rc = reaches_table(c, from, n, &dispatch);
+	if (rc < 0) {
+		c->err = rc;
+		return;
+	}
+	for (size_t i = 0; dispatch && i < c->n_tab; i++)
+		edge(c, c->tab[i].a, c->tab[i].b);
+	for (size_t i = 0; !dispatch && i + 1 < n; i++)
+		edge(c, ROOT_ENTRY(c->g), from[i]);
+	char note[400];
+	if (dispatch)
+		snprintf(note, sizeof note, "applet:started as %s, which can run other applets "
+			 "through the applet table (in-process, as a shell runs NOFORK and NOEXEC "
+			 "applets): all %u applets count", ap->name, ap->n);
+	else
+		snprintf(note, sizeof note, "applet:started as %s (argv[0], or `busybox NAME`): its "
+			 "main (0x%llx, applet %u of %u) is the entry; the other applets are reachable "
+			 "only through the applet table, which it cannot reach", ap->name,
+			 (unsigned long long)ap->main[0], ap->idx + 1, ap->n);
+	item(c, ROOT_ENTRY(c->g), xobj_item(c->o, &(struct xitem){.kind = XI_NOTE, .func = XT_NONE,
+								   .text = note}));
+}
+
+/* The word at A of a fixed-address program is the tail of a string, not a
+ * pointer W: its bytes are printable up to a NUL and NULs after it, the string
+ * runs into it from before, and as an address it would point into the middle
+ * of a function: of one whose bounds the file gives (where no function
+ * pointer points), or of code no table describes (busybox's applets have no
+ * unwind tables) when the string runs through the whole word before it too
+ * (eight printable bytes and no NUL: no pointer, which has five NULs).
+ * "...PTHREAD_MUTEX_ERRORCHECK_NP" ends in the word "_NP\0\0\0\0\0", 0x504e5f:
+ * an address in the text of a program linked at 0x400000, which would make
+ * whatever code holds it reachable from every reachable string. */
+static bool string_tail(const struct xobj *o, uint64_t a, uint64_t w)
+{
+	const uint8_t *b = xelf_at(&o->elf, a - 8, 16);
+	size_t i = 8, before = 0;
+	while (i < 16 && b && b[i] >= 0x20 && b[i] <= 0x7e)
+		i++;
+	if (!b || i == 8)
+		return false;
+	for (; i < 16; i++)
+		if (b[i])
+			return false;
+	while (before < 8 && b[7 - before] >= 0x20 && b[7 - before] <= 0x7e)
+		before++;
+	uint32_t f = xobj_func_at(o, w);
+	if (!before || f == XT_NONE || o->funcs[f].start == w)
+		return false;
+	return !(o->funcs[f].flags & XF_GAP) || before == 8;
+}
+
 static void chunk_edges(struct gctx *c, uint32_t k)
 {
 	const struct xobj *o = c->o;
@@ -415,15 +557,22 @@ static void chunk_edges(struct gctx *c, uint32_t k)
 			hi = mid;
 	}
 	for (size_t i = lo; i < o->n_slots && o->slots[i].where < r->end; i++) {
-		if (o->slots[i].import != XT_NONE)
+		if (in_table(o, o->slots[i].where))
+			hold(c, node, o->slots[i].local);
+		else if (o->slots[i].import != XT_NONE)
 			item(c, node, import_item(c, o->slots[i].import));
 		else if (o->slots[i].local)
 			refer(c, node, o->slots[i].local, o->slots[i].where);
 	}
-	if (!o->elf.dyn)
-		for (uint64_t a = (r->start + 7) & ~7ull; a + 8 <= r->end; a += 8)
-			if (!in_go_table(o, a) && !xobj_slot(o, a))
-				refer(c, node, raw_word(o, a), a);
+	for (uint64_t a = (r->start + 7) & ~7ull; !o->elf.dyn && a + 8 <= r->end; a += 8) {
+		if (in_go_table(o, a) || xobj_slot(o, a))
+			continue;
+		uint64_t w = raw_word(o, a);
+		if (in_table(o, a))
+			hold(c, node, w);
+		else if (!string_tail(o, a, w))
+			refer(c, node, w, a);
+	}
 	library_string(c, node, r);
 	if (o->is_go)
 		go_methods(c, node, r);
@@ -478,6 +627,7 @@ static int build_graph(struct gctx *c)
 	for (uint32_t k = 0; k < g->nc && !c->err; k++)
 		chunk_edges(c, k);
 	root_edges(c);
+	applet_edges(c);
 	if (c->err)
 		return c->err;
 	rc = csr(c->edges, c->n_edges, g->nn, &g->efirst, &g->edge);
@@ -766,6 +916,7 @@ int xobj_summarize(struct xobj *o, struct xsummary *s, struct xgraph **keep)
 	free(c.items);
 	free(c.data);
 	free(c.imp_item);
+	free(c.tab);
 	if (rc == 0 && keep)
 		*keep = g;
 	else

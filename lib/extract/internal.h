@@ -255,8 +255,23 @@ struct xitem {
 	char *text;       /* XI_UNRESOLVED: what; XI_NOTE: the note (owned) */
 };
 
+/* A multi-call binary's applets (applet.c): where its tables are, and the
+ * main functions of the applets it is started as. */
+#define XAPPLET_MAINS 8
+struct xapplet {
+	char name[96];     /* the applets chosen, ", "-separated; "" none */
+	uint64_t names;    /* the name table */
+	uint64_t table;    /* the main table: n pointer-sized words */
+	uint32_t n, idx;   /* applets; the first chosen one's place */
+	uint32_t dup;      /* its name listed this many times in a row */
+	uint64_t main[XAPPLET_MAINS];
+	uint32_t n_main;
+	bool whole;        /* also started as itself: every applet counts */
+};
+
 struct xobj {
 	struct xelf elf;
+	struct xapplet applet; /* the applets it runs as (graph.c): see xapplet_on */
 	const char *label;     /* short name for messages: soname or basename */
 	struct xgo go;         /* Go's function table, when there is one */
 	bool is_go;
@@ -320,6 +335,22 @@ uint32_t xobj_import(const struct xobj *o, const char *name);
 const struct xslot *xobj_slot(const struct xobj *o, uint64_t addr);
 /* Name of function F for messages: its symbol, or "label+0xOFF" (BUF). */
 const char *xobj_func_name(const struct xobj *o, uint32_t f, char *buf, size_t len);
+
+/* ---- applet.c ------------------------------------------------------------ */
+
+/* Find the tables of a multi-call binary and the applet NAME in them (after
+ * xobj_index). 0 and *OUT filled (but its name); 1 when O has no such pair
+ * of tables naming NAME, or more than one; -ENOMEM. */
+int xapplet_find(const struct xobj *o, const char *name, struct xapplet *out);
+/* Program O is started as NAME (NULL: as itself, all applets count): merge
+ * it into O's applets. 0 done; 1 NAME is not an applet of O (then O counts
+ * whole); -ENOMEM. */
+int xapplet_choose(struct xobj *o, const char *name);
+/* O is analysed as some of its applets only. */
+bool xapplet_on(const struct xobj *o);
+/* Append the address of every applet's main (each starts a function: code
+ * no table describes is cut there) to *V. */
+int xapplet_mains(const struct xobj *o, uint64_t **v, size_t *n, size_t *cap);
 
 /* ---- scan.c ------------------------------------------------------------ */
 

@@ -34,7 +34,7 @@
 #include "util/strbuf.h"
 
 /* Bump when the analysis changes what it finds: old cache entries die. */
-#define ANALYSIS_VERSION UINT64_C(5)
+#define ANALYSIS_VERSION UINT64_C(6)
 
 /* Functions ld.so calls by looking their names up at start-up, not through
  * a relocation (glibc 2.34+: elf/dl-call-libc-early-init.c, and
@@ -169,8 +169,23 @@ static uint32_t load_named(struct sk_extract *x, const struct xfs *fs, const str
 	return i;
 }
 
+/* The applet a multi-call program runs: --applet, else the name of the
+ * symlink it is reached through (busybox images link /bin/ls to busybox,
+ * and busybox runs the applet its argv[0] names); else itself, whole. *HIT
+ * is set when the name chosen is one of its applets. */
+static int choose_applet(struct xobj *o, const char *path, const char *opt, bool *hit)
+{
+	const char *name = opt, *base = strrchr(path, '/');
+	struct stat st;
+	if (!name && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		name = base ? base + 1 : path;
+	int rc = xapplet_choose(o, name);
+	*hit |= rc == 0 && name;
+	return rc < 0 ? rc : 0;
+}
+
 static int load_program(struct sk_extract *x, const struct xfs *fs, const char *path,
-			const struct sk_extract_opts *opts, struct sk_diags *d)
+			const struct sk_extract_opts *opts, bool *applet, struct sk_diags *d)
 {
 	if (SK_GROW(x->progs, x->cap_progs, x->n_progs) < 0)
 		return -ENOMEM;
@@ -179,7 +194,8 @@ static int load_program(struct sk_extract *x, const struct xfs *fs, const char *
 	size_t cap = 0;
 	int rc;
 	p->main = load_named(x, fs, NULL, path, d, &rc);
-	if (rc < 0 || (rc = scope_add(p, &cap, p->main)) < 0)
+	if (rc < 0 || (rc = scope_add(p, &cap, p->main)) < 0 ||
+	    (rc = choose_applet(&x->objs[p->main].obj, path, opts->applet, applet)) < 0)
 		return rc;
 	const char *interp = x->objs[p->main].obj.elf.interp;
 	if (interp) {
@@ -255,6 +271,8 @@ static uint64_t summary_key(const struct xobj *o)
 {
 	uint64_t h = xhash(XHASH_INIT, o->elf.data, o->elf.size);
 	h = xhash(h, &(uint64_t){ANALYSIS_VERSION}, 8);
+	if (xapplet_on(o))
+		h = xhash(h, o->applet.name, strlen(o->applet.name) + 1);
 	for (size_t i = 0; i < o->n_imports; i++)
 		if (o->imports[i].needs || o->imports[i].noret) {
 			uint32_t bits[2] = {o->imports[i].needs, o->imports[i].noret};
@@ -482,6 +500,10 @@ static void found_note(struct walk *w, uint32_t v, const char *text)
 		text += 9;
 		rule = "extract-indirect";
 		tail = "";
+	} else if (!strncmp(text, "applet:", 7)) {
+		text += 7;
+		rule = "extract-applet";
+		tail = "";
 	}
 	const struct lobj *l = &x->objs[x->visits[v].obj];
 	char *how = prov_text(x, v, NULL);
@@ -580,8 +602,16 @@ int xlink_run(struct sk_extract *x, const char *const *paths, size_t n,
 	struct xdec *dec = xdec_new();
 	struct xcache *cache = o->no_cache ? NULL : xcache_open(o->cache_dir, d);
 	int rc = dec ? 0 : -ENOMEM;
+	bool applet = false;
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = load_program(x, fs, paths[i], o, d);
+		rc = load_program(x, fs, paths[i], o, &applet, d);
+	if (rc == 0 && o->applet && !applet) {
+		sk_diags_add(d, SK_SEV_ERROR, paths[0], 0, 0, "extract-input",
+			     "--applet %s: no program given is a multi-call binary with an applet of "
+			     "that name (a table of sorted applet names and one of as many main "
+			     "functions)", o->applet);
+		rc = -ENOEXEC;
+	}
 	for (size_t i = 0; rc == 0 && i < x->n_progs; i++)
 		rc = summarise_program(x, &x->progs[i], cache, dec);
 	for (size_t i = 0; rc == 0 && i < x->n_progs; i++)

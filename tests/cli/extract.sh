@@ -114,6 +114,48 @@ fi
 expect_msg "a program that calls execve: a note to extract what it runs" 0 \
 	"note: can run other programs \(execve" "$SCMPKIT" extract -f names /bin/dash
 
+# a multi-call binary (tests/helpers/extract_multicall.c, dynamic and static):
+# started through a symlink named after an applet, or with --applet, only that
+# applet's main is the entry; an applet that runs others through the applet
+# table (its "shell") keeps them all; each runs under its profile
+for mc in "$H/extract_multicall" "$H/extract_multicall_static"; do
+	[ -x "$mc" ] || continue
+	m=$(basename "$mc")
+	mkdir -p "$m" && ln -sf "$mc" "$m/alpha" && ln -sf "$mc" "$m/shell"
+	"$SCMPKIT" extract -f names "$m/alpha" >"$m/alpha.names" 2>"$m/alpha.err"
+	if grep -qx getppid "$m/alpha.names" && ! grep -qx getpgrp "$m/alpha.names" &&
+		grep -q "note: started as alpha .*applet 1 of 3.* \[extract-applet\]" "$m/alpha.err"; then
+		t_report ok "$m: the symlink alpha: alpha's getppid, not beta's getpgrp, and a note"
+	else
+		t_report fail "$m: the symlink alpha" "$m/alpha.err"
+	fi
+	"$SCMPKIT" extract -f names --applet beta "$mc" >"$m/beta.names" 2>/dev/null
+	"$SCMPKIT" extract -f names "$m/shell" >"$m/shell.names" 2>"$m/shell.err"
+	"$SCMPKIT" extract -f names "$mc" >"$m/whole.names" 2>/dev/null
+	if grep -qx getpgrp "$m/beta.names" && ! grep -qx getppid "$m/beta.names" &&
+		grep -qx getpgrp "$m/shell.names" && grep -qx getppid "$m/shell.names" &&
+		grep -q "shell, which can run other applets through the applet table" "$m/shell.err" &&
+		cmp -s "$m/shell.names" "$m/whole.names"; then
+		t_report ok "$m: --applet beta: beta's only; the shell applet dispatches: all of them"
+	else
+		t_report fail "$m: --applet beta, the shell applet" "$m/shell.err"
+	fi
+	"$SCMPKIT" extract -o "$m/alpha.json" "$m/alpha" 2>/dev/null
+	"$SCMPKIT" extract -o "$m/twice.json" "$m/alpha" "$mc" 2>/dev/null
+	"$SCMPKIT" extract -f names "$m/alpha" "$mc" >"$m/twice.names" 2>/dev/null
+	if "$SCMPKIT" run -p "$m/alpha.json" --fail-on-denial -- "$m/alpha" >"$m/run.out" 2>&1 &&
+		grep -q "alpha: ppid ok" "$m/run.out" && cmp -s "$m/twice.names" "$m/whole.names"; then
+		t_report ok "$m: alpha runs under its profile; with the binary itself too: whole"
+	else
+		t_report fail "$m: alpha under its profile" "$m/run.out"
+	fi
+done
+expect_msg "--applet with no multi-call binary: exit 2, named" 2 \
+	"error: --applet ls: no program given is a multi-call binary" \
+	"$SCMPKIT" extract --applet ls "$PROG"
+expect_msg "--applet with a name it has not: exit 2" 2 "--applet gamma: no program" \
+	"$SCMPKIT" extract --applet gamma "$H/extract_multicall"
+
 # the cache: the same answer, from entries only this user can write
 "$SCMPKIT" extract -f names "$PROG" >again 2>/dev/null
 if cmp -s names again && [ "$(stat -c %a cache/scmpkit/extract)" = 700 ]; then
