@@ -594,6 +594,63 @@ static void root_edges(struct gctx *c)
 	edge(c, ROOT_ENTRY(c->g), node_at(c, c->o->elf.entry));
 }
 
+/* ---- code that runs only once another function has run --------------------- */
+
+/* glibc's priority-protection code raises and restores a thread's priority
+ * (sched_getparam, sched_getscheduler, sched_setscheduler,
+ * sched_get_priority_min/max) for a PTHREAD_PRIO_PROTECT mutex only, and
+ * only pthread_mutexattr_setprotocol makes one: pthread_mutex_lock and
+ * friends call it on a branch that mutex kind alone takes. Every program
+ * with a mutex reaches it by calls; only a program that can set that
+ * protocol can run it. So its functions are reached from the setter, not
+ * from their callers. (A PRIO_PROTECT mutex shared from a process outside
+ * the programs extracted together is outside this; extracting them together
+ * covers it.) Names only: where the symbols are (a static program). */
+static const struct {
+	const char *fn, *after;
+} gates[] = {
+	{"__pthread_tpp_change_priority", "pthread_mutexattr_setprotocol"},
+	{"__pthread_current_priority", "pthread_mutexattr_setprotocol"},
+};
+
+/* F is NAME or its glibc-internal alias __NAME (the one a symbol table may
+ * name a function by). */
+static bool named(const struct xobj *o, uint32_t f, const char *name)
+{
+	const char *n = o->funcs[f].name;
+	return n && (!strcmp(n, name) || (!strncmp(n, "__", 2) && !strcmp(n + 2, name)));
+}
+
+static int gate_of(const struct xobj *o, uint32_t f)
+{
+	const char *name = f < o->n_funcs ? o->funcs[f].name : NULL;
+	for (size_t i = 0; name && i < sizeof gates / sizeof gates[0]; i++)
+		if (!strcmp(name, gates[i].fn))
+			return (int)i;
+	return -1;
+}
+
+static void gate_edges(struct gctx *c)
+{
+	const struct xobj *o = c->o;
+	bool any = false;
+	size_t k = 0;
+	for (size_t i = 0; i < c->n_edges; i++) { /* calls into a gated function go */
+		const struct pair *e = &c->edges[i];
+		bool cut = gate_of(o, e->b) >= 0 && gate_of(o, e->a) < 0;
+		any |= cut;
+		if (!cut)
+			c->edges[k++] = *e;
+	}
+	c->n_edges = k;
+	for (uint32_t f = 0; any && f < c->g->nf; f++) { /* ... and come from the setter */
+		int g = gate_of(o, f);
+		for (uint32_t a = 0; g >= 0 && a < c->g->nf; a++)
+			if (named(o, a, gates[g].after))
+				edge(c, a, f);
+	}
+}
+
 /* PAIRS grouped by their first element into CSR form. */
 static int csr(const struct pair *p, size_t n, size_t nn, uint32_t **first, uint32_t **v)
 {
@@ -627,6 +684,7 @@ static int build_graph(struct gctx *c)
 	for (uint32_t k = 0; k < g->nc && !c->err; k++)
 		chunk_edges(c, k);
 	root_edges(c);
+	gate_edges(c);
 	applet_edges(c);
 	if (c->err)
 		return c->err;

@@ -114,6 +114,22 @@ fi
 expect_msg "a program that calls execve: a note to extract what it runs" 0 \
 	"note: can run other programs \(execve" "$SCMPKIT" extract -f names /bin/dash
 
+# glibc's priority-protection code counts where the program can make such a
+# mutex (tests/helpers/extract_prio.c), not in every static program
+if [ -x "$H/extract_prio" ] && [ -x "$H/extract_prog_static" ]; then
+	"$SCMPKIT" extract -f names "$H/extract_prio" >prio.names 2>/dev/null
+	"$SCMPKIT" extract -f names "$H/extract_prog_static" >static.names 2>/dev/null
+	strace -f -qq -o prio.strace "$H/extract_prio" >/dev/null 2>&1
+	sed -n 's/^[0-9]* *\([a-z_0-9]*\)(.*/\1/p' prio.strace | sort -u >prio.seen
+	if grep -qx sched_setscheduler prio.names && ! grep -qx sched_setscheduler static.names &&
+		[ -s prio.seen ] && [ -z "$(comm -23 prio.seen prio.names | grep -vx execve)" ]; then
+		t_report ok "PTHREAD_PRIO_PROTECT: sched_* where the protocol is set, not elsewhere"
+	else
+		comm -23 prio.seen prio.names >prio.miss
+		t_report fail "PTHREAD_PRIO_PROTECT" prio.miss
+	fi
+fi
+
 # a multi-call binary (tests/helpers/extract_multicall.c, dynamic and static):
 # started through a symlink named after an applet, or with --applet, only that
 # applet's main is the entry; an applet that runs others through the applet
