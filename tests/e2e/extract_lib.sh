@@ -7,7 +7,7 @@
 # build directory (with Go's cache), so a second run builds nothing.
 #
 #   xl_bins NAME        the files to extract (tar runs gzip: both)
-#   xl_with NAME        --with options (python3's extension modules)
+#   xl_with NAME        options: --with (python3's extension modules), --applet
 #   xl_run NAME CMD...  the workload, its program started as CMD... PROGRAM ARGS
 #                       (CMD empty: natively; "strace -f -o F"; "scmpkit run -p P --")
 #   xl_check NAME       the four properties, as TAP lines (below)
@@ -59,6 +59,7 @@ xl_bins() {
 
 xl_with() {
 	case $1 in
+	busybox-*) echo "--applet ${1#busybox-}" ;; # the workload runs `busybox APPLET`
 	python3)
 		for m in _json _hashlib _bz2; do
 			echo "--with $XL_PYDYN/$m.cpython-311-x86_64-linux-gnu.so"
