@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer harness for lib/extract's reading of an ELF file: arbitrary
  * bytes as a file -> libelf tables, .eh_frame, Go's table found by magic,
- * functions, Zydis decoding, the value analysis, the graph and the summary;
+ * functions, Zydis decoding, the value analysis, a multi-call binary's applet
+ * tables, the graph and the summary;
  * the summary's text must parse back to the same counts. Must never crash,
  * leak, hang or hit UB: a program to analyse is untrusted input. */
 #include <stdint.h>
@@ -23,6 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sk_diags d = {0};
 	if (xelf_load(&o.elf, "fuzz", copy, size, &d) == 0 && xobj_set_label(&o) == 0 &&
 	    xobj_analyse(&o, dec) == 0) {
+		/* a multi-call binary's tables, looked for as extract --applet does */
+		struct xapplet a;
+		static const char *const names[] = {"ls", "sh", "a"};
+		for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+			xapplet_find(&o, names[i], &a);
 		struct xsummary s = {0}, t;
 		if (xobj_summarize(&o, &s, NULL) == 0) {
 			size_t len;
