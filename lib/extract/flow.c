@@ -297,7 +297,7 @@ static bool stack_off(const struct astate *st, const struct xopnd *op, int32_t *
 	if (b->k != V_STK)
 		return false;
 	int64_t o = (int64_t)(int32_t)b->c[0] + op->val;
-	if (o < INT32_MIN || o > INT32_MAX)
+	if (o < -XSTK_MAX || o > XSTK_MAX)
 		return false;
 	*off = (int32_t)o;
 	return true;
@@ -514,8 +514,11 @@ static void arith(const struct fctx *c, struct astate *st, const struct xinsn *x
 	struct aval a = rd(c, st, d), b = rd(c, st, s);
 	if (a.k == V_STK && b.k == V_VAL && !b.pm && b.n == 1 && d->size == 8 &&
 	    (x->op == XO_ADD || x->op == XO_SUB)) {
-		int32_t delta = (int32_t)b.c[0];
-		wr(st, d, v_stk((int32_t)a.c[0] + (x->op == XO_ADD ? delta : -delta)));
+		/* in 64 bits: a hostile file's offsets must not overflow the
+		 * arithmetic (found by fuzz_elf); an offset no stack has is unknown */
+		int64_t delta = (int32_t)b.c[0];
+		int64_t off = (int64_t)(int32_t)a.c[0] + (x->op == XO_ADD ? delta : -delta);
+		wr(st, d, off >= INT32_MIN && off <= INT32_MAX ? v_stk((int32_t)off) : v_top());
 		return;
 	}
 	wr(st, d, v_arith(&a, &b, x->op));

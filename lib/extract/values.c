@@ -23,6 +23,8 @@ struct aval v_param(unsigned loc)
 
 struct aval v_stk(int32_t off)
 {
+	if (off < -XSTK_MAX || off > XSTK_MAX)
+		return v_top(); /* no frame is that large: a hostile file's arithmetic */
 	return (struct aval){.k = V_STK, .c = {(uint32_t)off}};
 }
 

@@ -53,6 +53,9 @@ struct astate {
 struct aval v_top(void);
 struct aval v_const(uint32_t c);
 struct aval v_param(unsigned loc);
+/* Stack offsets stay within +-XSTK_MAX (beyond, a value is unknown), so that
+ * an offset plus or minus a slot's size never overflows. */
+#define XSTK_MAX (1 << 28)
 struct aval v_stk(int32_t off);
 bool v_eq(const struct aval *a, const struct aval *b);
 struct aval v_join(const struct aval *a, const struct aval *b);
