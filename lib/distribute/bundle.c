@@ -28,9 +28,9 @@
 #include <scmpkit/profile.h>
 
 #include "distribute/internal.h"
-#include "distribute/json.h"
 #include "util/cleanup.h"
 #include "util/grow.h"
+#include "util/json_quote.h"
 #include "util/strbuf.h"
 
 /* The API server refuses a ConfigMap over 1 MiB (data and metadata). */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Internal to lib/distribute: how its files talk to each other.
  *
+ *   doc.c     reads every document through lib/doc's strict JSON mode;
  *   source.c  reads a profile directory (a mounted ConfigMap with its `..data`
  *             symlink, or a plain one) into a snapshot, never following a link;
  *   owned.c   the install directory under the seccomp root: opening it without
@@ -18,8 +19,17 @@
 #include <stddef.h>
 
 #include <scmpkit/diag.h>
+#include <scmpkit/doc.h>
 
 #include "distribute/digest.h"
+
+/* ---- doc.c ------------------------------------------------------------------- */
+
+/* TEXT (kept by reference) as one strict JSON value (doc.c says why) into
+ * DOC, which the caller releases: the value, or NULL after an error in D
+ * (DOC released then). */
+const struct sk_doc_node *sk_dist_json(const char *text, size_t len, const char *file,
+				       struct sk_doc *doc, struct sk_diags *d);
 
 /* ---- source.c ---------------------------------------------------------------- */
 

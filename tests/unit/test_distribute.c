@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* lib/distribute: the strict JSON reader, the ownership manifest, and
+/* lib/distribute: the ownership manifest, and
  * node-sync against a real directory tree: installs, idempotence, removals,
  * the last good version, files and links other parties planted, a forged
  * manifest, ConfigMap ..data layouts, the status file and the probe. */
@@ -17,7 +17,7 @@
 #include <scmpkit/fileio.h>
 
 #include "distribute/internal.h"
-#include "distribute/json.h"
+#include "util/strbuf.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -117,80 +117,6 @@ static void expect_failed(const char *src, const char *rule)
 	if (rule)
 		cr_assert(has_rule(&r.errors, rule), "no %s", rule);
 	sk_sync_result_free(&r);
-}
-
-/* ---- json ---------------------------------------------------------------------- */
-
-Test(json, reads_what_rfc8259_allows)
-{
-	struct sk_diags d = {0};
-	const char *t = "{\"a\": [1, -2.5e3, true, false, null, \"x\\u00e9\\ud83d\\ude00\\n\"], \"b\": {}}";
-	struct sk_json *j = sk_json_parse(t, strlen(t), "t.json", &d);
-	cr_assert_not_null(j);
-	const struct sk_json *a = sk_json_get(j, "a");
-	cr_assert_eq(a->type, SK_JSON_ARRAY);
-	cr_assert_eq(a->n, 6);
-	uint64_t v;
-	cr_assert(sk_json_uint(&a->kids[0], &v) && v == 1);
-	cr_assert_not(sk_json_uint(&a->kids[1], &v));
-	cr_assert_str_eq(a->kids[5].s, "x\xc3\xa9\xf0\x9f\x98\x80\n");
-	cr_assert_eq(sk_json_get(j, "b")->type, SK_JSON_OBJECT);
-	sk_json_free(j);
-	cr_assert_eq(d.n, 0);
-}
-
-Test(json, refuses_with_position)
-{
-	static const struct {
-		const char *text, *what;
-		unsigned line, col;
-	} cases[] = {
-		{"{\"a\": 1, \"a\": 2}", "duplicate key", 1, 10},
-		{"{\"a\": \"x\\u0000y\"}", "\\u0000", 1, 9},
-		{"[1,]", "value starts", 1, 4},
-		{"{\"a\": 1}\n x", "more text", 2, 2},
-		{"\"\xff\"", "UTF-8", 1, 2},
-		{"\"\\ud800\"", "surrogate", 1, 2},
-		{"[01]", "',' or ']'", 1, 3},
-		{"{\"a\" 1}", "':' expected", 1, 6},
-		{"\"abc", "never ends", 1, 1},
-		{"[\"a\tb\"]", "control character", 1, 4},
-		{"\xef\xbb\xbf{}", "byte-order mark", 1, 1},
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct sk_diags d = {0};
-		struct sk_json *j = sk_json_parse(cases[i].text, strlen(cases[i].text), "t.json", &d);
-		cr_assert_null(j, "case %zu parsed", i);
-		cr_assert_eq(d.n, 1, "case %zu", i);
-		cr_assert(strstr(d.v[0].message, cases[i].what), "case %zu: %s", i, d.v[0].message);
-		cr_assert_eq(d.v[0].line, cases[i].line, "case %zu: line %u", i, d.v[0].line);
-		cr_assert_eq(d.v[0].col, cases[i].col, "case %zu: col %u", i, d.v[0].col);
-		sk_diags_free(&d);
-	}
-}
-
-Test(json, nesting_is_bounded)
-{
-	char deep[4096];
-	memset(deep, '[', 2000);
-	memset(deep + 2000, ']', 2000);
-	struct sk_diags d = {0};
-	cr_assert_null(sk_json_parse(deep, 4000, "t.json", &d));
-	cr_assert(strstr(d.v[0].message, "nested deeper"));
-	sk_diags_free(&d);
-}
-
-Test(json, quote_round_trips_and_stays_json)
-{
-	struct sk_sb sb = SK_SB_INIT;
-	sk_json_quote(&sb, "a\"b\\c\n\x01\xff\xc3\xa9");
-	cr_assert_str_eq(sb.buf, "\"a\\\"b\\\\c\\n\\u0001\\ufffd\xc3\xa9\"");
-	struct sk_diags d = {0};
-	struct sk_json *j = sk_json_parse(sb.buf, sb.len, "q", &d);
-	cr_assert_not_null(j);
-	cr_assert_str_eq(j->s, "a\"b\\c\n\x01\xef\xbf\xbd\xc3\xa9");
-	sk_json_free(j);
-	sk_sb_release(&sb);
 }
 
 /* ---- names and the manifest ------------------------------------------------------ */
