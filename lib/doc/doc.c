@@ -279,14 +279,10 @@ static void mark_shared(struct sk_doc_node *n)
 		mark_shared(n->kids[i]);
 }
 
-static int on_scalar(struct builder *b, struct fy_event *ev)
+/* The value of scalar N (token TOK, marks A..Z) into the arena. */
+static int scalar_value(struct builder *b, struct sk_doc_node *n, struct fy_token *tok,
+			const struct fy_mark *a, const struct fy_mark *z)
 {
-	struct sk_doc_node *n = new_node(b, SK_DOC_SCALAR);
-	if (!n)
-		return -ENOMEM;
-	struct fy_token *tok = ev->scalar.value;
-	const struct fy_mark *a = fy_event_start_mark(ev), *z = fy_event_end_mark(ev);
-	enum fy_scalar_style st = tok ? fy_token_scalar_style(tok) : FYSS_PLAIN;
 	size_t raw_len;
 	const char *raw = sk_yaml_single_quoted_raw(tok, a, z, b->s->text, b->s->len, &raw_len);
 	if (raw) { /* util/yaml_quote.h: libfyaml 0.7.12 misreads these */
@@ -296,13 +292,24 @@ static int on_scalar(struct builder *b, struct fy_event *ev)
 		n->len = sk_yaml_single_quoted(raw, raw_len, v);
 		v[n->len] = '\0';
 		n->str = v;
-	} else {
-		size_t len = 0;
-		const char *t = tok ? fy_token_get_text(tok, &len) : NULL;
-		if (!(n->str = arena_strndup(&b->s->arena, t ? t : "", t ? len : 0)))
-			return -ENOMEM;
-		n->len = t ? len : 0;
+		return 0;
 	}
+	size_t len = 0;
+	const char *t = tok ? fy_token_get_text(tok, &len) : NULL;
+	if (!(n->str = arena_strndup(&b->s->arena, t ? t : "", t ? len : 0)))
+		return -ENOMEM;
+	n->len = t ? len : 0;
+	return 0;
+}
+
+static int on_scalar(struct builder *b, struct fy_event *ev)
+{
+	struct sk_doc_node *n = new_node(b, SK_DOC_SCALAR);
+	if (!n)
+		return -ENOMEM;
+	struct fy_token *tok = ev->scalar.value;
+	const struct fy_mark *a = fy_event_start_mark(ev), *z = fy_event_end_mark(ev);
+	enum fy_scalar_style st = tok ? fy_token_scalar_style(tok) : FYSS_PLAIN;
 	n->plain = st == FYSS_PLAIN;
 	/* An empty value ("key:") has no token and no marks: 0:0 says so. A
 	 * quoted scalar's marks are inside its quotes: its position is the
@@ -314,7 +321,12 @@ static int on_scalar(struct builder *b, struct fy_event *ev)
 			n->pos.col--;
 	}
 	n->end = z ? z->input_pos : n->start;
+	/* strict JSON looks at the bytes before libfyaml decodes them: 0.7.12
+	 * leaks decoding a double-quoted scalar folded over CRLF line breaks
+	 * (found by fuzz_oci_manifest), which JSON never has */
 	int r = b->json ? json_node(b, n) : 0;
+	if (!r)
+		r = scalar_value(b, n, tok, a, z);
 	if (!r)
 		r = count(b, 1, n->pos);
 	if (!r)

@@ -212,10 +212,10 @@ size_t sk_json_extent_end(const struct sk_doc_node *n)
 bool sk_json_scalar_ok(const char *text, size_t len, const struct sk_doc_node *n,
 		       struct sk_json_fault *f)
 {
-	if (n->plain) {
-		if (n->len == n->end - n->start && literal(text + n->start, n->len))
+	if (n->plain) { /* as written: a literal reads as its own text */
+		if (literal(text + n->start, n->end - n->start))
 			return true;
-		if (n->len && strchr("+-.0123456789", n->str[0]))
+		if (n->end > n->start && strchr("+-.0123456789", text[n->start]))
 			return fault(f, n->start,
 				     "not a JSON number (-?INT[.DIGITS][e[+-]DIGITS], no leading zero, "
 				     "no '+', hex, NaN or Infinity)");

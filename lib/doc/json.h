@@ -39,7 +39,8 @@ bool sk_json_gap_ok(const char *text, size_t from, size_t to, enum sk_json_gap k
 
 /* Scalar N of TEXT (LEN bytes) is written as JSON writes it: a literal
  * (number, true, false, null) when plain, else a double-quoted string with
- * JSON's escapes only, no raw control character and no NUL. */
+ * JSON's escapes only, no raw control character and no NUL. Reads N's bytes
+ * and style only, not its value: it runs before libfyaml decodes it. */
 bool sk_json_scalar_ok(const char *text, size_t len, const struct sk_doc_node *n,
 		       struct sk_json_fault *f);
 
