@@ -31,6 +31,18 @@
 const struct sk_doc_node *sk_dist_json(const char *text, size_t len, const char *file,
 				       struct sk_doc *doc, struct sk_diags *d);
 
+/* ---- prepare.c ---------------------------------------------------------------- */
+
+/* The SeccompProfiles of one source: what a baseProfileName there may name. */
+struct sk_bases {
+	struct sk_profile **v;
+	size_t n, cap;
+};
+/* Keep TEXT's profile when it is a SeccompProfile (parsed quietly: a text
+ * that does not parse is reported where it is prepared). 0 or -ENOMEM. */
+int sk_bases_add(struct sk_bases *b, const char *text, size_t len, const char *file);
+void sk_bases_free(struct sk_bases *b);
+
 /* ---- source.c ---------------------------------------------------------------- */
 
 /* Limits on what a source may hand us: no ConfigMap holds more than 1 MiB,
