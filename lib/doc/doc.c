@@ -6,7 +6,9 @@
  * needs its byte range; its event API gives both. The builder is not
  * recursive: children collect on a stack while their collection is open and
  * move into the arena when it closes, so depth costs no C stack. Every
- * decision about what YAML may say (scmpkit/doc.h) is taken in this file. */
+ * decision about what YAML may say (scmpkit/doc.h) is taken in this file;
+ * what strict JSON refuses besides, in json.c, called from here as each
+ * node is read. */
 #include <scmpkit/doc.h>
 
 #include <errno.h>
