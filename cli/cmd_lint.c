@@ -123,7 +123,7 @@ int cmd_lint(int argc, char **argv)
 		free(disabled);
 		return cli_usage("lint", "expected a FILE, DIR or -");
 	}
-	struct sk_lint_opts o = {disabled, n_disabled, profiles_dir};
+	struct sk_lint_opts o = {.disabled = disabled, .n_disabled = n_disabled, .profiles_dir = profiles_dir};
 	struct sk_lint_result r;
 	if (sk_lint_paths((const char *const *)argv + optind, (size_t)(argc - optind), &o, &r)) {
 		cli_error("out of memory");

@@ -68,7 +68,8 @@ int cmd_push(int argc, char **argv)
 	struct sk_diags d = {0};
 	int rc = EXIT_USAGE;
 	char digest[72];
-	char *json = sk_profile_for_node(text, len, file, arch, &d);
+	struct sk_prepare_opts po = {.arch = arch}; /* one file: the published bases only */
+	char *json = sk_profile_for_node(text, len, file, &po, &d);
 	if (json) {
 		sk_oci_artifact_check(json, strlen(json), file, &d);
 		r = sk_oci_push(ref, json, strlen(json), &reg, digest, &d);

@@ -31,14 +31,28 @@ extern "C" {
 
 /* ---- one profile, made ready for a node -------------------------------- */
 
-/* Parse TEXT (any format: OCI, Docker, SeccompProfile; JSON or YAML), refuse
- * what a node cannot use, resolve Docker's archMap and includes/excludes for
- * ARCH (SK_ARCH_INVALID: this machine's) with Docker's default capabilities,
- * lint it and compile it. Returns the runtime-spec JSON to install (caller
- * frees), or NULL when any error was found; every finding (errors, and the
- * lint warnings and notes) is in DIAGS, pointing into FILE. */
-char *sk_profile_for_node(const char *text, size_t len, const char *file, enum sk_arch arch,
-			  struct sk_diags *diags);
+struct sk_profile;
+
+struct sk_prepare_opts {
+	enum sk_arch arch; /* the node's; SK_ARCH_INVALID: this machine's */
+	/* The SeccompProfiles a baseProfileName may name: the other profiles of
+	 * the same source, as the Security Profiles Operator looks a base up
+	 * among the SeccompProfiles it has; the bases the operator publishes
+	 * for runc and crun (sk_spo_base_find) are known besides. */
+	const struct sk_profile *const *bases;
+	size_t n_bases;
+};
+
+/* Parse TEXT (any format: OCI, Docker, SeccompProfile; JSON or YAML), stack
+ * a SeccompProfile on its baseProfileName (sk_profile_resolve_base: a base
+ * found nowhere, one two profiles of the source claim, or a cycle is an
+ * error), resolve Docker's archMap and includes/excludes for the arch with
+ * Docker's default capabilities, lint it and compile it. O may be NULL (this
+ * machine's arch, published bases only). Returns the runtime-spec JSON to
+ * install (caller frees), or NULL when any error was found; every finding
+ * (errors, and the lint warnings and notes) is in DIAGS, pointing into FILE. */
+char *sk_profile_for_node(const char *text, size_t len, const char *file,
+			  const struct sk_prepare_opts *o, struct sk_diags *diags);
 
 /* ---- OCI registries ------------------------------------------------------ */
 

@@ -38,6 +38,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <scmpkit/diag.h>
 
@@ -94,6 +95,15 @@ struct sk_doc_opts {
 	/* When set, the input holds one document ("a profile"): a second one is
 	 * the error "more than one YAML document; SINGLE is one". */
 	const char *single;
+	/* Strict JSON (RFC 8259), for documents nobody here controls (what a
+	 * registry answers): the input is one JSON value and nothing else. No
+	 * YAML construct passes: plain or single-quoted strings, YAML escapes,
+	 * block style, comments, trailing commas, anchors, aliases, tags,
+	 * document markers, a byte-order mark. A string may not hold \u0000 (a
+	 * NUL cuts every C string) nor a lone surrogate; duplicate keys and the
+	 * limits above hold as always. Strings may hold DEL and C1 controls raw,
+	 * as JSON allows. Positions and ranges are as for YAML. */
+	bool json;
 };
 
 /* Parse every document of TEXT (kept by reference: it must outlive OUT).
@@ -139,6 +149,16 @@ bool sk_doc_null(const struct sk_doc_node *n);
 const char *sk_doc_type_name(const struct sk_doc_node *n);
 /* Position of N, or 0:0 for NULL. */
 struct sk_pos sk_doc_pos(const struct sk_doc_node *n);
+
+/* Typed reads for JSON-shaped documents (what a strict JSON parse holds):
+ * N's value when N is a quoted scalar, a string in every reading (JSON,
+ * YAML 1.1 and 1.2); NULL otherwise (a plain scalar may read as a number, a
+ * bool or null; NULL for NULL). */
+const char *sk_doc_string(const struct sk_doc_node *n);
+/* N is a plain scalar written as a decimal integer without sign, fraction,
+ * exponent or leading zero, no larger than 2^53: the integers every JSON
+ * reader reads exactly. Sets *OUT then. */
+bool sk_doc_uint53(const struct sk_doc_node *n, uint64_t *out);
 
 /* ---- edits ---------------------------------------------------------------- */
 

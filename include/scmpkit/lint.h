@@ -40,6 +40,10 @@ struct sk_lint_opts {
 	const char *const *disabled; /* rule ids not to report */
 	size_t n_disabled;
 	const char *profiles_dir;    /* the kubelet's seccomp root, or NULL */
+	/* SeccompProfiles a baseProfileName may name besides those of the run
+	 * (node-sync: the other profiles of the same ConfigMap) */
+	const struct sk_profile *const *bases;
+	size_t n_bases;
 };
 
 /* Rules on one profile. Findings point into P->file at the nodes' positions. */

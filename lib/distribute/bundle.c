@@ -28,9 +28,9 @@
 #include <scmpkit/profile.h>
 
 #include "distribute/internal.h"
-#include "distribute/json.h"
 #include "util/cleanup.h"
 #include "util/grow.h"
+#include "util/json_quote.h"
 #include "util/strbuf.h"
 
 /* The API server refuses a ConfigMap over 1 MiB (data and metadata). */
@@ -459,11 +459,17 @@ static int read_profiles(struct ctx *c, const char *dir)
 
 static int check_profiles(struct ctx *c)
 {
+	struct sk_bases bases = {0};
 	int r = 0;
-	for (size_t i = 0; i < c->n; i++) {
+	for (size_t i = 0; !r && i < c->n; i++)
+		r = sk_bases_add(&bases, c->v[i].text, c->v[i].len, c->v[i].shown);
+	struct sk_prepare_opts po = {.arch = c->o->arch,
+				     .bases = (const struct sk_profile *const *)bases.v,
+				     .n_bases = bases.n};
+	for (size_t i = 0; r != -ENOMEM && i < c->n; i++) {
 		struct profile_in *in = &c->v[i];
 		struct sk_diags local = {0};
-		in->json = sk_profile_for_node(in->text, in->len, in->shown, c->o->arch, &local);
+		in->json = sk_profile_for_node(in->text, in->len, in->shown, &po, &local);
 		/* the errors, and the warnings: a bundle is made by a person at a desk */
 		for (size_t k = 0; k < local.n; k++)
 			if (local.v[k].severity < SK_SEV_WARNING)
@@ -487,6 +493,7 @@ static int check_profiles(struct ctx *c)
 		sk_diags_splice(c->d, &local);
 		sk_diags_free(&local);
 	}
+	sk_bases_free(&bases);
 	return r;
 }
 

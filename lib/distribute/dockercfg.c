@@ -16,7 +16,7 @@
 
 #include <openssl/evp.h>
 
-#include "distribute/json.h"
+#include "distribute/internal.h"
 
 /* The "auths" keys that can mean REGISTRY. */
 static bool key_matches(const char *key, const char *registry)
@@ -70,15 +70,16 @@ static bool decode_auth(const char *b64, char **user, char **secret)
 	return ok;
 }
 
-static int entry_auth(const struct sk_json *e, const char *file, char **user, char **secret,
+static int entry_auth(const struct sk_doc_node *e, const char *file, char **user, char **secret,
 		      struct sk_diags *d)
 {
-	const char *auth = sk_json_get_str(e, "auth");
-	const char *u = sk_json_get_str(e, "username"), *p = sk_json_get_str(e, "password");
+	const char *auth = sk_doc_string(sk_doc_get(e, "auth"));
+	const char *u = sk_doc_string(sk_doc_get(e, "username"));
+	const char *p = sk_doc_string(sk_doc_get(e, "password"));
 	if (auth && *auth) {
 		if (decode_auth(auth, user, secret))
 			return 0;
-		sk_diags_add(d, SK_SEV_ERROR, file, e->line, e->col, "docker-config",
+		sk_diags_add(d, SK_SEV_ERROR, file, e->pos.line, e->pos.col, "docker-config",
 			     "\"auth\" is not base64 of user:password");
 		return -EINVAL;
 	}
@@ -87,8 +88,8 @@ static int entry_auth(const struct sk_json *e, const char *file, char **user, ch
 		*secret = strdup(p);
 		return *user && *secret ? 0 : -ENOMEM;
 	}
-	if (sk_json_get(e, "identitytoken"))
-		sk_diags_add(d, SK_SEV_WARNING, file, e->line, e->col, "docker-config",
+	if (sk_doc_get(e, "identitytoken"))
+		sk_diags_add(d, SK_SEV_WARNING, file, e->pos.line, e->pos.col, "docker-config",
 			     "an identity token (OAuth refresh token) is not supported: log in with a "
 			     "password or an access token");
 	return 0;
@@ -98,27 +99,31 @@ int sk_docker_config_auth(const char *text, size_t len, const char *file, const 
 			  char **user, char **secret, struct sk_diags *d)
 {
 	*user = *secret = NULL;
-	struct sk_json *j = sk_json_parse(text, len, file, d);
+	struct sk_doc doc;
+	const struct sk_doc_node *j = sk_dist_json(text, len, file, &doc, d);
 	if (!j)
 		return -EINVAL;
 	int r = 0;
-	const struct sk_json *auths = sk_json_get(j, "auths");
-	if (j->type != SK_JSON_OBJECT || (auths && auths->type != SK_JSON_OBJECT)) {
-		sk_diags_add(d, SK_SEV_ERROR, file, j->line, j->col, "docker-config",
+	const struct sk_doc_node *auths = sk_doc_get(j, "auths");
+	if (j->type != SK_DOC_MAP || (auths && auths->type != SK_DOC_MAP)) {
+		sk_diags_add(d, SK_SEV_ERROR, file, j->pos.line, j->pos.col, "docker-config",
 			     "not a Docker config file (an object, \"auths\" an object)");
 		r = -EINVAL;
 	}
-	for (size_t i = 0; !r && auths && i < auths->n; i++)
-		if (key_matches(auths->keys[i], registry) && auths->kids[i].type == SK_JSON_OBJECT)
-			if ((r = entry_auth(&auths->kids[i], file, user, secret, d)) || *user)
+	for (size_t i = 0; !r && auths && i < auths->n; i++) {
+		const struct sk_doc_node *e = auths->kids[2 * i + 1];
+		if (key_matches(auths->kids[2 * i]->str, registry) && e->type == SK_DOC_MAP)
+			if ((r = entry_auth(e, file, user, secret, d)) || *user)
 				break;
-	const struct sk_json *helpers = sk_json_get(j, "credHelpers");
-	if (!r && !*user && (sk_json_get_str(j, "credsStore") || sk_json_get(helpers, registry)))
+	}
+	const struct sk_doc_node *helpers = sk_doc_get(j, "credHelpers");
+	if (!r && !*user &&
+	    (sk_doc_string(sk_doc_get(j, "credsStore")) || sk_doc_get(helpers, registry)))
 		sk_diags_add(d, SK_SEV_WARNING, file, 0, 0, "docker-config",
 			     "the credentials for %s are in a credential helper, which scmpkit does not "
 			     "run; trying without credentials",
 			     registry);
-	sk_json_free(j);
+	sk_doc_release(&doc);
 	if (r) {
 		free(*user);
 		free(*secret);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Internal to lib/distribute: how its files talk to each other.
  *
+ *   doc.c     reads every document through lib/doc's strict JSON mode;
  *   source.c  reads a profile directory (a mounted ConfigMap with its `..data`
  *             symlink, or a plain one) into a snapshot, never following a link;
  *   owned.c   the install directory under the seccomp root: opening it without
@@ -18,8 +19,29 @@
 #include <stddef.h>
 
 #include <scmpkit/diag.h>
+#include <scmpkit/doc.h>
 
 #include "distribute/digest.h"
+
+/* ---- doc.c ------------------------------------------------------------------- */
+
+/* TEXT (kept by reference) as one strict JSON value (doc.c says why) into
+ * DOC, which the caller releases: the value, or NULL after an error in D
+ * (DOC released then). */
+const struct sk_doc_node *sk_dist_json(const char *text, size_t len, const char *file,
+				       struct sk_doc *doc, struct sk_diags *d);
+
+/* ---- prepare.c ---------------------------------------------------------------- */
+
+/* The SeccompProfiles of one source: what a baseProfileName there may name. */
+struct sk_bases {
+	struct sk_profile **v;
+	size_t n, cap;
+};
+/* Keep TEXT's profile when it is a SeccompProfile (parsed quietly: a text
+ * that does not parse is reported where it is prepared). 0 or -ENOMEM. */
+int sk_bases_add(struct sk_bases *b, const char *text, size_t len, const char *file);
+void sk_bases_free(struct sk_bases *b);
 
 /* ---- source.c ---------------------------------------------------------------- */
 

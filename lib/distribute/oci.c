@@ -19,7 +19,6 @@
 #include <scmpkit/profile.h>
 
 #include "distribute/internal.h"
-#include "distribute/json.h"
 #include "distribute/oci_internal.h"
 #include "util/grow.h"
 #include "util/strbuf.h"
@@ -231,31 +230,32 @@ void sk_oci_manifest_free(struct sk_oci_manifest *m)
 	memset(m, 0, sizeof *m);
 }
 
-static int man_error(struct sk_diags *d, const char *file, const struct sk_json *at,
+static int man_error(struct sk_diags *d, const char *file, const struct sk_doc_node *at,
 		     const char *what)
 {
-	sk_diags_add(d, SK_SEV_ERROR, file, at ? at->line : 0, at ? at->col : 0, "oci-manifest",
-		     "%s", what);
+	struct sk_pos p = sk_doc_pos(at);
+	sk_diags_add(d, SK_SEV_ERROR, file, p.line, p.col, "oci-manifest", "%s", what);
 	return -EINVAL;
 }
 
-static int read_descriptor(const struct sk_json *j, const char *file, struct sk_oci_descriptor *out,
-			   struct sk_diags *d)
+static int read_descriptor(const struct sk_doc_node *j, const char *file,
+			   struct sk_oci_descriptor *out, struct sk_diags *d)
 {
-	const char *type = sk_json_get_str(j, "mediaType"), *digest = sk_json_get_str(j, "digest");
-	if (!j || j->type != SK_JSON_OBJECT || !type || !digest)
+	const char *type = sk_doc_string(sk_doc_get(j, "mediaType"));
+	const char *digest = sk_doc_string(sk_doc_get(j, "digest"));
+	if (!j || j->type != SK_DOC_MAP || !type || !digest)
 		return man_error(d, file, j, "a descriptor needs \"mediaType\" and \"digest\" strings");
 	if (!sk_digest_valid(digest))
-		return man_error(d, file, sk_json_get(j, "digest"),
+		return man_error(d, file, sk_doc_get(j, "digest"),
 				 "a digest must be sha256:<64 lower-case hex digits>");
-	if (!sk_json_uint(sk_json_get(j, "size"), &out->size))
+	if (!sk_doc_uint53(sk_doc_get(j, "size"), &out->size))
 		return man_error(d, file, j, "a descriptor's \"size\" must be a non-negative integer");
-	if (sk_json_get(j, "urls"))
-		return man_error(d, file, sk_json_get(j, "urls"),
+	if (sk_doc_get(j, "urls"))
+		return man_error(d, file, sk_doc_get(j, "urls"),
 				 "a descriptor with \"urls\" (a foreign blob) is refused: it would be "
 				 "fetched from wherever they point");
 	snprintf(out->digest, sizeof out->digest, "%s", digest);
-	const char *arch = sk_json_get_str(sk_json_get(j, "platform"), "architecture");
+	const char *arch = sk_doc_string(sk_doc_get(sk_doc_get(j, "platform"), "architecture"));
 	if (!(out->media_type = strdup(type)) || (arch && !(out->platform_arch = strdup(arch))))
 		return -ENOMEM;
 	return 0;
@@ -265,22 +265,24 @@ int sk_oci_manifest_parse(const char *text, size_t len, const char *file,
 			  struct sk_oci_manifest *m, struct sk_diags *d)
 {
 	memset(m, 0, sizeof *m);
-	struct sk_json *j = sk_json_parse(text, len, file, d);
+	struct sk_doc doc;
+	const struct sk_doc_node *j = sk_dist_json(text, len, file, &doc, d);
 	if (!j)
 		return -EINVAL;
 	uint64_t version = 0;
-	const char *type = sk_json_get_str(j, "mediaType"), *art = sk_json_get_str(j, "artifactType");
-	const struct sk_json *list = sk_json_get(j, "manifests");
+	const char *type = sk_doc_string(sk_doc_get(j, "mediaType"));
+	const char *art = sk_doc_string(sk_doc_get(j, "artifactType"));
+	const struct sk_doc_node *list = sk_doc_get(j, "manifests");
 	int r = 0;
-	if (j->type != SK_JSON_OBJECT || !sk_json_uint(sk_json_get(j, "schemaVersion"), &version) ||
+	if (j->type != SK_DOC_MAP || !sk_doc_uint53(sk_doc_get(j, "schemaVersion"), &version) ||
 	    version != 2)
 		r = man_error(d, file, j, "not an OCI manifest or index (\"schemaVersion\": 2)");
 	m->index = !r && (list || (type && !strcmp(type, SK_OCI_INDEX_TYPE)));
 	if (!r && !m->index) {
-		list = sk_json_get(j, "layers");
-		r = read_descriptor(sk_json_get(j, "config"), file, &m->config, d);
+		list = sk_doc_get(j, "layers");
+		r = read_descriptor(sk_doc_get(j, "config"), file, &m->config, d);
 	}
-	if (!r && (!list || list->type != SK_JSON_ARRAY))
+	if (!r && (!list || list->type != SK_DOC_SEQ))
 		r = man_error(d, file, j, m->index ? "an index needs a \"manifests\" array"
 						   : "a manifest needs a \"layers\" array");
 	if (!r && list->n > 64)
@@ -290,8 +292,8 @@ int sk_oci_manifest_parse(const char *text, size_t len, const char *file,
 	if (!r && list->n && !(m->layers = calloc(list->n, sizeof *m->layers)))
 		r = -ENOMEM;
 	for (size_t i = 0; !r && i < list->n; i++, m->n_layers++)
-		r = read_descriptor(&list->kids[i], file, &m->layers[i], d);
-	sk_json_free(j);
+		r = read_descriptor(list->kids[i], file, &m->layers[i], d);
+	sk_doc_release(&doc);
 	if (r)
 		sk_oci_manifest_free(m);
 	return r;

@@ -26,9 +26,9 @@
 
 #include <scmpkit/fileio.h>
 
-#include "distribute/json.h"
 #include "util/cleanup.h"
 #include "util/grow.h"
+#include "util/json_quote.h"
 #include "util/strbuf.h"
 
 bool sk_own_subdir_valid(const char *subdir)
@@ -167,31 +167,33 @@ void sk_own_remove(struct sk_own *own, struct sk_own_entry *e)
 	own->n--;
 }
 
-static int own_error(struct sk_diags *d, const char *file, const struct sk_json *at,
+static int own_error(struct sk_diags *d, const char *file, const struct sk_doc_node *at,
 		     const char *what)
 {
-	sk_diags_add(d, SK_SEV_ERROR, file, at ? at->line : 0, at ? at->col : 0, "sync-manifest",
-		     "%s", what);
+	struct sk_pos p = sk_doc_pos(at);
+	sk_diags_add(d, SK_SEV_ERROR, file, p.line, p.col, "sync-manifest", "%s", what);
 	return -EINVAL;
 }
 
 /* One "files" entry. Its name is checked as strictly as a source's: a forged
  * manifest must not make node-sync remove "../../etc/passwd". */
-static int own_entry(const struct sk_json *f, const char *file, struct sk_own *own,
+static int own_entry(const struct sk_doc_node *f, const char *file, struct sk_own *own,
 		     struct sk_diags *d)
 {
-	const char *name = sk_json_get_str(f, "name"), *digest = sk_json_get_str(f, "digest");
-	const char *prev = sk_json_get_str(f, "previous"), *source = sk_json_get_str(f, "source");
+	const char *name = sk_doc_string(sk_doc_get(f, "name"));
+	const char *digest = sk_doc_string(sk_doc_get(f, "digest"));
+	const char *prev = sk_doc_string(sk_doc_get(f, "previous"));
+	const char *source = sk_doc_string(sk_doc_get(f, "source"));
 	char canon[256];
-	if (f->type != SK_JSON_OBJECT || !name || !digest)
+	if (f->type != SK_DOC_MAP || !name || !digest)
 		return own_error(d, file, f, "each file needs \"name\" and \"digest\" strings");
 	if (!sk_src_profile_name(name, canon, sizeof canon) || strcmp(canon, name))
-		return own_error(d, file, sk_json_get(f, "name"),
+		return own_error(d, file, sk_doc_get(f, "name"),
 				 "not a name node-sync installs (NAME.json, plain characters)");
 	if (!sk_digest_valid(digest) || (prev && !sk_digest_valid(prev)))
 		return own_error(d, file, f, "a digest must be sha256:<64 lower-case hex digits>");
 	if (sk_own_find(own, name))
-		return own_error(d, file, sk_json_get(f, "name"), "a file listed twice");
+		return own_error(d, file, sk_doc_get(f, "name"), "a file listed twice");
 	struct sk_own_entry *e = sk_own_add(own, name);
 	if (!e || (source && !(e->source = strdup(source))))
 		return own_error(d, file, f, "out of memory");
@@ -204,19 +206,20 @@ int sk_own_parse(const char *text, size_t len, const char *file, struct sk_own *
 		 struct sk_diags *d)
 {
 	memset(own, 0, sizeof *own);
-	struct sk_json *j = sk_json_parse(text, len, file, d);
+	struct sk_doc doc;
+	const struct sk_doc_node *j = sk_dist_json(text, len, file, &doc, d);
 	if (!j)
 		return -EINVAL;
 	uint64_t version = 0;
-	const struct sk_json *files = sk_json_get(j, "files");
+	const struct sk_doc_node *files = sk_doc_get(j, "files");
 	int r = 0;
-	if (!sk_json_uint(sk_json_get(j, "scmpkitOwned"), &version) || version != 1)
+	if (!sk_doc_uint53(sk_doc_get(j, "scmpkitOwned"), &version) || version != 1)
 		r = own_error(d, file, j, "not a node-sync manifest (\"scmpkitOwned\": 1)");
-	else if (!files || files->type != SK_JSON_ARRAY)
+	else if (!files || files->type != SK_DOC_SEQ)
 		r = own_error(d, file, j, "\"files\" must be an array");
 	for (size_t i = 0; !r && i < files->n; i++)
-		r = own_entry(&files->kids[i], file, own, d);
-	sk_json_free(j);
+		r = own_entry(files->kids[i], file, own, d);
+	sk_doc_release(&doc);
 	if (r)
 		sk_own_free(own);
 	return r;

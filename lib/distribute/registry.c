@@ -27,7 +27,6 @@
 #include <scmpkit/fileio.h>
 
 #include "distribute/internal.h"
-#include "distribute/json.h"
 #include "distribute/oci_internal.h"
 #include "util/cleanup.h"
 #include "util/strbuf.h"
@@ -292,19 +291,21 @@ static int bearer(struct reg *r, const char *challenge, const char *scope_wanted
 		return e;
 	}
 	struct sk_diags quiet = {0};
-	struct sk_json *j = out.status == 200 ? sk_json_parse(out.body.buf, out.body.len, "token", &quiet)
-					      : NULL;
+	struct sk_doc doc = {0};
+	const struct sk_doc_node *j =
+		out.status == 200 ? sk_dist_json(out.body.buf, out.body.len, "token", &doc, &quiet)
+				  : NULL;
 	sk_diags_free(&quiet);
-	const char *tok = sk_json_get_str(j, "token");
+	const char *tok = sk_doc_string(sk_doc_get(j, "token"));
 	if (!tok)
-		tok = sk_json_get_str(j, "access_token");
+		tok = sk_doc_string(sk_doc_get(j, "access_token"));
 	e = 0;
 	if (!tok || !*tok || strpbrk(tok, "\r\n \t"))
 		e = fail(r, -EACCES, "the token service answered %ld without a usable token%s",
 			 out.status, r->user ? " (are the credentials right?)" : " (no credentials for this registry)");
 	else if (asprintf(&r->authz, "Authorization: Bearer %s", tok) < 0)
 		e = -ENOMEM;
-	sk_json_free(j);
+	sk_doc_release(&doc);
 	resp_free(&out);
 	return e;
 }
@@ -345,11 +346,13 @@ static int request(struct reg *r, struct call *c, const char *scope, struct resp
 static int status_error(struct reg *r, const char *what, const struct resp *out)
 {
 	struct sk_diags quiet = {0};
-	struct sk_json *j = sk_json_parse(out->body.buf, out->body.len, "error", &quiet);
+	struct sk_doc doc;
+	const struct sk_doc_node *j = sk_dist_json(out->body.buf, out->body.len, "error", &doc, &quiet);
 	sk_diags_free(&quiet);
-	const struct sk_json *errs = sk_json_get(j, "errors");
-	const struct sk_json *e0 = errs && errs->type == SK_JSON_ARRAY && errs->n ? &errs->kids[0] : NULL;
-	const char *code = sk_json_get_str(e0, "code"), *msg = sk_json_get_str(e0, "message");
+	const struct sk_doc_node *errs = sk_doc_get(j, "errors");
+	const struct sk_doc_node *e0 = errs && errs->type == SK_DOC_SEQ && errs->n ? errs->kids[0] : NULL;
+	const char *code = sk_doc_string(sk_doc_get(e0, "code"));
+	const char *msg = sk_doc_string(sk_doc_get(e0, "message"));
 	_sk_cleanup_free_ char *ec = code ? sk_escape(code) : NULL;
 	_sk_cleanup_free_ char *em = msg ? sk_escape(msg) : NULL;
 	if (em && strlen(em) > 200)
@@ -357,7 +360,7 @@ static int status_error(struct reg *r, const char *what, const struct resp *out)
 	int err = out->status == 404 ? -ENOENT : out->status == 401 || out->status == 403 ? -EACCES : -EIO;
 	fail(r, err, "%s: the registry answered %ld%s%s%s%s", what, out->status, ec ? " " : "",
 	     ec ? ec : "", em ? ": " : "", em ? em : "");
-	sk_json_free(j);
+	sk_doc_release(&doc);
 	return err;
 }
 

@@ -19,8 +19,9 @@
 
 #include <scmpkit/fileio.h>
 
-#include "distribute/json.h"
+#include "distribute/internal.h"
 #include "util/cleanup.h"
+#include "util/json_quote.h"
 #include "util/strbuf.h"
 
 static const char *const what_names[] = {
@@ -157,21 +158,23 @@ void sk_sync_status_free(struct sk_sync_status *st)
 	memset(st, 0, sizeof *st);
 }
 
-static int bad(struct sk_diags *d, const char *file, const struct sk_json *at, const char *what)
+static int bad(struct sk_diags *d, const char *file, const struct sk_doc_node *at,
+	       const char *what)
 {
-	sk_diags_add(d, SK_SEV_ERROR, file, at ? at->line : 0, at ? at->col : 0, "sync-status", "%s",
-		     what);
+	struct sk_pos p = sk_doc_pos(at);
+	sk_diags_add(d, SK_SEV_ERROR, file, p.line, p.col, "sync-status", "%s", what);
 	return -EINVAL;
 }
 
 /* The first name (rejected) or string (errors) of array A, for the probe's
  * one-line answer. */
-static char *first_of(const struct sk_json *a)
+static char *first_of(const struct sk_doc_node *a)
 {
-	if (!a || a->type != SK_JSON_ARRAY || !a->n)
+	if (!a || a->type != SK_DOC_SEQ || !a->n)
 		return NULL;
-	const struct sk_json *k = &a->kids[0];
-	const char *s = k->type == SK_JSON_STRING ? k->s : sk_json_get_str(k, "name");
+	const struct sk_doc_node *k = a->kids[0];
+	const char *s = k->type == SK_DOC_SCALAR ? sk_doc_string(k)
+						 : sk_doc_string(sk_doc_get(k, "name"));
 	return strdup(s ? s : "?");
 }
 
@@ -179,30 +182,31 @@ int sk_sync_status_parse(const char *text, size_t len, const char *file,
 			 struct sk_sync_status *st, struct sk_diags *d)
 {
 	memset(st, 0, sizeof *st);
-	struct sk_json *j = sk_json_parse(text, len, file, d);
+	struct sk_doc doc;
+	const struct sk_doc_node *j = sk_dist_json(text, len, file, &doc, d);
 	if (!j)
 		return -EINVAL;
-	const struct sk_json *rd = sk_json_get(j, "ready"), *ins = sk_json_get(j, "installed");
-	const struct sk_json *rej = sk_json_get(j, "rejected"), *err = sk_json_get(j, "errors");
+	const struct sk_doc_node *rd = sk_doc_get(j, "ready"), *ins = sk_doc_get(j, "installed");
+	const struct sk_doc_node *rej = sk_doc_get(j, "rejected"), *err = sk_doc_get(j, "errors");
 	uint64_t version = 0, when = 0;
 	int r = 0;
-	if (!sk_json_uint(sk_json_get(j, "scmpkitNodeSync"), &version) || version != 1)
+	if (!sk_doc_uint53(sk_doc_get(j, "scmpkitNodeSync"), &version) || version != 1)
 		r = bad(d, file, j, "not a node-sync status file (\"scmpkitNodeSync\": 1)");
-	else if (!rd || rd->type != SK_JSON_BOOL)
+	else if (!sk_doc_true(rd) && !sk_doc_false(rd)) /* strict JSON: true or false */
 		r = bad(d, file, rd ? rd : j, "\"ready\" must be true or false");
-	else if (!sk_json_uint(sk_json_get(j, "lastSyncUnix"), &when))
+	else if (!sk_doc_uint53(sk_doc_get(j, "lastSyncUnix"), &when))
 		r = bad(d, file, j, "\"lastSyncUnix\" must be seconds since the epoch");
-	else if (!ins || ins->type != SK_JSON_ARRAY || !rej || rej->type != SK_JSON_ARRAY ||
-		 !err || err->type != SK_JSON_ARRAY)
+	else if (!ins || ins->type != SK_DOC_SEQ || !rej || rej->type != SK_DOC_SEQ || !err ||
+		 err->type != SK_DOC_SEQ)
 		r = bad(d, file, j, "\"installed\", \"rejected\" and \"errors\" must be arrays");
 	if (!r) {
-		st->ready = rd->b;
+		st->ready = sk_doc_true(rd);
 		st->last_sync = (int64_t)when;
 		st->n_installed = ins->n;
 		st->n_rejected = rej->n;
 		st->first_problem = err->n ? first_of(err) : first_of(rej);
 	}
-	sk_json_free(j);
+	sk_doc_release(&doc);
 	return r;
 }
 

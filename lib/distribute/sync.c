@@ -99,14 +99,17 @@ static int add_want(struct sync *s, struct sk_sync_item *it, char *json)
 }
 
 /* A profile from a source: prepared now, so that the plan knows whether it
- * can be installed. */
+ * can be installed. BASES are the source's SeccompProfiles. */
 static int gather_profile(struct sync *s, const char *name, const char *shown, const char *text,
-			  size_t len)
+			  size_t len, const struct sk_bases *bases)
 {
 	struct sk_sync_item *it = new_item(s, name, shown, SK_SYNC_ADDED);
 	if (!it)
 		return -ENOMEM;
-	char *json = sk_profile_for_node(text, len, shown, s->opts->arch, &it->diags);
+	struct sk_prepare_opts po = {.arch = s->opts->arch,
+				     .bases = (const struct sk_profile *const *)bases->v,
+				     .n_bases = bases->n};
+	char *json = sk_profile_for_node(text, len, shown, &po, &it->diags);
 	if (!json)
 		it->what = SK_SYNC_REJECTED;
 	return add_want(s, it, json);
@@ -115,9 +118,13 @@ static int gather_profile(struct sync *s, const char *name, const char *shown, c
 static int gather_dir(struct sync *s, const char *dir)
 {
 	struct sk_src src;
+	struct sk_bases bases = {0};
 	int r = sk_src_read_dir(dir, &src, &s->res->errors);
 	if (r < 0)
 		return r;
+	for (size_t i = 0; !r && i < src.n; i++)
+		if (!src.v[i].ignored)
+			r = sk_bases_add(&bases, src.v[i].text, src.v[i].len, src.v[i].shown);
 	for (size_t i = 0; !r && i < src.n; i++) {
 		const struct sk_src_file *f = &src.v[i];
 		if (f->ignored) {
@@ -129,8 +136,9 @@ static int gather_dir(struct sync *s, const char *dir)
 		}
 		char name[256];
 		sk_src_profile_name(f->name, name, sizeof name);
-		r = gather_profile(s, name, f->shown, f->text, f->len);
+		r = gather_profile(s, name, f->shown, f->text, f->len, &bases);
 	}
+	sk_bases_free(&bases);
 	sk_src_free(&src);
 	return r;
 }
@@ -158,7 +166,8 @@ static int gather_oci(struct sync *s, const char *src)
 	size_t len = 0;
 	if ((r = sk_oci_pull(src, s->opts->registry, &data, &len, digest, &s->res->errors)) < 0)
 		return r;
-	r = gather_profile(s, name, src, data, len);
+	static const struct sk_bases none; /* an artifact is one profile: published bases only */
+	r = gather_profile(s, name, src, data, len, &none);
 	free(data);
 	return r;
 }

@@ -6,7 +6,9 @@
  * needs its byte range; its event API gives both. The builder is not
  * recursive: children collect on a stack while their collection is open and
  * move into the arena when it closes, so depth costs no C stack. Every
- * decision about what YAML may say (scmpkit/doc.h) is taken in this file. */
+ * decision about what YAML may say (scmpkit/doc.h) is taken in this file;
+ * what strict JSON refuses besides, in json.c, called from here as each
+ * node is read. */
 #include <scmpkit/doc.h>
 
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc/json.h"
 #include "util/grow.h"
 #include "util/utf8.h"
 #include "util/yaml_quote.h"
@@ -76,6 +79,8 @@ struct frame {
 	size_t base;     /* its first child on the child stack */
 	size_t last_end; /* where the text of its latest child ends */
 	size_t weight;   /* nodes under it, what aliases repeat included */
+	size_t json_end; /* strict JSON: where its latest child's text (quotes
+			  * included) or its opening bracket ends */
 };
 
 struct anchor {
@@ -90,6 +95,8 @@ struct builder {
 	const char *file;
 	const char *rule;
 	const char *single;
+	bool json;       /* strict JSON (doc/json.h) */
+	bool json_value; /* strict JSON: the one value was read */
 	unsigned max_depth;
 	struct sk_diags *diags;
 	bool failed; /* an input error was reported: the first one only */
@@ -116,6 +123,19 @@ __attribute__((format(printf, 3, 4))) static int fail(struct builder *b, struct 
 	}
 	b->failed = true;
 	return -EINVAL;
+}
+
+/* Position of byte AT of TEXT: columns count characters, as libfyaml's do. */
+static struct sk_pos pos_at(const char *text, size_t at)
+{
+	struct sk_pos pos = {1, 1};
+	for (size_t k = 0; k < at; k++) {
+		if (text[k] == '\n')
+			pos.line++, pos.col = 1;
+		else if (((unsigned char)text[k] & 0xc0) != 0x80)
+			pos.col++;
+	}
+	return pos;
 }
 
 static struct sk_pos mark_pos(const struct fy_mark *m)
@@ -166,6 +186,74 @@ static int attach(struct builder *b, struct sk_doc_node *n, size_t end, size_t w
 	return 0;
 }
 
+/* ---- strict JSON (doc/json.h) --------------------------------------------- */
+
+static int json_fault(struct builder *b, const struct sk_json_fault *f)
+{
+	return fail(b, pos_at(b->s->text, f->at), "%s", f->msg);
+}
+
+/* N, about to be attached, is JSON, and so is the text since the previous
+ * token: a separator that fits its place, nothing YAML-only. */
+static int json_node(struct builder *b, const struct sk_doc_node *n)
+{
+	const char *t = b->s->text;
+	struct frame *f = b->n_frames ? &b->frames[b->n_frames - 1] : NULL;
+	size_t k = f ? b->n_kids - f->base : 0;
+	bool in_map = f && f->node->type == SK_DOC_MAP;
+	enum sk_json_gap gap = !k ? SK_JSON_GAP_FIRST : in_map && k % 2 ? SK_JSON_GAP_COLON
+									: SK_JSON_GAP_COMMA;
+	size_t from = f ? f->json_end : 0;
+	struct sk_json_fault e;
+	if (n->type == SK_DOC_SCALAR && !n->pos.line) { /* "key:", {"a"}, "---": no token */
+		if (!f && !sk_json_gap_ok(t, 0, b->s->len, SK_JSON_GAP_FIRST, &e))
+			return json_fault(b, &e);
+		return fail(b, pos_at(t, from), !f	   ? "no JSON value"
+						: in_map ? "an object member without a value"
+							 : "a value is missing here");
+	}
+	if (!sk_json_gap_ok(t, from, sk_json_extent_start(n), gap, &e))
+		return json_fault(b, &e);
+	if (in_map && k % 2 == 0 && (n->type != SK_DOC_SCALAR || n->plain))
+		return fail(b, n->pos, "an object key must be a string in double quotes");
+	if (n->type == SK_DOC_SCALAR) {
+		if (!sk_json_scalar_ok(t, b->s->len, n, &e))
+			return json_fault(b, &e);
+		if (f)
+			f->json_end = sk_json_extent_end(n);
+	} else if (!n->flow || t[n->start] != (n->type == SK_DOC_MAP ? '{' : '[')) {
+		return fail(b, n->pos, "YAML block style: JSON writes objects in {} and arrays in []");
+	}
+	b->json_value = true;
+	return 0;
+}
+
+/* Collection N, whose frame F just closed, ends in JSON: whitespace and its
+ * bracket after its last item. */
+static int json_close(struct builder *b, const struct frame *f)
+{
+	const struct sk_doc_node *n = f->node;
+	struct sk_json_fault e;
+	if (!n->end || b->s->text[n->end - 1] != (n->type == SK_DOC_MAP ? '}' : ']'))
+		return fail(b, pos_at(b->s->text, n->end), "not JSON");
+	if (!sk_json_gap_ok(b->s->text, f->json_end, n->end - 1, SK_JSON_GAP_CLOSE, &e))
+		return json_fault(b, &e);
+	if (b->n_frames)
+		b->frames[b->n_frames - 1].json_end = n->end;
+	return 0;
+}
+
+/* After the document's value only whitespace: JSON text is one value. */
+static int json_end(struct builder *b, const struct sk_doc_node *root)
+{
+	struct sk_json_fault e;
+	if (!root) /* "---" alone: a document without a value */
+		return fail(b, pos_at(b->s->text, 0), "no JSON value");
+	if (!sk_json_gap_ok(b->s->text, sk_json_extent_end(root), b->s->len, SK_JSON_GAP_END, &e))
+		return json_fault(b, &e);
+	return 0;
+}
+
 static int remember_anchor(struct builder *b, struct fy_token *anchor, struct sk_doc_node *n,
 			   size_t weight)
 {
@@ -193,14 +281,10 @@ static void mark_shared(struct sk_doc_node *n)
 		mark_shared(n->kids[i]);
 }
 
-static int on_scalar(struct builder *b, struct fy_event *ev)
+/* The value of scalar N (token TOK, marks A..Z) into the arena. */
+static int scalar_value(struct builder *b, struct sk_doc_node *n, struct fy_token *tok,
+			const struct fy_mark *a, const struct fy_mark *z)
 {
-	struct sk_doc_node *n = new_node(b, SK_DOC_SCALAR);
-	if (!n)
-		return -ENOMEM;
-	struct fy_token *tok = ev->scalar.value;
-	const struct fy_mark *a = fy_event_start_mark(ev), *z = fy_event_end_mark(ev);
-	enum fy_scalar_style st = tok ? fy_token_scalar_style(tok) : FYSS_PLAIN;
 	size_t raw_len;
 	const char *raw = sk_yaml_single_quoted_raw(tok, a, z, b->s->text, b->s->len, &raw_len);
 	if (raw) { /* util/yaml_quote.h: libfyaml 0.7.12 misreads these */
@@ -210,13 +294,24 @@ static int on_scalar(struct builder *b, struct fy_event *ev)
 		n->len = sk_yaml_single_quoted(raw, raw_len, v);
 		v[n->len] = '\0';
 		n->str = v;
-	} else {
-		size_t len = 0;
-		const char *t = tok ? fy_token_get_text(tok, &len) : NULL;
-		if (!(n->str = arena_strndup(&b->s->arena, t ? t : "", t ? len : 0)))
-			return -ENOMEM;
-		n->len = t ? len : 0;
+		return 0;
 	}
+	size_t len = 0;
+	const char *t = tok ? fy_token_get_text(tok, &len) : NULL;
+	if (!(n->str = arena_strndup(&b->s->arena, t ? t : "", t ? len : 0)))
+		return -ENOMEM;
+	n->len = t ? len : 0;
+	return 0;
+}
+
+static int on_scalar(struct builder *b, struct fy_event *ev)
+{
+	struct sk_doc_node *n = new_node(b, SK_DOC_SCALAR);
+	if (!n)
+		return -ENOMEM;
+	struct fy_token *tok = ev->scalar.value;
+	const struct fy_mark *a = fy_event_start_mark(ev), *z = fy_event_end_mark(ev);
+	enum fy_scalar_style st = tok ? fy_token_scalar_style(tok) : FYSS_PLAIN;
 	n->plain = st == FYSS_PLAIN;
 	/* An empty value ("key:") has no token and no marks: 0:0 says so. A
 	 * quoted scalar's marks are inside its quotes: its position is the
@@ -228,7 +323,14 @@ static int on_scalar(struct builder *b, struct fy_event *ev)
 			n->pos.col--;
 	}
 	n->end = z ? z->input_pos : n->start;
-	int r = count(b, 1, n->pos);
+	/* strict JSON looks at the bytes before libfyaml decodes them: 0.7.12
+	 * leaks decoding a double-quoted scalar folded over CRLF line breaks
+	 * (found by fuzz_oci_manifest), which JSON never has */
+	int r = b->json ? json_node(b, n) : 0;
+	if (!r)
+		r = scalar_value(b, n, tok, a, z);
+	if (!r)
+		r = count(b, 1, n->pos);
 	if (!r)
 		r = remember_anchor(b, ev->scalar.anchor, n, 1);
 	return r ? r : attach(b, n, n->end, 1);
@@ -250,6 +352,8 @@ static int on_alias(struct builder *b, struct fy_event *ev)
 	struct sk_pos pos = mark_pos(a);
 	if (pos.col > 1) /* libfyaml marks an alias after its '*' */
 		pos.col--;
+	if (b->json) /* its anchor was refused already; never let one through */
+		return fail(b, pos, "an alias (*): JSON has none");
 	struct anchor *an = find_anchor(b, ev->alias.anchor);
 	if (!an) /* libfyaml reports unknown anchors itself */
 		return fail(b, pos, "syntax error: unknown alias");
@@ -297,7 +401,9 @@ static int on_open(struct builder *b, struct fy_event *ev)
 			  fy_token_get_type(tok) == FYTT_FLOW_SEQUENCE_START);
 	if (b->n_frames >= b->max_depth)
 		return fail(b, n->pos, "nesting deeper than %u levels", b->max_depth);
-	int r = count(b, 1, n->pos);
+	int r = b->json ? json_node(b, n) : 0;
+	if (!r)
+		r = count(b, 1, n->pos);
 	if (!r)
 		r = remember_anchor(b, map ? ev->mapping_start.anchor : ev->sequence_start.anchor, n, 0);
 	if (!r)
@@ -306,7 +412,7 @@ static int on_open(struct builder *b, struct fy_event *ev)
 		return r;
 	if (SK_GROW(b->frames, b->cap_frames, b->n_frames))
 		return -ENOMEM;
-	b->frames[b->n_frames++] = (struct frame){n, b->n_kids, n->start, 1};
+	b->frames[b->n_frames++] = (struct frame){n, b->n_kids, n->start, 1, n->start + 1};
 	return 0;
 }
 
@@ -388,6 +494,11 @@ static int on_close(struct builder *b, struct fy_event *ev)
 		if (r)
 			return r;
 	}
+	if (b->json) {
+		int r = json_close(b, &f);
+		if (r)
+			return r;
+	}
 	for (size_t i = b->n_anchors; i-- > 0;)
 		if (b->anchors[i].node == n)
 			b->anchors[i].weight = f.weight;
@@ -414,6 +525,11 @@ static int on_document_start(struct builder *b, struct fy_event *ev)
 
 static int on_document_end(struct builder *b)
 {
+	if (b->json && b->s->n_docs) {
+		int r = json_end(b, b->s->docs[b->s->n_docs - 1].root);
+		if (r)
+			return r;
+	}
 	if (!b->fn || !b->s->n_docs)
 		return 0;
 	int r = b->fn(b->ctx, b->s, b->s->n_docs - 1);
@@ -499,7 +615,10 @@ static void report_fy_error(struct builder *b, struct fy_diag *fd)
  * invalid input: util/utf8.h), and printable: tab, newline and carriage
  * return are the only C0 controls it allows, and no DEL or C1 control (but
  * NEL). Go's YAML reader, and so the API server, refuses the others;
- * libfyaml reads some into scalars, where a NUL cuts every C string. */
+ * libfyaml reads some into scalars, where a NUL cuts every C string. Strict
+ * JSON lets a string hold DEL and C1 controls as they are (RFC 8259, and Go's
+ * encoder writes them so); libfyaml reads them unchanged, and outside a
+ * string doc/json.h refuses them. */
 /* UTF-8 and printable, in one pass (ASCII, nearly all of any manifest, at a
  * compare a byte); -EINVAL after the error. */
 static int check_text(struct builder *b, const char *text, size_t len)
@@ -512,7 +631,7 @@ static int check_text(struct builder *b, const char *text, size_t len)
 		if (i == len)
 			return 0;
 		if (t[i] < 0x80) {
-			if (t[i] == '\t' || t[i] == '\n' || t[i] == '\r') {
+			if (t[i] == '\t' || t[i] == '\n' || t[i] == '\r' || (b->json && t[i] == 0x7f)) {
 				i++;
 				continue;
 			}
@@ -524,19 +643,12 @@ static int check_text(struct builder *b, const char *text, size_t len)
 			sk_utf8_check(text, len, b->file, b->rule, b->diags);
 			return -EINVAL;
 		}
-		if (n == 2 && t[i] == 0xc2 && t[i + 1] <= 0x9f && t[i + 1] != 0x85)
+		if (n == 2 && t[i] == 0xc2 && t[i + 1] <= 0x9f && t[i + 1] != 0x85 && !b->json)
 			break; /* a C1 control */
 		i += n;
 	}
 	/* where: columns count characters, as for UTF-8 errors */
-	struct sk_pos pos = {1, 1};
-	for (size_t k = 0; k < i; k++) {
-		if (t[k] == '\n')
-			pos.line++, pos.col = 1;
-		else if ((t[k] & 0xc0) != 0x80)
-			pos.col++;
-	}
-	return fail(b, pos,
+	return fail(b, pos_at(text, i),
 		    "control character U+%04X: YAML and JSON allow only tab, newline and carriage "
 		    "return",
 		    t[i] == 0xc2 ? t[i + 1] : t[i]);
@@ -570,6 +682,12 @@ static int run(struct builder *b, struct fy_parser *fyp, struct fy_diag *diag)
 		if (r >= 0)
 			r = -EINVAL;
 	}
+	if (!r && b->json && !b->json_value) { /* empty, or only comments and markers */
+		struct sk_json_fault e;
+		r = sk_json_gap_ok(b->s->text, 0, b->s->len, SK_JSON_GAP_FIRST, &e)
+			    ? fail(b, pos_at(b->s->text, b->s->len), "no JSON value")
+			    : json_fault(b, &e);
+	}
 	return r;
 }
 
@@ -587,6 +705,7 @@ int sk_doc_parse_each(const char *text, size_t len, const char *file,
 	if (opts && opts->max_depth)
 		b.max_depth = opts->max_depth;
 	b.single = opts ? opts->single : NULL;
+	b.json = opts && opts->json;
 	if (check_text(&b, text, len))
 		return -EINVAL;
 	struct fy_diag *diag = make_diag();

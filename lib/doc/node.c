@@ -2,6 +2,7 @@
 /* Reading nodes: keys, YAML 1.1 scalars, merge keys (see scmpkit/doc.h). */
 #include <scmpkit/doc.h>
 
+#include <stdint.h>
 #include <string.h>
 
 /* Merged mappings nest at most this deep ("<<" inside what "<<" names). */
@@ -105,4 +106,27 @@ const char *sk_doc_type_name(const struct sk_doc_node *n)
 struct sk_pos sk_doc_pos(const struct sk_doc_node *n)
 {
 	return n ? n->pos : (struct sk_pos){0, 0};
+}
+
+const char *sk_doc_string(const struct sk_doc_node *n)
+{
+	return n && n->type == SK_DOC_SCALAR && !n->plain ? n->str : NULL;
+}
+
+bool sk_doc_uint53(const struct sk_doc_node *n, uint64_t *out)
+{
+	/* 2^53 has 16 digits: more cannot fit, and the loop cannot overflow */
+	if (!n || n->type != SK_DOC_SCALAR || !n->plain || !n->len || n->len > 16 ||
+	    (n->str[0] == '0' && n->len > 1))
+		return false;
+	uint64_t v = 0;
+	for (size_t i = 0; i < n->len; i++) {
+		if (n->str[i] < '0' || n->str[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(n->str[i] - '0');
+	}
+	if (v > (UINT64_C(1) << 53))
+		return false;
+	*out = v;
+	return true;
 }

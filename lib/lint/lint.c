@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lint/lint_run.h"
+#include "util/cleanup.h"
 #include "util/grow.h"
 
 enum input_kind { IN_UNKNOWN, IN_EMPTY, IN_MANIFEST, IN_PROFILE, IN_RUNC_CONFIG };
@@ -269,8 +270,16 @@ int sk_lint_seccomp_profile(struct sk_lint_run *run, const struct sk_profile *p,
 	struct sk_lint_env env = {.opts = run->opts, .as_localhost = as_localhost};
 	struct sk_diags why = {0};
 	struct sk_profile *r = NULL;
-	int e = sk_profile_resolve_base(p, (const struct sk_profile *const *)run->given,
-					run->n_given, &r, &why);
+	/* the run's SeccompProfiles, then those the caller gives */
+	size_t n_more = run->opts ? run->opts->n_bases : 0, n = run->n_given + n_more;
+	_sk_cleanup_free_ const struct sk_profile **given = malloc((n ? n : 1) * sizeof *given);
+	if (!given)
+		return -ENOMEM;
+	if (run->n_given)
+		memcpy(given, run->given, run->n_given * sizeof *given);
+	if (n_more)
+		memcpy(given + run->n_given, run->opts->bases, n_more * sizeof *given);
+	int e = sk_profile_resolve_base(p, given, n, &r, &why);
 	if (e == -ENOENT && !final) {
 		sk_diags_free(&why);
 		return 1;

@@ -52,8 +52,8 @@ expect_msg "removed from the source, removed from the node" 0 "removed $root/scm
 	"$SCMPKIT" node-sync --from "$src" --root "$root" --once
 expect_msg "a missing source: exit 1, nothing changed" 1 "cannot open" \
 	"$SCMPKIT" node-sync --from "$T_TMP/nope" --root "$root" --once
-# SeccompProfile objects: v1beta1 today, v1 (the operator's storage version)
-# once the profile reader takes it (issue 13); both installed as runtime-spec JSON
+# SeccompProfile objects, v1beta1 and v1 (the operator's storage version): both
+# installed as runtime-spec JSON
 mkdir -p "$T_TMP/spo"
 for v in v1beta1 v1; do
 	cat >"$T_TMP/spo/web-$v.yaml" <<YML
@@ -73,12 +73,26 @@ done
 ok "a SeccompProfile (v1beta1) installed as runtime-spec JSON" "$PY" -c 'import json, sys
 p = json.load(open(sys.argv[1]))
 assert p["defaultAction"] == "SCMP_ACT_ERRNO" and "kind" not in p and "spec" not in p, p' "$T_TMP/spo-root/scmpkit/web-v1beta1.json"
-if grep -q "parse-spo" "$T_TMP/spo.out"; then
-	T_N=$((T_N + 1)) # a TAP TODO: expected to fail today, not counted as a failure
-	echo "not ok $T_N - a SeccompProfile (v1) installed # TODO the profile reader refuses SPO v1 until issue 13 lands"
-else
-	ok "a SeccompProfile (v1) installed" test -f "$T_TMP/spo-root/scmpkit/web-v1.json"
-fi
-expect_msg "a SeccompProfile on a base profile: refused, named" 1 "baseProfileName 'runc-v1.1.5'" sh -c \
-	"sed 's/^spec:/spec:\\n  baseProfileName: runc-v1.1.5/' '$T_TMP/spo/web-v1beta1.yaml' >'$T_TMP/base.yaml' && mkdir -p '$T_TMP/b' && mv '$T_TMP/base.yaml' '$T_TMP/b/' && '$SCMPKIT' node-sync --from '$T_TMP/b' --root '$T_TMP/b-root' --once"
+ok "a SeccompProfile (v1) installed" test -f "$T_TMP/spo-root/scmpkit/web-v1.json"
+# baseProfileName: stacked as the operator stacks it, on a published base or
+# another profile of the same source; what cannot be resolved is refused by name
+mkdir -p "$T_TMP/b"
+sed 's/^spec:/spec:\n  baseProfileName: runc-v1.1.5/' "$T_TMP/spo/web-v1.yaml" >"$T_TMP/b/web.yaml"
+sed 's/^  name: web/  name: app/; s/^spec:/spec:\n  baseProfileName: web/; s/names: .*/names: [getpid]/' \
+	"$T_TMP/spo/web-v1.yaml" >"$T_TMP/b/app.yaml"
+expect_msg "stacked on runc-v1.1.5, and on a profile of the source: both installed" 0 \
+	"2 new, 0 updated, 0 unchanged\), 0 rejected" \
+	"$SCMPKIT" node-sync --from "$T_TMP/b" --root "$T_TMP/b-root" --once
+ok "app.json holds its own call, web's and the base's" sh -c \
+	"grep -q '\"getpid\"' '$T_TMP/b-root/scmpkit/app.json' && grep -q '\"exit\"' '$T_TMP/b-root/scmpkit/app.json' && grep -q '\"pivot_root\"' '$T_TMP/b-root/scmpkit/app.json'"
+sed 's/^  name: web/  name: lost/; s/^spec:/spec:\n  baseProfileName: runc-v0.0.1/' \
+	"$T_TMP/spo/web-v1.yaml" >"$T_TMP/b/lost.yaml"
+expect_msg "an unknown base: refused, named, with its position" 1 \
+	"$T_TMP/b/lost.yaml:6:20: error: baseProfileName \"runc-v0.0.1\" is neither" \
+	"$SCMPKIT" node-sync --from "$T_TMP/b" --root "$T_TMP/b-root" --once
+rm "$T_TMP/b/lost.yaml"
+sed 's/^  baseProfileName: runc-v1.1.5/  baseProfileName: app/' "$T_TMP/b/web.yaml" >"$T_TMP/b/web.tmp" &&
+	mv "$T_TMP/b/web.tmp" "$T_TMP/b/web.yaml"
+expect_msg "a cycle of bases (web -> app -> web): refused" 1 "cycle" \
+	"$SCMPKIT" node-sync --from "$T_TMP/b" --root "$T_TMP/b-root" --once
 done_testing

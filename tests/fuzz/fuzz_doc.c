@@ -2,8 +2,12 @@
 /* libFuzzer harness for the one document reader (lib/doc): any bytes give
  * nodes whose ranges lie inside the input and nest, or diagnostics; the whole
  * and the streaming parse agree; the editor's edits on what it read never
- * overlap and always apply. Must never crash, leak or hit UB. */
+ * overlap and always apply. The same bytes are read in strict JSON mode too:
+ * what it accepts is one document of JSON's shapes only (double-quoted
+ * strings without NUL, JSON literals, flow collections, no alias), and the
+ * YAML reading of it is the same tree. Must never crash, leak or hit UB. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +71,66 @@ static void edit_all(const char *text, size_t len, const struct sk_doc_node *roo
 	sk_diags_free(&d);
 }
 
+/* N, from a strict JSON parse of TEXT, has only JSON's shapes. */
+static void json_shapes(const char *text, size_t len, const struct sk_doc_node *n, bool key)
+{
+	if (n->alias || n->shared)
+		abort();
+	if (n->type == SK_DOC_SCALAR) {
+		if (memchr(n->str, '\0', n->len))
+			abort();
+		if (n->plain ? key || !n->len || !strchr("-0123456789tfn", n->str[0])
+			     : !n->start || text[n->start - 1] != '"' || n->end >= len ||
+				       text[n->end] != '"')
+			abort();
+		return;
+	}
+	if (key || !n->flow || text[n->start] != (n->type == SK_DOC_MAP ? '{' : '[') ||
+	    text[n->end - 1] != (n->type == SK_DOC_MAP ? '}' : ']'))
+		abort();
+	size_t k = n->type == SK_DOC_MAP ? 2 * n->n : n->n;
+	for (size_t i = 0; i < k; i++)
+		json_shapes(text, len, n->kids[i], n->type == SK_DOC_MAP && i % 2 == 0);
+}
+
+/* JSON allows DEL and C1 controls in strings, the YAML reading does not. */
+static bool has_del_or_c1(const uint8_t *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i] == 0x7f || (t[i] == 0xc2 && i + 1 < n && t[i + 1] >= 0x80 && t[i + 1] <= 0x9f))
+			return true;
+	return false;
+}
+
+static void strict_json(const uint8_t *data, size_t size, const struct sk_doc *yaml, int yaml_r)
+{
+	static const struct sk_doc_opts o = {.rule = "json-syntax", .max_depth = 32, .json = true};
+	const char *text = (const char *)data;
+	struct sk_diags d = {0};
+	struct sk_doc whole, each;
+	struct counts c = {.n = 0};
+	int a = sk_doc_parse(text, size, "fuzz", &o, &whole, &d);
+	int b = sk_doc_parse_each(text, size, "fuzz", &o, on_doc, &c, &each, &d);
+	if ((a == 0) != (b == 0) || (!a && (whole.n_docs != 1 || !whole.docs[0].root || c.n != 1)))
+		abort();
+	if (!a) {
+		const struct sk_doc_node *root = whole.docs[0].root;
+		json_shapes(text, size, root, false);
+		if (walk(root, size, 0) != c.nodes[0])
+			abort();
+		/* strict JSON is a subset of what the YAML reading accepts, read
+		 * to the same tree (but for raw DEL and C1, see above) */
+		if (yaml_r && !has_del_or_c1(data, size))
+			abort();
+		if (!yaml_r && (yaml->n_docs != 1 || walk(yaml->docs[0].root, size, 0) != c.nodes[0] ||
+				yaml->docs[0].root->end != root->end))
+			abort();
+	}
+	sk_doc_release(&whole);
+	sk_doc_release(&each);
+	sk_diags_free(&d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
@@ -82,6 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	if (!a && whole.n_docs)
 		edit_all(text, size, whole.docs[0].root);
+	strict_json(data, size, &whole, a);
 	sk_doc_release(&whole);
 	sk_doc_release(&each);
 	sk_diags_free(&d);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* lib/distribute: the strict JSON reader, the ownership manifest, and
+/* lib/distribute: the ownership manifest, and
  * node-sync against a real directory tree: installs, idempotence, removals,
  * the last good version, files and links other parties planted, a forged
  * manifest, ConfigMap ..data layouts, the status file and the probe. */
@@ -15,9 +15,10 @@
 
 #include <scmpkit/distribute.h>
 #include <scmpkit/fileio.h>
+#include <scmpkit/profile.h>
 
 #include "distribute/internal.h"
-#include "distribute/json.h"
+#include "util/strbuf.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -117,80 +118,6 @@ static void expect_failed(const char *src, const char *rule)
 	if (rule)
 		cr_assert(has_rule(&r.errors, rule), "no %s", rule);
 	sk_sync_result_free(&r);
-}
-
-/* ---- json ---------------------------------------------------------------------- */
-
-Test(json, reads_what_rfc8259_allows)
-{
-	struct sk_diags d = {0};
-	const char *t = "{\"a\": [1, -2.5e3, true, false, null, \"x\\u00e9\\ud83d\\ude00\\n\"], \"b\": {}}";
-	struct sk_json *j = sk_json_parse(t, strlen(t), "t.json", &d);
-	cr_assert_not_null(j);
-	const struct sk_json *a = sk_json_get(j, "a");
-	cr_assert_eq(a->type, SK_JSON_ARRAY);
-	cr_assert_eq(a->n, 6);
-	uint64_t v;
-	cr_assert(sk_json_uint(&a->kids[0], &v) && v == 1);
-	cr_assert_not(sk_json_uint(&a->kids[1], &v));
-	cr_assert_str_eq(a->kids[5].s, "x\xc3\xa9\xf0\x9f\x98\x80\n");
-	cr_assert_eq(sk_json_get(j, "b")->type, SK_JSON_OBJECT);
-	sk_json_free(j);
-	cr_assert_eq(d.n, 0);
-}
-
-Test(json, refuses_with_position)
-{
-	static const struct {
-		const char *text, *what;
-		unsigned line, col;
-	} cases[] = {
-		{"{\"a\": 1, \"a\": 2}", "duplicate key", 1, 10},
-		{"{\"a\": \"x\\u0000y\"}", "\\u0000", 1, 9},
-		{"[1,]", "value starts", 1, 4},
-		{"{\"a\": 1}\n x", "more text", 2, 2},
-		{"\"\xff\"", "UTF-8", 1, 2},
-		{"\"\\ud800\"", "surrogate", 1, 2},
-		{"[01]", "',' or ']'", 1, 3},
-		{"{\"a\" 1}", "':' expected", 1, 6},
-		{"\"abc", "never ends", 1, 1},
-		{"[\"a\tb\"]", "control character", 1, 4},
-		{"\xef\xbb\xbf{}", "byte-order mark", 1, 1},
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct sk_diags d = {0};
-		struct sk_json *j = sk_json_parse(cases[i].text, strlen(cases[i].text), "t.json", &d);
-		cr_assert_null(j, "case %zu parsed", i);
-		cr_assert_eq(d.n, 1, "case %zu", i);
-		cr_assert(strstr(d.v[0].message, cases[i].what), "case %zu: %s", i, d.v[0].message);
-		cr_assert_eq(d.v[0].line, cases[i].line, "case %zu: line %u", i, d.v[0].line);
-		cr_assert_eq(d.v[0].col, cases[i].col, "case %zu: col %u", i, d.v[0].col);
-		sk_diags_free(&d);
-	}
-}
-
-Test(json, nesting_is_bounded)
-{
-	char deep[4096];
-	memset(deep, '[', 2000);
-	memset(deep + 2000, ']', 2000);
-	struct sk_diags d = {0};
-	cr_assert_null(sk_json_parse(deep, 4000, "t.json", &d));
-	cr_assert(strstr(d.v[0].message, "nested deeper"));
-	sk_diags_free(&d);
-}
-
-Test(json, quote_round_trips_and_stays_json)
-{
-	struct sk_sb sb = SK_SB_INIT;
-	sk_json_quote(&sb, "a\"b\\c\n\x01\xff\xc3\xa9");
-	cr_assert_str_eq(sb.buf, "\"a\\\"b\\\\c\\n\\u0001\\ufffd\xc3\xa9\"");
-	struct sk_diags d = {0};
-	struct sk_json *j = sk_json_parse(sb.buf, sb.len, "q", &d);
-	cr_assert_not_null(j);
-	cr_assert_str_eq(j->s, "a\"b\\c\n\x01\xef\xbf\xbd\xc3\xa9");
-	sk_json_free(j);
-	sk_sb_release(&sb);
 }
 
 /* ---- names and the manifest ------------------------------------------------------ */
@@ -494,17 +421,148 @@ Test(node_sync, status_round_trip, .init = mk_tmp, .fini = rm_tmp)
 
 /* A SeccompProfile stacked on a base is refused with the reason (until the
  * library resolves base profiles). */
-Test(prepare, base_profile_refused)
+/* A SeccompProfile (v1) named NAME, stacked on BASE (none: NULL), allowing
+ * CALLS (a flow list's inside) besides what its base allows. */
+static char *spo(const char *name, const char *base, const char *calls)
 {
-	const char *spo = "apiVersion: security-profiles-operator.x-k8s.io/v1beta1\n"
-			  "kind: SeccompProfile\nmetadata:\n  name: web\nspec:\n"
-			  "  defaultAction: SCMP_ACT_ERRNO\n  baseProfileName: runc-v1.1.5\n"
-			  "  syscalls:\n  - action: SCMP_ACT_ALLOW\n    names: [read]\n";
+	char *t;
+	cr_assert_geq(asprintf(&t,
+			       "apiVersion: security-profiles-operator.x-k8s.io/v1\n"
+			       "kind: SeccompProfile\nmetadata:\n  name: %s\nspec:\n"
+			       "  defaultAction: SCMP_ACT_ERRNO\n%s%s%s"
+			       "  syscalls:\n  - action: SCMP_ACT_ALLOW\n    names: [%s]\n",
+			       name, base ? "  baseProfileName: " : "", base ? base : "",
+			       base ? "\n" : "", calls),
+		      0);
+	return t;
+}
+
+static char *prepare(const char *text, const char *file, struct sk_bases *b, struct sk_diags *d)
+{
+	struct sk_prepare_opts o = {.arch = SK_ARCH_X86_64,
+				    .bases = b ? (const struct sk_profile *const *)b->v : NULL,
+				    .n_bases = b ? b->n : 0};
+	return sk_profile_for_node(text, strlen(text), file, &o, d);
+}
+
+/* The operator's runc base for Debian's runc 1.1.5: what runc calls after
+ * loading the filter comes from the base, the rest from the profile. */
+Test(prepare, published_base_resolved)
+{
+	char *web = spo("web", "runc-v1.1.5", "read, exit, restart_syscall");
 	struct sk_diags d = {0};
-	char *out = sk_profile_for_node(spo, strlen(spo), "web.yaml", SK_ARCH_X86_64, &d);
-	cr_assert_null(out);
-	cr_assert(has_rule(&d, "sync-base-profile"));
+	char *out = prepare(web, "web.yaml", NULL, &d);
+	cr_assert_not_null(out, "%s", d.n ? d.v[0].message : "");
+	cr_assert_null(strstr(out, "baseProfileName"));
+	cr_assert(strstr(out, "\"read\""));
+	const struct sk_spo_base *b = sk_spo_base_find("runc-v1.1.5");
+	cr_assert_not_null(b);
+	for (size_t i = 0; i < b->n_names; i++) {
+		char q[64];
+		snprintf(q, sizeof q, "\"%s\"", b->names[i]);
+		cr_assert(strstr(out, q), "%s of the base is missing", b->names[i]);
+	}
+	free(out);
+	free(web);
 	sk_diags_free(&d);
+}
+
+/* A base that is another profile of the same source, itself on a published
+ * base: two levels, as the operator stacks them. */
+Test(prepare, base_from_the_same_source)
+{
+	char *base = spo("common", "runc-v1.1.5", "getpid, exit, restart_syscall");
+	char *web = spo("web", "common", "read");
+	struct sk_bases b = {0};
+	cr_assert_eq(sk_bases_add(&b, base, strlen(base), "common.yaml"), 0);
+	cr_assert_eq(sk_bases_add(&b, web, strlen(web), "web.yaml"), 0);
+	cr_assert_eq(sk_bases_add(&b, good, strlen(good), "plain.json"), 0);
+	cr_assert_eq(b.n, 2, "only SeccompProfiles can be named");
+	struct sk_diags d = {0};
+	char *out = prepare(web, "web.yaml", &b, &d);
+	cr_assert_not_null(out, "%s", d.n ? d.v[0].message : "");
+	cr_assert(strstr(out, "\"getpid\""));
+	cr_assert(strstr(out, "\"read\""));
+	cr_assert(strstr(out, "\"capset\""), "the published base under common");
+	cr_assert_not(has_rule(&d, "spo-base-unresolved"), "lint saw the base too");
+	free(out);
+	/* without the source's profiles, the base is found nowhere */
+	sk_diags_free(&d);
+	cr_assert_null(prepare(web, "web.yaml", NULL, &d));
+	cr_assert(has_rule(&d, "spo-base-missing"));
+	sk_diags_free(&d);
+	sk_bases_free(&b);
+	free(base);
+	free(web);
+}
+
+Test(prepare, unknown_cyclic_and_ambiguous_bases_refused)
+{
+	struct sk_diags d = {0};
+	char *web = spo("web", "runc-v9.9.9", "read, exit_group");
+	cr_assert_null(prepare(web, "web.yaml", NULL, &d));
+	cr_assert_eq(sk_diags_count(&d, SK_SEV_ERROR), 1);
+	cr_assert(strstr(d.v[0].message, "\"runc-v9.9.9\""), "%s", d.v[0].message);
+	cr_assert_eq(d.v[0].line, 7, "at the baseProfileName value");
+	sk_diags_free(&d);
+	free(web);
+
+	char *a = spo("a", "b", "read"), *b = spo("b", "a", "write, exit_group");
+	struct sk_bases bs = {0};
+	sk_bases_add(&bs, a, strlen(a), "a.yaml");
+	sk_bases_add(&bs, b, strlen(b), "b.yaml");
+	cr_assert_null(prepare(a, "a.yaml", &bs, &d));
+	cr_assert(strstr(d.v[0].message, "cycle"), "%s", d.v[0].message);
+	sk_diags_free(&d);
+	sk_bases_free(&bs);
+
+	/* two SeccompProfiles named "b": which one is the base is not clear */
+	char *b2 = spo("b", NULL, "getpid, exit_group");
+	char *top = spo("top", "mid", "read, exit_group"), *mid = spo("mid", "b", "close");
+	sk_bases_add(&bs, b, strlen(b), "b.yaml");
+	sk_bases_add(&bs, b2, strlen(b2), "b2.yaml");
+	sk_bases_add(&bs, mid, strlen(mid), "mid.yaml");
+	cr_assert_null(prepare(top, "top.yaml", &bs, &d));
+	cr_assert(has_rule(&d, "sync-base-profile"));
+	cr_assert(strstr(d.v[0].message, "b.yaml and b2.yaml"), "%s", d.v[0].message);
+	sk_diags_free(&d);
+	sk_bases_free(&bs);
+	free(a);
+	free(b);
+	free(b2);
+	free(top);
+	free(mid);
+}
+
+/* node-sync looks a base up among the profiles of the same source: a
+ * profile on another one installs resolved; an unknown base is rejected by
+ * name and the others stay installed. */
+Test(node_sync, bases_from_the_same_source, .init = mk_tmp, .fini = rm_tmp)
+{
+	mkdir(path("src"), 0755);
+	char *base = spo("common", "runc-v1.1.5", "getpid, exit, restart_syscall");
+	char *web = spo("web", "common", "sendto");
+	char *lost = spo("lost", "no-such-base", "read, exit, exit_group, restart_syscall");
+	put("src/common.yaml", base);
+	put("src/web.yaml", web);
+	struct sk_sync_result r;
+	cr_assert_eq(sync_dir("src", &r), 0);
+	cr_assert_eq(find(&r, "web.json")->what, SK_SYNC_ADDED);
+	sk_sync_result_free(&r);
+	char *installed = get("root/scmpkit/web.json");
+	cr_assert(strstr(installed, "\"sendto\"") && strstr(installed, "\"getpid\"") &&
+		  strstr(installed, "\"pivot_root\""));
+	cr_assert_null(strstr(installed, "baseProfileName"));
+	put("src/lost.yaml", lost);
+	cr_assert_eq(sync_dir("src", &r), -EINVAL);
+	const struct sk_sync_item *it = find(&r, "lost.json");
+	cr_assert_eq(it->what, SK_SYNC_REJECTED);
+	cr_assert(strstr(it->diags.v[0].message, "\"no-such-base\""), "%s", it->diags.v[0].message);
+	cr_assert_eq(find(&r, "web.json")->what, SK_SYNC_UNCHANGED);
+	sk_sync_result_free(&r);
+	free(base);
+	free(web);
+	free(lost);
 }
 
 Test(prepare, docker_format_resolved_for_the_node)
@@ -519,7 +577,8 @@ Test(prepare, docker_format_resolved_for_the_node)
 	len = fread(text, 1, 1 << 20, f);
 	fclose(f);
 	struct sk_diags d = {0};
-	char *out = sk_profile_for_node(text, len, file, SK_ARCH_AARCH64, &d);
+	struct sk_prepare_opts o = {.arch = SK_ARCH_AARCH64};
+	char *out = sk_profile_for_node(text, len, file, &o, &d);
 	cr_assert_not_null(out);
 	/* runtime-spec only: no archMap, no includes; aarch64's arches */
 	cr_assert_null(strstr(out, "archMap"));

@@ -12,6 +12,8 @@
 
 #include <scmpkit/doc.h>
 
+#include "util/json_quote.h"
+
 static struct sk_doc parse_ok(const char *text)
 {
 	struct sk_doc s;
@@ -449,4 +451,200 @@ Test(doc, edits_keep_the_text_line_breaks)
 	out = edited("m:\n  a: 1 # note\rx: 2\n", add_b, &w);
 	cr_expect_str_eq(out, "m:\n  a: 1 # note\r  b: false\nx: 2\n", "%s", out);
 	free(out);
+}
+
+/* ---- strict JSON (sk_doc_opts.json) ------------------------------------------ */
+
+static const struct sk_doc_opts json_opts = {.rule = "json-syntax", .max_depth = 32, .json = true};
+
+static size_t count_nodes(const struct sk_doc_node *n)
+{
+	size_t c = 1, k = n->type == SK_DOC_MAP ? 2 * n->n : n->n;
+	for (size_t i = 0; i < k; i++)
+		c += count_nodes(n->kids[i]);
+	return c;
+}
+
+/* What RFC 8259 allows is read, into the same tree the YAML reading gives. */
+Test(json, accepts_rfc8259)
+{
+	static const char *const ok[] = {
+		"{\"a\": [1, -2.5e3, 0, -0, 1E+5, 0.5e-3, true, false, null], \"b\": {}, \"c\": []}",
+		"\t{\r\n\"a\"\n:\n1 ,\"b\" :2}\r\n\n",
+		"[\"\\u00e9\\ud83d\\ude00\\n\\/\\\"\\\\\\b\\f\\r\\t\"]",
+		"\"a top-level string\"",
+		"42",
+		"[[[[]]], {\"k\": {\"k\": {\"k\": null}}}]",
+		"{\"<<\": {\"a\": 1}, \"b\": \"#not a comment\", \"c\": \"&x *y !t\"}",
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		struct sk_doc strict, yaml;
+		struct sk_diags d = {0};
+		cr_assert_eq(sk_doc_parse(ok[i], strlen(ok[i]), "t.json", &json_opts, &strict, &d), 0,
+			     "case %zu: %s", i, d.n ? d.v[0].message : "");
+		cr_assert_eq(strict.n_docs, 1);
+		cr_assert_eq(sk_doc_parse(ok[i], strlen(ok[i]), "t.json", NULL, &yaml, &d), 0);
+		cr_assert_eq(count_nodes(strict.docs[0].root), count_nodes(yaml.docs[0].root));
+		cr_assert_eq(strict.docs[0].root->end, yaml.docs[0].root->end);
+		sk_doc_release(&strict);
+		sk_doc_release(&yaml);
+		cr_assert_eq(d.n, 0);
+	}
+	struct sk_doc s;
+	struct sk_diags d = {0};
+	/* JSON lets a string hold DEL and C1 controls raw (the YAML reading
+	 * refuses them, as Go's YAML reader does) */
+	const char *ctl = "[\"DEL \x7f and C1 \xc2\x80\xc2\x9f\"]";
+	cr_assert_eq(sk_doc_parse(ctl, strlen(ctl), "t.json", &json_opts, &s, &d), 0);
+	cr_assert_str_eq(sk_doc_string(s.docs[0].root->kids[0]), "DEL \x7f and C1 \xc2\x80\xc2\x9f");
+	sk_doc_release(&s);
+	cr_assert_eq(sk_doc_parse(ok[2], strlen(ok[2]), "t.json", &json_opts, &s, &d), 0);
+	cr_assert_str_eq(sk_doc_string(s.docs[0].root->kids[0]),
+			 "\xc3\xa9\xf0\x9f\x98\x80\n/\"\\\b\f\r\t");
+	sk_doc_release(&s);
+	/* "<<" is a key like any other in JSON: no merge */
+	cr_assert_eq(sk_doc_parse(ok[6], strlen(ok[6]), "t.json", &json_opts, &s, &d), 0);
+	cr_assert_null(sk_doc_get(s.docs[0].root, "a"));
+	sk_doc_release(&s);
+}
+
+/* Everything YAML adds to JSON is refused, at its place, with what it is. */
+Test(json, refuses_yaml_with_position)
+{
+	static const struct {
+		const char *text, *what;
+		unsigned line, col;
+	} cases[] = {
+		{"{\"a\": foo}", "plain YAML scalar", 1, 7},
+		{"{a: 1}", "key must be a string", 1, 2},
+		{"{1: 2}", "key must be a string", 1, 2},
+		{"{\"a\": 'q'}", "single-quoted", 1, 7},
+		{"a: 1\n", "block style", 1, 1},
+		{"- 1\n", "block style", 1, 1},
+		{"{\"a\": [\n  1, # one\n  2]}", "comment", 2, 6},
+		{"{\"a\": 1} # c", "comment", 1, 10},
+		{"# only a comment\n", "comment", 1, 1},
+		{"[1, 2,]", "trailing comma", 1, 6},
+		{"{\"a\": 1,\n}", "trailing comma", 1, 8},
+		{"[&x 1, *x]", "anchor", 1, 2},
+		{"{\"a\": !!str \"b\"}", "tag", 1, 7},
+		{"{? \"a\" : 1}", "explicit key", 1, 2},
+		{"--- {\"a\": 1}", "document marker (---)", 1, 1},
+		{"{\"a\": 1}\n...\n", "document marker (...)", 2, 1},
+		{"{\"a\": 1}\n---\n{\"b\": 2}\n", "document marker (---)", 2, 1},
+		{"%YAML 1.2\n--- {}", "directive", 1, 1},
+		{"\xef\xbb\xbf{}", "byte-order mark", 1, 1},
+		{"{\"a\": \"x\\u0000y\"}", "\\u0000", 1, 9},
+		{"[\"\\x41\"]", "\\x is a YAML escape", 1, 3},
+		{"[\"\\U0001F600\"]", "\\U is a YAML escape", 1, 3},
+		{"[\"a\tb\"]", "control character (0x09)", 1, 4},
+		{"[\"a\n  b\"]", "control character (0x0a)", 1, 4},
+		{"[01]", "not a JSON number", 1, 2},
+		{"[+1]", "not a JSON number", 1, 2},
+		{"[.5]", "not a JSON number", 1, 2},
+		{"[1.]", "not a JSON number", 1, 2},
+		{"[0x10]", "not a JSON number", 1, 2},
+		{"[True]", "plain YAML scalar", 1, 2},
+		{"[NaN]", "plain YAML scalar", 1, 2},
+		{"{\"a\":}", "without a value", 1, 5},
+		{"{\"a\"}", "without a value", 1, 5},
+		{"{\"a\": 1}\n x", "more text after", 2, 2},
+		{"", "no JSON value", 1, 1},
+		{" \n ", "no JSON value", 2, 2},
+		{"[\x7f]", "plain YAML scalar", 1, 2},
+		{"{\"a\": 1, \"a\": 2}", "duplicate key", 1, 10},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct sk_doc s;
+		struct sk_diags d = {0};
+		const char *t = cases[i].text;
+		cr_assert_eq(sk_doc_parse(t, strlen(t), "t.json", &json_opts, &s, &d), -EINVAL,
+			     "case %zu parsed", i);
+		cr_assert_geq(d.n, 1, "case %zu", i);
+		cr_expect(strstr(d.v[0].message, cases[i].what), "case %zu: %s", i, d.v[0].message);
+		cr_expect_eq(d.v[0].line, cases[i].line, "case %zu: line %u", i, d.v[0].line);
+		cr_expect_eq(d.v[0].col, cases[i].col, "case %zu: col %u", i, d.v[0].col);
+		sk_doc_release(&s);
+		sk_diags_free(&d);
+	}
+}
+
+/* libfyaml refuses lone surrogates itself; strict mode stays refusing. */
+Test(json, lone_surrogates_refused)
+{
+	static const char *const bad[] = {"[\"\\ud800\"]", "[\"\\udc00\"]", "[\"\\ud800\\u0041\"]"};
+	for (size_t i = 0; i < 3; i++) {
+		struct sk_doc s;
+		struct sk_diags d = {0};
+		cr_expect_eq(sk_doc_parse(bad[i], strlen(bad[i]), "t.json", &json_opts, &s, &d),
+			     -EINVAL, "case %zu", i);
+		cr_expect_eq(d.v[0].line, 1);
+		sk_doc_release(&s);
+		sk_diags_free(&d);
+	}
+}
+
+Test(json, nesting_bounded_and_streaming)
+{
+	char deep[4096];
+	memset(deep, '[', 2000);
+	memset(deep + 2000, ']', 2000);
+	struct sk_doc s;
+	struct sk_diags d = {0};
+	cr_assert_eq(sk_doc_parse(deep, 4000, "t.json", &json_opts, &s, &d), -EINVAL);
+	cr_assert(strstr(d.v[0].message, "nesting deeper than 32"));
+	sk_doc_release(&s);
+	sk_diags_free(&d);
+	/* streaming sees the one value, and nothing after a refused one */
+	struct seen x = {.stop_at = -1};
+	const char *t = "{\"a\": [1, 2]}";
+	cr_assert_eq(sk_doc_parse_each(t, strlen(t), "t.json", &json_opts, on_doc, &x, &s, &d), 0);
+	cr_assert_eq(x.n, 1);
+	sk_doc_release(&s);
+	x.n = 0;
+	t = "{\"a\": 1}\n---\n{\"b\": 2}";
+	cr_assert_eq(sk_doc_parse_each(t, strlen(t), "t.json", &json_opts, on_doc, &x, &s, &d),
+		     -EINVAL);
+	cr_assert_eq(x.n, 0);
+	sk_doc_release(&s);
+	sk_diags_free(&d);
+}
+
+Test(json, typed_reads)
+{
+	const char *t = "[1, 9007199254740992, 9007199254740993, -1, 1.0, 1e3, \"7\", 0]";
+	struct sk_doc s;
+	struct sk_diags d = {0};
+	cr_assert_eq(sk_doc_parse(t, strlen(t), "t.json", &json_opts, &s, &d), 0);
+	struct sk_doc_node **k = s.docs[0].root->kids;
+	uint64_t v = 99;
+	cr_expect(sk_doc_uint53(k[0], &v) && v == 1);
+	cr_expect(sk_doc_uint53(k[1], &v) && v == (UINT64_C(1) << 53));
+	for (size_t i = 2; i < 7; i++)
+		cr_expect_not(sk_doc_uint53(k[i], &v), "item %zu", i);
+	cr_expect(sk_doc_uint53(k[7], &v) && v == 0);
+	cr_expect_not(sk_doc_uint53(NULL, &v));
+	cr_expect_str_eq(sk_doc_string(k[6]), "7");
+	cr_expect_null(sk_doc_string(k[0]));
+	cr_expect_null(sk_doc_string(s.docs[0].root));
+	cr_expect_null(sk_doc_string(NULL));
+	sk_doc_release(&s);
+	/* YAML's readings of a leading zero (octal in 1.1) are not guessed at */
+	cr_assert_eq(sk_doc_parse("[010]", 5, "t.yaml", NULL, &s, &d), 0);
+	cr_expect_not(sk_doc_uint53(s.docs[0].root->kids[0], &v));
+	sk_doc_release(&s);
+}
+
+/* What scmpkit writes for machines, strict mode reads back as it was. */
+Test(json, quote_round_trips)
+{
+	struct sk_sb sb = SK_SB_INIT;
+	sk_json_quote(&sb, "a\"b\\c\n\x01\x7f\xff\xc3\xa9");
+	cr_assert_str_eq(sb.buf, "\"a\\\"b\\\\c\\n\\u0001\\u007f\\ufffd\xc3\xa9\"");
+	struct sk_doc s;
+	struct sk_diags d = {0};
+	cr_assert_eq(sk_doc_parse(sb.buf, sb.len, "q", &json_opts, &s, &d), 0);
+	cr_assert_str_eq(sk_doc_string(s.docs[0].root), "a\"b\\c\n\x01\x7f\xef\xbf\xbd\xc3\xa9");
+	sk_doc_release(&s);
+	sk_sb_release(&sb);
 }
