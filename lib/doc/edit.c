@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "util/grow.h"
+#include "util/json_quote.h"
 #include "util/strbuf.h"
 
 void sk_doc_editor_init(struct sk_doc_editor *ed, const char *text, size_t len,
@@ -166,20 +167,6 @@ static size_t pair_end(const struct sk_doc_editor *ed, const struct sk_doc_node 
 /* ---- values ------------------------------------------------------------------ */
 
 /* V as a JSON string (valid YAML too): "..." with escapes. */
-static void json_string(struct sk_sb *sb, const char *v)
-{
-	sk_sb_addc(sb, '"');
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-		if (*p < 0x20)
-			sk_sb_addf(sb, "\\u%04x", *p);
-		else if (*p == '"' || *p == '\\')
-			sk_sb_addf(sb, "\\%c", *p);
-		else
-			sk_sb_addc(sb, (char)*p);
-	}
-	sk_sb_addc(sb, '"');
-}
-
 /* V as a YAML scalar: plain when safe, double-quoted otherwise. */
 static void yaml_string(struct sk_sb *sb, const char *v)
 {
@@ -188,7 +175,7 @@ static void yaml_string(struct sk_sb *sb, const char *v)
 		    strlen(v))
 		sk_sb_adds(sb, v);
 	else
-		json_string(sb, v);
+		sk_json_quote(sb, v);
 }
 
 static void value(struct sk_sb *sb, const struct sk_doc_kv *k, bool flow)
@@ -196,7 +183,7 @@ static void value(struct sk_sb *sb, const struct sk_doc_kv *k, bool flow)
 	if (k->how == SK_DOC_LITERAL || k->how == SK_DOC_RAW)
 		sk_sb_adds(sb, k->val);
 	else if (flow)
-		json_string(sb, k->val);
+		sk_json_quote(sb, k->val);
 	else
 		yaml_string(sb, k->val);
 }
@@ -259,7 +246,7 @@ static void flow_pairs(struct sk_sb *sb, const struct sk_doc_kv *k, size_t n, co
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			sk_sb_adds(sb, sep);
-		json_string(sb, k[i].key);
+		sk_json_quote(sb, k[i].key);
 		sk_sb_adds(sb, ": ");
 		if (k[i].how == SK_DOC_MAPPING) {
 			sk_sb_addc(sb, '{');

@@ -8,37 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/json_quote.h"
 #include "util/strbuf.h"
 
 /* A JSON string literal, or null. */
 static void json_str(struct sk_sb *b, const char *s)
 {
-	if (!s) {
+	if (s)
+		sk_json_quote(b, s);
+	else
 		sk_sb_adds(b, "null");
-		return;
-	}
-	sk_sb_adds(b, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		/* a run of characters that need no escape, at once */
-		const unsigned char *q = p;
-		while (*q >= 0x20 && *q != '"' && *q != '\\')
-			q++;
-		if (q > p) {
-			sk_sb_add(b, (const char *)p, (size_t)(q - p));
-			p = q;
-			continue;
-		}
-		if (*p == '"' || *p == '\\')
-			sk_sb_addf(b, "\\%c", *p);
-		else if (*p == '\n')
-			sk_sb_adds(b, "\\n");
-		else if (*p == '\t')
-			sk_sb_adds(b, "\\t");
-		else
-			sk_sb_addf(b, "\\u%04x", *p);
-		p++;
-	}
-	sk_sb_adds(b, "\"");
 }
 
 /* S with its control characters escaped: file names and messages quote what

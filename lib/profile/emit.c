@@ -15,26 +15,9 @@
 #include <scmpkit/profile.h>
 
 #include "profile/internal.h"
+#include "util/json_quote.h"
 #include "util/strbuf.h"
 
-/* A JSON string literal (also valid YAML, as a double-quoted scalar). */
-static void put_str(struct sk_sb *b, const char *s)
-{
-	sk_sb_adds(b, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			sk_sb_addf(b, "\\%c", *p);
-		else if (*p == '\n')
-			sk_sb_adds(b, "\\n");
-		else if (*p == '\t')
-			sk_sb_adds(b, "\\t");
-		else if (*p < 0x20 || *p == 0x7f)
-			sk_sb_addf(b, "\\u%04x", *p);
-		else
-			sk_sb_addf(b, "%c", *p);
-	}
-	sk_sb_adds(b, "\"");
-}
 
 static bool rule_is_docker(const struct sk_rule *r)
 {
@@ -59,7 +42,7 @@ static void json_strv(struct sk_sb *b, char *const *v, size_t n, int indent)
 	sk_sb_adds(b, "[");
 	for (size_t i = 0; i < n; i++) {
 		sk_sb_addf(b, "%s\n%*s", i ? "," : "", indent + 2, "");
-		put_str(b, v[i]);
+		sk_json_quote(b, v[i]);
 	}
 	sk_sb_addf(b, "\n%*s]", indent, "");
 }
@@ -78,7 +61,7 @@ static void json_cond(struct sk_sb *b, const struct sk_cond *c, int indent)
 	}
 	if (c->min_kernel) {
 		key(b, &first, indent + 2, "minKernel");
-		put_str(b, c->min_kernel);
+		sk_json_quote(b, c->min_kernel);
 	}
 	sk_sb_addf(b, "\n%*s}", indent, "");
 }
@@ -89,20 +72,20 @@ static void json_rule(struct sk_sb *b, const struct sk_rule *r, bool docker, int
 	sk_sb_adds(b, "{");
 	if (docker && r->legacy_name && r->n_names == 1) {
 		key(b, &first, in + 2, "name");
-		put_str(b, r->names[0]);
+		sk_json_quote(b, r->names[0]);
 	} else {
 		key(b, &first, in + 2, "names");
 		json_strv(b, r->names, r->n_names, in + 2);
 	}
 	key(b, &first, in + 2, "action");
-	put_str(b, sk_action_name(r->action));
+	sk_json_quote(b, sk_action_name(r->action));
 	if (r->has_errno_ret) {
 		key(b, &first, in + 2, "errnoRet");
 		sk_sb_addf(b, "%" PRIu32, r->errno_ret);
 	}
 	if (docker && r->errno_name) {
 		key(b, &first, in + 2, "errno");
-		put_str(b, r->errno_name);
+		sk_json_quote(b, r->errno_name);
 	}
 	if (r->n_args) {
 		key(b, &first, in + 2, "args");
@@ -120,7 +103,7 @@ static void json_rule(struct sk_sb *b, const struct sk_rule *r, bool docker, int
 	}
 	if (docker && r->comment) {
 		key(b, &first, in + 2, "comment");
-		put_str(b, r->comment);
+		sk_json_quote(b, r->comment);
 	}
 	if (docker && !sk_cond_empty(&r->includes)) {
 		key(b, &first, in + 2, "includes");
@@ -159,14 +142,14 @@ static void emit_json(struct sk_sb *b, const struct sk_profile *p, bool docker)
 	bool first = true;
 	sk_sb_adds(b, "{");
 	key(b, &first, 2, "defaultAction");
-	put_str(b, sk_action_name(p->default_action));
+	sk_json_quote(b, sk_action_name(p->default_action));
 	if (p->has_default_errno_ret) {
 		key(b, &first, 2, "defaultErrnoRet");
 		sk_sb_addf(b, "%" PRIu32, p->default_errno_ret);
 	}
 	if (docker && p->default_errno_name) {
 		key(b, &first, 2, "defaultErrno");
-		put_str(b, p->default_errno_name);
+		sk_json_quote(b, p->default_errno_name);
 	}
 	if (p->n_arches) {
 		key(b, &first, 2, "architectures");
@@ -190,11 +173,11 @@ static void emit_json(struct sk_sb *b, const struct sk_profile *p, bool docker)
 	}
 	if (p->listener_path) {
 		key(b, &first, 2, "listenerPath");
-		put_str(b, p->listener_path);
+		sk_json_quote(b, p->listener_path);
 	}
 	if (p->listener_metadata) {
 		key(b, &first, 2, "listenerMetadata");
-		put_str(b, p->listener_metadata);
+		sk_json_quote(b, p->listener_metadata);
 	}
 	key(b, &first, 2, "syscalls");
 	sk_sb_adds(b, "[");
@@ -212,7 +195,7 @@ static void emit_json(struct sk_sb *b, const struct sk_profile *p, bool docker)
 static void spo_name(struct sk_sb *b, const struct sk_profile *p)
 {
 	if (p->spo_name) {
-		put_str(b, p->spo_name);
+		sk_json_quote(b, p->spo_name);
 		return;
 	}
 	const char *f = p->file ? strrchr(p->file, '/') : NULL;
@@ -227,7 +210,7 @@ static void spo_name(struct sk_sb *b, const struct sk_profile *p)
 		n--;
 	name[n] = '\0';
 	size_t skip = strspn(name, "-");
-	put_str(b, name[skip] && strcmp(f ? f : "", "-") ? name + skip : "profile");
+	sk_json_quote(b, name[skip] && strcmp(f ? f : "", "-") ? name + skip : "profile");
 }
 
 /* The operator's storage version, v1: cluster-scoped (no namespace). Its CRD
@@ -242,7 +225,7 @@ static void emit_spo(struct sk_sb *b, const struct sk_profile *p)
 	sk_sb_addf(b, "\nspec:\n  defaultAction: %s\n", sk_action_name(p->default_action));
 	if (p->spo_base_profile) {
 		sk_sb_adds(b, "  baseProfileName: ");
-		put_str(b, p->spo_base_profile);
+		sk_json_quote(b, p->spo_base_profile);
 		sk_sb_adds(b, "\n");
 	}
 	if (p->n_arches) {
@@ -258,12 +241,12 @@ static void emit_spo(struct sk_sb *b, const struct sk_profile *p)
 	}
 	if (p->listener_path) {
 		sk_sb_adds(b, "  listenerPath: ");
-		put_str(b, p->listener_path);
+		sk_json_quote(b, p->listener_path);
 		sk_sb_adds(b, "\n");
 	}
 	if (p->listener_metadata) {
 		sk_sb_adds(b, "  listenerMetadata: ");
-		put_str(b, p->listener_metadata);
+		sk_json_quote(b, p->listener_metadata);
 		sk_sb_adds(b, "\n");
 	}
 	sk_sb_addf(b, "  syscalls:%s\n", p->n_rules ? "" : " []");
@@ -275,7 +258,7 @@ static void emit_spo(struct sk_sb *b, const struct sk_profile *p)
 		sk_sb_adds(b, "    names:\n");
 		for (size_t j = 0; j < r->n_names; j++) {
 			sk_sb_adds(b, "    - ");
-			put_str(b, r->names[j]);
+			sk_json_quote(b, r->names[j]);
 			sk_sb_adds(b, "\n");
 		}
 		if (r->n_args)
