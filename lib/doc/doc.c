@@ -327,6 +327,13 @@ static int on_scalar(struct builder *b, struct fy_event *ev)
 	 * leaks decoding a double-quoted scalar folded over CRLF line breaks
 	 * (found by fuzz_oci_manifest), which JSON never has */
 	int r = b->json ? json_node(b, n) : 0;
+	/* the same bug in YAML: such a scalar reads cut short (and leaks), so it
+	 * is refused before libfyaml decodes it, never read wrong */
+	if (!r && st == FYSS_DOUBLE_QUOTED && n->end > n->start && n->end <= b->s->len &&
+	    memchr(b->s->text + n->start, '\r', n->end - n->start))
+		r = fail(b, n->pos, "a double-quoted string continued over a CR line break: "
+				    "the YAML reader here (libfyaml 0.7.12) misreads it; write it "
+				    "on one line, with \\n for its line breaks");
 	if (!r)
 		r = scalar_value(b, n, tok, a, z);
 	if (!r)

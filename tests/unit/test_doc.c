@@ -648,3 +648,24 @@ Test(json, quote_round_trips)
 	sk_doc_release(&s);
 	sk_sb_release(&sb);
 }
+
+/* libfyaml 0.7.12 reads a double-quoted scalar folded over CR line breaks cut
+ * short, and leaks (found by fuzz_oci_manifest; fuzz_doc reaches it too):
+ * refused with its position, never read wrong. The same string on one line
+ * in a CRLF file reads as written. */
+Test(doc, double_quoted_over_cr_is_refused)
+{
+	const char *bad = "a: \"x\r\n  y\"\r\n";
+	struct sk_doc s;
+	struct sk_diags d = {0};
+	cr_assert_eq(sk_doc_parse(bad, strlen(bad), "t.yaml", NULL, &s, &d), -EINVAL);
+	cr_assert_eq(d.n, 1);
+	cr_expect_eq(d.v[0].line, 1);
+	cr_expect_eq(d.v[0].col, 4);
+	cr_expect(strstr(d.v[0].message, "CR line break") != NULL, "%s", d.v[0].message);
+	sk_doc_release(&s);
+	sk_diags_free(&d);
+	struct sk_doc ok = parse_ok("a: \"x y\"\r\nb: 'p\r\n  q'\r\n");
+	cr_expect_str_eq(sk_doc_get(ok.docs[0].root, "a")->str, "x y");
+	sk_doc_release(&ok);
+}
