@@ -296,13 +296,17 @@ static int start_command(struct ebpf_rec *e, struct sk_diags *d)
 	int st;
 	while (waitpid(e->pid, &st, WUNTRACED) < 0 && errno == EINTR)
 		;
+	if (!WIFSTOPPED(st)) {
+		/* killed before it stopped: nothing ran, and its pid is free
+		 * again, so it is neither marked nor signalled */
+		sk_recorder_set_exit(r, st);
+		e->reaped = true;
+		return 0;
+	}
 	mark(e, e->pid);
-	if (WIFSTOPPED(st))
-		kill(e->pid, SIGCONT);
-	else /* killed before it stopped */
-		sk_recorder_set_exit(r, st), e->reaped = true;
 	e->pidfd = (int)syscall(SYS_pidfd_open, e->pid, 0);
 	r->sig.relay_pid = r->sig.kill_pid = e->pid;
+	kill(e->pid, SIGCONT);
 	return 0;
 }
 
