@@ -225,7 +225,7 @@ check_signal_during_start() {
 	rc=$?
 	# the command is left behind only when scmpkit hung (its pid is ours
 	# to kill only while it is still that sleep)
-	[ -n "$cp" ] && [ "$(tr '\0' ' ' </proc/"$cp"/cmdline 2>/dev/null)" = "sleep 20 " ] &&
+	[ -n "$cp" ] && [ "$(tr '\0' ' ' 2>/dev/null </proc/"$cp"/cmdline)" = "sleep 20 " ] &&
 		kill -KILL "$cp"
 	judge "SIGTERM while the command is being started: passed on once it runs, profile written, exit 143" \
 		eval '[ "$rc" = 143 ] && [ -s "$json" ]'
