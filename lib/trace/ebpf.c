@@ -209,7 +209,6 @@ static void give_numbers(struct ebpf_rec *e, struct sk_record_bpf *s, bool cgrou
 	s->rodata->with_args = e->base.opts.args;
 	s->rodata->cgroup_mode = cgroup;
 	s->rodata->cgroup_id = e->cg.id;
-	s->rodata->cgroup_level = e->cg.level;
 }
 
 static int load(struct ebpf_rec *e, bool cgroup, struct sk_diags *d)

@@ -167,30 +167,8 @@ static int seed_dir(int dirfd, struct sk_target_set *set, unsigned depth)
 	return 0;
 }
 
-/* The depth of cgroup directory FD below the root of its hierarchy: the
- * number of ".." steps that stay on the same filesystem. */
-static int cgroup_level(int fd)
-{
-	struct stat st, up;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	int level = 0;
-	_sk_cleanup_close_ int cur = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	for (; cur >= 0 && level < 256; level++) {
-		int parent = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (parent < 0 || fstat(parent, &up) < 0 || up.st_dev != st.st_dev) {
-			if (parent >= 0)
-				close(parent);
-			return level;
-		}
-		close(cur);
-		cur = parent;
-	}
-	return -ELOOP;
-}
-
 /* "cgroup:[4026531835]": the initial cgroup namespace (PROC_CGROUP_INIT_INO),
- * in which the kernel's cgroup levels are what our paths show. */
+ * in which the cgroup paths /proc shows are the host's. */
 static bool initial_cgroup_ns(void)
 {
 	char buf[64];
@@ -224,9 +202,6 @@ int sk_targets_cgroup_open(const char *path, struct sk_cgroup_target *t, struct 
 		return -EINVAL;
 	}
 	t->id = st.st_ino; /* a cgroup's kernfs id, as bpf_get_current_cgroup_id() says */
-	t->level = cgroup_level(fd);
-	if (t->level < 0)
-		return t->level;
 	t->fd = SK_TAKE_FD(fd);
 	return 0;
 }

@@ -32,7 +32,6 @@ int sk_targets_pid_tree(pid_t root, struct sk_target_set *set, struct sk_diags *
 struct sk_cgroup_target {
 	int fd;       /* the cgroup's directory */
 	uint64_t id;  /* its kernfs id (bpf_get_current_cgroup_id) */
-	int level;    /* its depth below the v2 root (struct cgroup.level) */
 };
 
 /* Open PATH, a cgroup v2 directory; errors (not v2, not there) go to D. */
