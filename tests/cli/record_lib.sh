@@ -139,6 +139,12 @@ check_workloads() {
 	expect_rc "profile still written when the command was killed" 0 test -s p.json
 	expect_msg "command not found: 127" 127 "cannot run 'no-such-command-xyz'" \
 		$REC -q -o p.json -- no-such-command-xyz
+	# 20 distinct numbers outside the bitmaps: 16 are kept; the rest used
+	# to be a warning with exit 0 (ptrace, and eBPF below its map's 48)
+	expect_msg "numbers the recording had no room for: said, exit 1" 1 "record-dropped" \
+		$REC -q -o p.json -- "$PY" -c 'import ctypes
+libc = ctypes.CDLL(None)
+for i in range(20): libc.syscall(2000 + i)'
 }
 
 
