@@ -592,6 +592,35 @@ Test(audit, forged_records_on_kmsg_are_not_records)
 	sk_audit_log_free(&log);
 }
 
+/* A process that may write to /dev/kmsg (root, a container given the device)
+ * can write a whole record there, from the message's first byte; the kernel
+ * gives such a write facility LOG_USER (or the writer's), never kern, so the
+ * header's PRI tells it from a record the kernel printed. */
+Test(audit, a_record_written_to_kmsg_by_a_process_is_not_a_record)
+{
+	static const char rec[] = "audit: type=1326 audit(1796016500.100:77): auid=0 uid=0 gid=0 "
+				  "ses=1 pid=4242 comm=\"x\" exe=\"/bin/sh\" sig=0 arch=c000003e "
+				  "syscall=41 compat=0 ip=0x1 code=0x7ffc0000";
+	static const struct {
+		const char *header;
+		enum sk_audit_line want;
+	} cases[] = {
+		{"5,352,565395157,-;", SK_AUDIT_LINE_SECCOMP},  /* kern.notice: the kernel */
+		{"12,20350,7913155480,-;", SK_AUDIT_LINE_FORGED}, /* echo >/dev/kmsg: user.warn */
+		{"8,20351,7913155481,-;", SK_AUDIT_LINE_FORGED},  /* "<0>..." written: still user */
+		{"30,20352,7913155482,-;", SK_AUDIT_LINE_FORGED}, /* systemd's daemon facility */
+		{"x,1,1,-;", SK_AUDIT_LINE_OTHER},                /* no /dev/kmsg header at all */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char line[512];
+		snprintf(line, sizeof line, "%s%s", cases[i].header, rec);
+		struct sk_audit_record r;
+		cr_expect_eq(parse_from(SK_AUDIT_SRC_KMSG, line, &r), cases[i].want, "%s",
+			     cases[i].header);
+		sk_audit_record_clear(&r);
+	}
+}
+
 /* The same attack in dmesg -S: the continuation line has a prefix of its own
  * and is a record to any reader. A text log is refused; trusted, it is read
  * as it is, forgeries and all. */
