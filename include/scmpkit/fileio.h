@@ -64,8 +64,11 @@ int sk_write_file_atomic(const char *path, const char *data, size_t len);
  * at all: whatever NAME is (a link, a device node) is replaced by the new
  * file, never written through; a replaced regular file keeps its mode and,
  * where we may, its owner. For directories other parties write into too
- * (the kubelet's seccomp root), opened component by component. Returns 0 or
- * -errno (-EINVAL for a NAME with a '/', -EISDIR for a directory). */
+ * (the kubelet's seccomp root), opened component by component, so the file
+ * is never writable by group or others, whatever the umask says (under
+ * umask 000 another user could otherwise rewrite a profile the runtime then
+ * loads). Returns 0 or -errno (-EINVAL for a NAME with a '/', -EISDIR for a
+ * directory). */
 int sk_write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len);
 
 /* A sentence for an error of sk_write_file_atomic. */

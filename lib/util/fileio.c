@@ -254,9 +254,10 @@ static int temp_name(char *buf, size_t size, const char *path)
 
 /* Create the contents as an unnamed file in TARGET's directory and give it a
  * temporary name only once it is whole: killed mid-way, the kernel frees it.
- * TARGET and TMP are relative to DIRFD (AT_FDCWD for a path). */
-static int write_temp(int dirfd, const char *target, const struct stat *old, const char *data,
-		      size_t len, char *tmp, size_t tmpsize)
+ * TARGET and TMP are relative to DIRFD (AT_FDCWD for a path). The mode bits
+ * in DENY are cleared whatever the umask and the old file say. */
+static int write_temp(int dirfd, const char *target, const struct stat *old, mode_t deny,
+		      const char *data, size_t len, char *tmp, size_t tmpsize)
 {
 	char dir[PATH_MAX];
 	const char *slash = strrchr(target, '/');
@@ -264,7 +265,7 @@ static int write_temp(int dirfd, const char *target, const struct stat *old, con
 		      : snprintf(dir, sizeof dir, ".");
 	if (n < 0 || (size_t)n >= sizeof dir)
 		return -ENAMETOOLONG;
-	mode_t mode = old ? old->st_mode & 07777 : 0666;
+	mode_t mode = (old ? old->st_mode & 07777 : 0666) & ~deny;
 	bool named = false;
 	_sk_cleanup_close_ int fd = openat(dirfd, dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
 	if (fd < 0) {
@@ -287,7 +288,7 @@ static int write_temp(int dirfd, const char *target, const struct stat *old, con
 	/* a replaced file keeps its mode and, where we may, its owner */
 	if (!r && old && fchown(fd, old->st_uid, old->st_gid) < 0 && errno != EPERM)
 		r = -errno;
-	if (!r && fchmod(fd, old ? mode : mode & ~current_umask()) < 0)
+	if (!r && fchmod(fd, (old ? mode : mode & ~current_umask()) & ~deny) < 0)
 		r = -errno;
 	if (!r && fsync(fd) < 0)
 		r = -errno;
@@ -340,7 +341,7 @@ int sk_write_file_atomic(const char *path, const char *data, size_t len)
 			return -ENODEV;
 	}
 	char tmp[PATH_MAX];
-	int r = write_temp(AT_FDCWD, path, exists ? &st : NULL, data, len, tmp, sizeof tmp);
+	int r = write_temp(AT_FDCWD, path, exists ? &st : NULL, 0, data, len, tmp, sizeof tmp);
 	if (r)
 		return r;
 	if (rename(tmp, path) < 0) {
@@ -363,7 +364,8 @@ int sk_write_file_atomic_at(int dirfd, const char *name, const char *data, size_
 	/* whatever else NAME is (a link, a device) is replaced, never opened */
 	bool keep = exists && S_ISREG(st.st_mode);
 	char tmp[PATH_MAX];
-	int r = write_temp(dirfd, name, keep ? &st : NULL, data, len, tmp, sizeof tmp);
+	int r = write_temp(dirfd, name, keep ? &st : NULL, S_IWGRP | S_IWOTH, data, len, tmp,
+			   sizeof tmp);
 	if (r)
 		return r;
 	if (renameat(dirfd, tmp, dirfd, name) < 0) {

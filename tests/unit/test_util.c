@@ -163,6 +163,32 @@ Test(fileio, atomic_write_keeps_mode_and_leaves_nothing, .init = mkdir_tmp, .fin
 	cr_assert_eq(sk_write_file_atomic(dir, "x", 1), -EISDIR);
 }
 
+/* What node-sync installs for the kubelet (sk_write_file_atomic_at): under
+ * umask 000 the profiles came out 0666, and any user could rewrite one the
+ * runtime then loads (node-sync calling it foreign and leaving it). */
+Test(fileio, atomic_write_at_is_never_group_or_world_writable, .init = mkdir_tmp, .fini = rm_tmp)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cr_assert(dfd >= 0);
+	mode_t old = umask(0);
+	int r1 = sk_write_file_atomic_at(dfd, "new.json", "{}\n", 3);
+	char path[128];
+	snprintf(path, sizeof path, "%s/new.json", dir);
+	struct stat st;
+	cr_assert_eq(stat(path, &st), 0);
+	mode_t fresh = st.st_mode & 07777;
+	/* a file left 0666 (by an older version) loses the bits when replaced */
+	cr_assert_eq(chmod(path, 0666), 0);
+	int r2 = sk_write_file_atomic_at(dfd, "new.json", "{ }\n", 4);
+	umask(old);
+	close(dfd);
+	cr_assert_eq(r1, 0);
+	cr_assert_eq(r2, 0);
+	cr_expect_eq(fresh, 0644, "new file: %04o", (unsigned)fresh);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_expect_eq(st.st_mode & 07777, 0644, "replaced file: %04o", (unsigned)(st.st_mode & 07777));
+}
+
 Test(fileio, never_into_devices, .init = mkdir_tmp, .fini = rm_tmp)
 {
 	cr_assert_eq(sk_write_file_atomic("/dev/zero", "x", 1), -ENODEV);
