@@ -310,6 +310,55 @@ static int write_temp(int dirfd, const char *target, const struct stat *old, mod
 	return r;
 }
 
+/* FD when P names one of this process's open files through procfs
+ * ("/proc/self/fd/1", "/dev/fd/2", "/proc/PID/fd/N" of our own pid), else -1. */
+static int fd_path(const char *p)
+{
+	char own[48];
+	snprintf(own, sizeof own, "/proc/%d/fd/", (int)getpid());
+	const char *const prefixes[] = {"/proc/self/fd/", "/proc/thread-self/fd/", "/dev/fd/", own};
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+		size_t n = strlen(prefixes[i]);
+		const char *d = p + n;
+		if (strncmp(p, prefixes[i], n) || !*d || strspn(d, "0123456789") != strlen(d) ||
+		    strlen(d) > 9)
+			continue;
+		return atoi(d);
+	}
+	return -1;
+}
+
+/* The open file PATH leads to through symlinks (/dev/stdout ->
+ * /proc/self/fd/1): its fd, or -1 when it leads to none. Such a path means
+ * what the shell opened (a ">>" log, a pipe, the terminal), so the output is
+ * written to that fd; replacing the file it names would throw away what the
+ * log held. */
+static int open_fd_of(const char *path)
+{
+	char cur[PATH_MAX], next[PATH_MAX];
+	if (snprintf(cur, sizeof cur, "%s", path) >= (int)sizeof cur)
+		return -1;
+	for (int hops = 0; hops < 40; hops++) {
+		int fd = fd_path(cur);
+		if (fd >= 0)
+			return fd;
+		ssize_t n = readlink(cur, next, sizeof next - 1);
+		if (n < 0)
+			return -1;
+		next[n] = 0;
+		if (next[0] == '/') {
+			memcpy(cur, next, (size_t)n + 1);
+			continue;
+		}
+		char *slash = strrchr(cur, '/');
+		size_t keep = slash ? (size_t)(slash - cur) + 1 : 0;
+		if (keep + (size_t)n >= sizeof cur)
+			return -1;
+		memcpy(cur + keep, next, (size_t)n + 1);
+	}
+	return -1;
+}
+
 int sk_write_file_atomic(const char *path, const char *data, size_t len)
 {
 	if (!strcmp(path, "-"))
@@ -326,6 +375,13 @@ int sk_write_file_atomic(const char *path, const char *data, size_t len)
 		 * link another user planted could lead anywhere we may write. */
 		if (st.st_uid != geteuid() && st.st_uid != 0)
 			return -ELOOP;
+		int fd = open_fd_of(path);
+		if (fd >= 0) {
+			int fl = fcntl(fd, F_GETFL);
+			if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
+				return -EBADF;
+			return write_all(fd, data, len);
+		}
 		if (!realpath(path, target))
 			return -errno;
 		if (stat(target, &st) < 0)

@@ -189,6 +189,37 @@ Test(fileio, atomic_write_at_is_never_group_or_world_writable, .init = mkdir_tmp
 	cr_expect_eq(st.st_mode & 07777, 0644, "replaced file: %04o", (unsigned)(st.st_mode & 07777));
 }
 
+/* `scmpkit fmt p.json -o /dev/stdout >> log` replaced the log with the
+ * profile (realpath of /proc/self/fd/1 is the log's path): what the shell
+ * opened is written to, as with "-o -". */
+Test(fileio, a_path_to_an_open_fd_writes_to_it, .init = mkdir_tmp, .fini = rm_tmp)
+{
+	char log[128], via[64];
+	snprintf(log, sizeof log, "%s/log", dir);
+	int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, "old\n", 4), 4);
+	struct stat before, after;
+	cr_assert_eq(fstat(fd, &before), 0);
+	snprintf(via, sizeof via, "/proc/self/fd/%d", fd);
+	cr_assert_eq(sk_write_file_atomic(via, "new\n", 4), 0);
+	snprintf(via, sizeof via, "/dev/fd/%d", fd);
+	cr_assert_eq(sk_write_file_atomic(via, "two\n", 4), 0);
+	close(fd);
+	char *data;
+	size_t len;
+	cr_assert_eq(sk_read_file(log, &data, &len), 0);
+	cr_expect_str_eq(data, "old\nnew\ntwo\n");
+	free(data);
+	cr_assert_eq(stat(log, &after), 0);
+	cr_expect_eq(after.st_ino, before.st_ino, "the log was replaced, not written to");
+	int ro = open(log, O_RDONLY | O_CLOEXEC);
+	cr_assert(ro >= 0);
+	snprintf(via, sizeof via, "/proc/self/fd/%d", ro);
+	cr_expect_eq(sk_write_file_atomic(via, "x", 1), -EBADF);
+	close(ro);
+}
+
 Test(fileio, never_into_devices, .init = mkdir_tmp, .fini = rm_tmp)
 {
 	cr_assert_eq(sk_write_file_atomic("/dev/zero", "x", 1), -ENODEV);
