@@ -359,22 +359,95 @@ static int open_fd_of(const char *path)
 	return -1;
 }
 
+/* A link we follow: our own, or root's (/dev/stdout, /lib -> usr/lib). */
+static bool trusted_link(const struct stat *st)
+{
+	return st->st_uid == geteuid() || st->st_uid == 0;
+}
+
+/* PATH with every symlink on the way resolved into OUT, as realpath(3) does,
+ * but -ELOOP for a link of another user wherever it is: a directory planted
+ * as a link (/tmp/work -> /etc) leads a write as far as a last component
+ * does. The last component may be missing (OUT then names the file to
+ * create). */
+static int resolve_trusted(const char *path, char out[PATH_MAX])
+{
+	char rest[PATH_MAX], link[PATH_MAX];
+	size_t olen;
+	if (path[0] == '/') {
+		olen = 0;
+	} else if (!getcwd(out, PATH_MAX)) {
+		return -errno;
+	} else {
+		olen = strlen(out);
+		if (olen == 1)
+			olen = 0; /* the root: components add their own '/' */
+	}
+	out[olen] = 0;
+	if (snprintf(rest, sizeof rest, "%s", path) >= (int)sizeof rest)
+		return -ENAMETOOLONG;
+	int hops = 0;
+	for (char *p = rest; *p;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		size_t n = strcspn(p, "/");
+		bool last = !p[n + strspn(p + n, "/")];
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) {
+			if (n == 2)
+				while (olen && out[--olen] != '/')
+					;
+			out[olen] = 0;
+			p += n;
+			continue;
+		}
+		if (olen + 1 + n >= PATH_MAX)
+			return -ENAMETOOLONG;
+		out[olen] = '/';
+		memcpy(out + olen + 1, p, n);
+		out[olen + 1 + n] = 0;
+		p += n;
+		struct stat st;
+		if (lstat(out, &st) < 0) {
+			if (errno == ENOENT && last)
+				return 0;
+			return -errno;
+		}
+		if (!S_ISLNK(st.st_mode)) {
+			olen += 1 + n;
+			continue;
+		}
+		if (!trusted_link(&st) || ++hops > 40)
+			return -ELOOP;
+		ssize_t ln = readlink(out, link, sizeof link - 1);
+		if (ln < 0)
+			return -errno;
+		link[ln] = 0;
+		/* the link's text, then what was left of the path */
+		size_t left = strlen(p);
+		if ((size_t)ln + left + 1 >= sizeof rest)
+			return -ENAMETOOLONG;
+		memmove(rest + ln, p, left + 1);
+		memcpy(rest, link, (size_t)ln);
+		p = rest;
+		out[olen] = 0;
+		if (link[0] == '/')
+			out[olen = 0] = 0;
+	}
+	if (!olen)
+		snprintf(out, PATH_MAX, "/");
+	return 0;
+}
+
 int sk_write_file_atomic(const char *path, const char *data, size_t len)
 {
 	if (!strcmp(path, "-"))
 		return write_all(STDOUT_FILENO, data, len);
 	char target[PATH_MAX];
 	struct stat st;
-	bool exists = true;
-	if (lstat(path, &st) < 0) {
-		if (errno != ENOENT)
-			return -errno;
-		exists = false;
-	} else if (S_ISLNK(st.st_mode)) {
-		/* Follow only our own links (or root's, such as /dev/stdout): a
-		 * link another user planted could lead anywhere we may write. */
-		if (st.st_uid != geteuid() && st.st_uid != 0)
-			return -ELOOP;
+	bool link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+	if (link && trusted_link(&st)) {
 		int fd = open_fd_of(path);
 		if (fd >= 0) {
 			int fl = fcntl(fd, F_GETFL);
@@ -382,11 +455,18 @@ int sk_write_file_atomic(const char *path, const char *data, size_t len)
 				return -EBADF;
 			return write_all(fd, data, len);
 		}
-		if (!realpath(path, target))
-			return -errno;
-		if (stat(target, &st) < 0)
-			return -errno;
-		path = target;
+	}
+	/* Follow only our own links (or root's), on the way and at the end: a
+	 * link another user planted could lead anywhere we may write. */
+	int r = resolve_trusted(path, target);
+	if (r < 0)
+		return r;
+	path = target;
+	bool exists = true;
+	if (lstat(path, &st) < 0) {
+		if (errno != ENOENT || link)
+			return -errno; /* a link that leads nowhere: no file made for it */
+		exists = false;
 	}
 	if (exists) {
 		if (S_ISDIR(st.st_mode))
@@ -397,7 +477,7 @@ int sk_write_file_atomic(const char *path, const char *data, size_t len)
 			return -ENODEV;
 	}
 	char tmp[PATH_MAX];
-	int r = write_temp(AT_FDCWD, path, exists ? &st : NULL, 0, data, len, tmp, sizeof tmp);
+	r = write_temp(AT_FDCWD, path, exists ? &st : NULL, 0, data, len, tmp, sizeof tmp);
 	if (r)
 		return r;
 	if (rename(tmp, path) < 0) {

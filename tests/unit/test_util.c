@@ -257,6 +257,40 @@ Test(fileio, not_through_another_users_symlink, .init = mkdir_tmp, .fini = rm_tm
 	free(data);
 }
 
+/* The same link one level up: `-o /tmp/work/out.json` where another user
+ * made /tmp/work a link (to /etc, to a directory of theirs) wrote there. */
+Test(fileio, not_through_another_users_directory_link, .init = mkdir_tmp, .fini = rm_tmp)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root to plant a symlink owned by another user");
+	char real[128], work[128], out[160];
+	snprintf(real, sizeof real, "%s/elsewhere", dir);
+	snprintf(work, sizeof work, "%s/work", dir);
+	snprintf(out, sizeof out, "%s/work/out.json", dir);
+	cr_assert_eq(mkdir(real, 0755), 0);
+	cr_assert_eq(symlink(real, work), 0);
+	cr_assert_eq(lchown(work, 65534, 65534), 0);
+	cr_expect_eq(sk_write_file_atomic(out, "x\n", 2), -ELOOP);
+	char landed[160];
+	snprintf(landed, sizeof landed, "%s/out.json", real);
+	cr_expect_neq(access(landed, F_OK), 0, "written through the planted directory link");
+	/* a link of our own on the way is followed, as before */
+	cr_assert_eq(lchown(work, 0, 0), 0);
+	cr_expect_eq(sk_write_file_atomic(out, "x\n", 2), 0);
+	cr_expect_eq(access(landed, F_OK), 0);
+	/* ".." after a link goes up from where the link leads, as the kernel's */
+	char up[192];
+	snprintf(up, sizeof up, "%s/work/../up.json", dir);
+	cr_expect_eq(sk_write_file_atomic(up, "y\n", 2), 0);
+	cr_expect_eq(access(up, F_OK), 0);
+	/* a link of ours that leads nowhere makes no file */
+	char dangling[128], nowhere[128];
+	snprintf(dangling, sizeof dangling, "%s/dangling", dir);
+	snprintf(nowhere, sizeof nowhere, "%s/nowhere.json", dir);
+	cr_assert_eq(symlink(nowhere, dangling), 0);
+	cr_expect_eq(sk_write_file_atomic(dangling, "z", 1), -ENOENT);
+}
+
 Test(cleanup, take_ptr_hands_over)
 {
 	char *kept;
