@@ -24,7 +24,9 @@
  *   - YAML 1.1 merge keys ("<<: *defaults"), which Kubernetes honours, are
  *     followed by sk_doc_get().
  *   - limits: nesting depth and nodes per document, so that no input makes
- *     a walker recurse or loop without bound.
+ *     a walker recurse or loop without bound, and nodes held at once when
+ *     every document is kept (SK_DOC_MAX_HELD_NODES), so that memory stays
+ *     bounded too.
  *   - input must be UTF-8 (libfyaml 0.7.12 loops for ever on some invalid
  *     input), and single-quoted scalars are decoded from the input text
  *     (libfyaml 0.7.12 misreads runs of '': util/yaml_quote.h).
@@ -88,6 +90,10 @@ struct sk_doc {
 
 #define SK_DOC_MAX_DEPTH 256     /* nesting levels of one document (default) */
 #define SK_DOC_MAX_NODES 1000000 /* nodes of one document, what aliases repeat included */
+/* nodes of a whole stream held at once (a parse without a per-document
+ * callback: fix): some 130 bytes each, so 4M is about 500 MiB, where a 64 MiB
+ * manifest of one-character items used to take 4 GiB */
+#define SK_DOC_MAX_HELD_NODES 4000000
 
 struct sk_doc_opts {
 	const char *rule;   /* rule id of input errors; NULL: "yaml-syntax" */

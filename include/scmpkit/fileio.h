@@ -57,15 +57,21 @@ const char *sk_read_error(int err, enum sk_input_kind kind);
  *   -EISDIR  PATH is a directory.
  * A symlink of the caller's own that leads to a regular file is written
  * through (the link stays, the file it names is replaced); a FIFO is written
- * in place. Returns 0 or -errno. */
+ * in place. A path that leads to one of our open files through procfs
+ * (/dev/stdout, /dev/fd/N, /proc/self/fd/N) is written to that fd, as "-" is
+ * to stdout: `-o /dev/stdout >> log` appends to the log, never replaces it
+ * (-EBADF when the fd is open read-only). Returns 0 or -errno. */
 int sk_write_file_atomic(const char *path, const char *data, size_t len);
 
 /* The same, for NAME (no '/') in the directory DIRFD, following no symlink
  * at all: whatever NAME is (a link, a device node) is replaced by the new
  * file, never written through; a replaced regular file keeps its mode and,
  * where we may, its owner. For directories other parties write into too
- * (the kubelet's seccomp root), opened component by component. Returns 0 or
- * -errno (-EINVAL for a NAME with a '/', -EISDIR for a directory). */
+ * (the kubelet's seccomp root), opened component by component, so the file
+ * is never writable by group or others, whatever the umask says (under
+ * umask 000 another user could otherwise rewrite a profile the runtime then
+ * loads). Returns 0 or -errno (-EINVAL for a NAME with a '/', -EISDIR for a
+ * directory). */
 int sk_write_file_atomic_at(int dirfd, const char *name, const char *data, size_t len);
 
 /* A sentence for an error of sk_write_file_atomic. */

@@ -259,6 +259,37 @@ static int read_log(const struct sk_learn_opts *o, struct sk_audit_log *log,
 				      diags);
 }
 
+/* A selector a process can satisfy (comm, exe, a reused pid) without --uid,
+ * and what it kept came from several users: one of them may be someone
+ * else's program dressed up. Any user who may create a user namespace (the
+ * default here) can mount a binary of theirs over /usr/bin/nginx in a mount
+ * namespace of their own, and the kernel then logs exe="/usr/bin/nginx". */
+static void check_uids(const struct sk_audit_log *log, const struct sk_audit_filter *f,
+		       struct sk_diags *diags)
+{
+	if (f->uid >= 0 || !(f->comm || f->exe || f->exe_name || f->pid >= 0))
+		return;
+	size_t n = 0;
+	int64_t uids[4];
+	for (size_t i = 0; i < log->n && n < 4; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = uids[k] == log->v[i].uid;
+		if (!seen)
+			uids[n++] = log->v[i].uid;
+	}
+	if (n < 2)
+		return;
+	sk_diags_add(diags, SK_SEV_WARNING, NULL, 0, 0, "audit-uids",
+		     "the records --comm/--exe/--exe-name/--pid kept come from %s%zu users "
+		     "(uid %lld, %lld%s): a process chooses its comm, a reused pid is anyone's, "
+		     "and any user who may create a user namespace runs a program of their own "
+		     "under any exe path in a mount namespace of theirs",
+		     n == 4 ? "at least " : "", n, (long long)uids[0], (long long)uids[1],
+		     n > 2 ? ", ..." : "");
+	sk_diags_set_fix(diags, "add --uid for the user the workload runs as");
+}
+
 int sk_learn_run(const struct sk_profile *base, const struct sk_learn_opts *o,
 		 struct sk_learn_result *out, struct sk_diags *diags)
 {
@@ -277,6 +308,7 @@ int sk_learn_run(const struct sk_profile *base, const struct sk_learn_opts *o,
 					     ? ", and is auditd holding them"
 					     : "");
 		sk_audit_log_explain_loss(&log, diags);
+		check_uids(&log, &o->filter, diags);
 		r = sk_learn(base, &log, o, out, diags);
 		if (r == 0 && o->runtime) {
 			int added = sk_profile_allow_runtime(out->profile, o->runtime, diags);

@@ -324,7 +324,7 @@ static size_t explain_skipped(const struct sk_audit_log *log, struct sk_diags *d
 			     "%zu line(s) of %s hold a seccomp record's text where the kernel "
 			     "never writes one (first at line %u): not records, ignored; someone "
 			     "may have tried to forge one (a crashing program's file name, a "
-			     "journal message of their own)",
+			     "journal message of their own, a write to /dev/kmsg)",
 			     log->forged, sk_audit_source_name(log->source), log->first_forged);
 	if (log->untimed)
 		added += say(diags, SK_SEV_NOTE, 0, "audit-untimed", raw,

@@ -582,6 +582,19 @@ static const char *kmsg_message(const char *s, const char *end)
 	return semi && isdigit((unsigned char)*s) ? semi + 1 : NULL;
 }
 
+/* The header's PRI says facility kern (PRI < 8): printed by the kernel. A
+ * process that may write to /dev/kmsg (root, or a container given the
+ * device, as kind's nodes and privileged pods are) writes whatever message
+ * it likes, but the kernel gives it a facility of its own choosing or
+ * LOG_USER, never kern (devkmsg_write), as the journal's SYSLOG_FACILITY
+ * shows too. */
+static bool kmsg_from_kernel(const char *s, const char *message)
+{
+	const char *comma = memchr(s, ',', (size_t)(message - s));
+	uint64_t pri;
+	return comma && sk_audit_number(s, (size_t)(comma - s), 10, &pri) && pri < 8;
+}
+
 enum sk_audit_line sk_audit_parse_line(enum sk_audit_source src, const char *line,
 				       size_t len, struct sk_audit_record *rec,
 				       uint64_t *count)
@@ -595,7 +608,12 @@ enum sk_audit_line sk_audit_parse_line(enum sk_audit_source src, const char *lin
 	switch (src) {
 	case SK_AUDIT_SRC_KMSG: {
 		const char *m = kmsg_message(s, end);
-		return m ? sk_audit_kernel_message(m, end, rec, count) : SK_AUDIT_LINE_OTHER;
+		if (!m)
+			return SK_AUDIT_LINE_OTHER;
+		if (!kmsg_from_kernel(s, m))
+			return sk_audit_has_record_text(m, end) ? SK_AUDIT_LINE_FORGED
+								: SK_AUDIT_LINE_OTHER;
+		return sk_audit_kernel_message(m, end, rec, count);
 	}
 	case SK_AUDIT_SRC_AUDITD:
 		return auditd_line(s, end, rec);

@@ -108,6 +108,7 @@ struct builder {
 	size_t n_anchors, cap_anchors;
 	size_t cap_docs;
 	size_t nodes;     /* of the current document, what aliases repeat included */
+	size_t held;      /* of every document kept (no FN: none is freed) */
 	sk_doc_fn fn;
 	void *ctx;
 };
@@ -164,6 +165,13 @@ static int count(struct builder *b, size_t weight, struct sk_pos pos)
 			    "more than %d nodes in one document (counting what aliases repeat): "
 			    "refused",
 			    SK_DOC_MAX_NODES);
+	/* an alias costs one node here, whatever it repeats */
+	b->held += weight > 1 ? 1 : weight;
+	if (!b->fn && b->held > SK_DOC_MAX_HELD_NODES)
+		return fail(b, pos,
+			    "more than %d nodes in the documents of one input, all held at once "
+			    "(about 500 MiB): refused; split the input",
+			    SK_DOC_MAX_HELD_NODES);
 	return 0;
 }
 

@@ -300,7 +300,11 @@ static int ag_run(struct sk_recorder *r, struct sk_diags *d)
 		while (waitpid(ag->runtime_pid, &status, 0) < 0 && errno == EINTR)
 			;
 	ag->runtime_pid = 0;
-	if (nfd < 0 && !r->sig.stop) {
+	/* a signal passed on to runc before its own handler was in place (it
+	 * came while the bundle was being set up) ended runc: the recording
+	 * ends as the user asked, with runc's status, not as a broken bundle */
+	bool ended_by_relay = r->sig.relayed && WIFSIGNALED(status);
+	if (nfd < 0 && !r->sig.stop && !ended_by_relay) {
 		sk_diags_add(d, SK_SEV_ERROR, r->opts.bundle, 0, 0, "record-bundle",
 			     "runc exited (status %d) without passing a seccomp notify fd",
 			     WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));

@@ -30,7 +30,6 @@
 
 #include "util/cleanup.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -57,6 +56,7 @@ struct ebpf_rec {
 	bool reaped;
 	struct sk_cgroup_target cg;      /* fd -1 unless cgroup mode */
 	unsigned filtered;               /* seeded targets under a seccomp filter */
+	unsigned seeded;                 /* targets marked by seeding */
 	struct sk_diags *seed_diags;     /* where seeding names them */
 	bool started;                    /* the fds above are set */
 };
@@ -141,11 +141,19 @@ static bool seed(void *ctx, pid_t pid)
 	if (pid == getpid() || pid <= 0 || pid >= SK_BPF_PID_LIMIT)
 		return false; /* scmpkit in what it watches: not its own calls */
 	mark(e, pid);
+	e->seeded++;
 	struct sk_diags quiet = {0};
 	if (sk_trace_note_filtered(pid, &quiet) && e->filtered++ < FILTERED_NOTES)
 		sk_diags_splice(e->seed_diags, &quiet);
 	sk_diags_free(&quiet);
 	return true;
+}
+
+/* A seeded mark taken back: the process was gone by then. */
+static void unseed(void *ctx, pid_t pid)
+{
+	if (pid > 0 && pid < SK_BPF_PID_LIMIT)
+		unmark(ctx, pid);
 }
 
 /* Call FN for every marked pid (the bitmap is 64K words, mostly zero). */
@@ -161,46 +169,11 @@ static size_t each_target(struct ebpf_rec *e, void (*fn)(struct ebpf_rec *, pid_
 	return n;
 }
 
-/* The state letter of /proc/PATH/stat ('R', 'S', 'Z'...), 0 when gone. */
-static char state_of(const char *path)
-{
-	char buf[512];
-	_sk_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	const char *end = strrchr(buf, ')');
-	return end && end[1] == ' ' ? end[2] : 0;
-}
-
-/* Whether a thread of group PID still runs: its leader may be a zombie
- * (pthread_exit) while the others go on. */
-static bool group_alive(pid_t pid)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	char st = state_of(path);
-	if (st != 'Z')
-		return st != 0;
-	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-	DIR *dir = opendir(path);
-	bool alive = false;
-	for (struct dirent *e; dir && !alive && (e = readdir(dir));) {
-		char task[320];
-		snprintf(task, sizeof task, "/proc/%d/task/%s/stat", (int)pid, e->d_name);
-		alive = e->d_name[0] != '.' && (st = state_of(task)) && st != 'Z';
-	}
-	if (dir)
-		closedir(dir);
-	return alive;
-}
-
 /* A seeded pid whose process was gone (or a zombie, its exit already past the
  * kernel half) before it was marked: nothing would ever clear it. */
 static void drop_if_gone(struct ebpf_rec *e, pid_t pid)
 {
-	if (!group_alive(pid))
+	if (!sk_targets_alive(pid))
 		unmark(e, pid);
 }
 
@@ -236,7 +209,6 @@ static void give_numbers(struct ebpf_rec *e, struct sk_record_bpf *s, bool cgrou
 	s->rodata->with_args = e->base.opts.args;
 	s->rodata->cgroup_mode = cgroup;
 	s->rodata->cgroup_id = e->cg.id;
-	s->rodata->cgroup_level = e->cg.level;
 }
 
 static int load(struct ebpf_rec *e, bool cgroup, struct sk_diags *d)
@@ -296,13 +268,17 @@ static int start_command(struct ebpf_rec *e, struct sk_diags *d)
 	int st;
 	while (waitpid(e->pid, &st, WUNTRACED) < 0 && errno == EINTR)
 		;
+	if (!WIFSTOPPED(st)) {
+		/* killed before it stopped: nothing ran, and its pid is free
+		 * again, so it is neither marked nor signalled */
+		sk_recorder_set_exit(r, st);
+		e->reaped = true;
+		return 0;
+	}
 	mark(e, e->pid);
-	if (WIFSTOPPED(st))
-		kill(e->pid, SIGCONT);
-	else /* killed before it stopped */
-		sk_recorder_set_exit(r, st), e->reaped = true;
 	e->pidfd = (int)syscall(SYS_pidfd_open, e->pid, 0);
 	r->sig.relay_pid = r->sig.kill_pid = e->pid;
+	kill(e->pid, SIGCONT);
 	return 0;
 }
 
@@ -332,7 +308,7 @@ static int eb_start(struct sk_recorder *r, struct sk_diags *d)
 		return rc;
 	if (!r->attach)
 		return start_command(e, d);
-	struct sk_target_set set = {.mark = seed, .is_marked = is_marked, .ctx = e};
+	struct sk_target_set set = {.mark = seed, .unmark = unseed, .is_marked = is_marked, .ctx = e};
 	e->seed_diags = d;
 	rc = cg ? sk_targets_cgroup_seed(&e->cg, &set) : sk_targets_pid_tree(r->opts.pid, &set, d);
 	if (rc < 0)
@@ -381,7 +357,10 @@ static void wait_for_end(struct ebpf_rec *e)
 	struct sk_recorder *r = &e->base;
 	long long start = now_ms(), last_sweep = start;
 	long long deadline = r->opts.duration_ms ? start + (long long)r->opts.duration_ms : 0;
-	bool had_targets = each_target(e, NULL) > 0;
+	/* a target seeded but gone before this loop (it exited during the
+	 * set-up, and the kernel half cleared it) still counts: what was
+	 * watched is over */
+	bool had_targets = e->seeded > 0 || each_target(e, NULL) > 0;
 	for (;;) {
 		if (r->sig.stop)
 			return;

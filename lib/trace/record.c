@@ -182,6 +182,10 @@ int sk_record_run(struct sk_recorder *r, struct sk_record_outcome *out, struct s
 			     "in the profile; merge with an earlier recording (--append FILE)");
 	out->distinct = r->result->distinct;
 	out->exit = r->result->exit;
+	/* numbers the result had no room for (to_profile names them) are
+	 * missing from the profile like any other loss */
+	for (int a = 0; a < SK_ARCH_COUNT; a++)
+		r->incomplete |= r->result->arch[a].dropped > 0;
 	out->incomplete = r->incomplete;
 	if (r->sig.stop && !r->attach)
 		out->stopped_by = r->sig.stop_sig;

@@ -43,11 +43,42 @@ struct sk_recorder *sk_recorder_new(enum sk_recorder_kind kind, const struct sk_
 	return r;
 }
 
+/* A signal that came while the backend was starting the command found no
+ * one to pass it to, and only asked to stop: the backends do not look at
+ * that before the command runs, so the command would run on unsignalled
+ * while the recorder, told to stop, waited for it (or, under ptrace, for a
+ * tracee it no longer resumed). Now that the command exists, pass the signal
+ * on as if it had come a moment later. The relayed signals are blocked
+ * meanwhile, so that the handler cannot act on the same fields at once. */
+static void relay_early_signal(struct sk_recorder *r)
+{
+	struct sk_record_signals *s = &r->sig;
+	static const int relayed[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+	sigset_t block;
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof relayed / sizeof relayed[0]; i++)
+		sigaddset(&block, relayed[i]);
+	_sk_cleanup_sigmask_ struct sk_sigmask_guard g = {.active = 0};
+	if (sigprocmask(SIG_BLOCK, &block, &g.old) == 0)
+		g.active = 1;
+	if (!s->stop || r->attach || s->relay_pid <= 0 || s->relayed)
+		return;
+	int sig = s->stop_sig;
+	kill(s->relay_pid, sig);
+	if (sig == SIGINT || sig == SIGTERM)
+		s->relayed++;
+	s->stop = 0;
+	s->stop_sig = 0;
+}
+
 int sk_recorder_start(struct sk_recorder *r, struct sk_diags *d)
 {
 	if (r->sig.stop)
 		return 0; /* a signal came before the start: nothing to run */
-	return r->ops->start(r, d);
+	int rc = r->ops->start(r, d);
+	if (rc == 0)
+		relay_early_signal(r);
+	return rc;
 }
 
 int sk_recorder_run(struct sk_recorder *r, struct sk_diags *d)

@@ -38,31 +38,86 @@ static void sk_closedirp(DIR **d)
 		closedir(*d);
 }
 
-/* The parent of PID from /proc/PID/stat ("pid (comm) state ppid ..."; comm
- * may hold spaces and parentheses, so read after the last ')'); -1 if gone. */
-static pid_t parent_of(pid_t pid)
+/* What /proc/.../stat says after the comm ("pid (comm) state ppid ...
+ * starttime"): comm may hold spaces and parentheses, so read after the last
+ * ')'. -1 when the task is gone. */
+struct proc_stat {
+	char state;               /* 'R', 'S', 'Z'... */
+	pid_t ppid;
+	unsigned long long start; /* starttime: tells a reused pid from the old one */
+};
+
+static int read_stat(const char *path, struct proc_stat *st)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	char buf[1024];
 	_sk_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
 	if (n <= 0)
 		return -1;
 	buf[n] = 0;
-	char *end = strrchr(buf, ')');
+	const char *end = strrchr(buf, ')');
 	int ppid;
-	char state;
-	if (!end || sscanf(end + 1, " %c %d", &state, &ppid) != 2)
+	if (!end || sscanf(end + 1, " %c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+				    "%*d %*d %*d %*d %llu",
+			   &st->state, &ppid, &st->start) != 3)
 		return -1;
-	return ppid;
+	st->ppid = ppid;
+	return 0;
+}
+
+static int stat_of(pid_t pid, struct proc_stat *st)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	return read_stat(path, st);
+}
+
+bool sk_targets_alive(pid_t pid)
+{
+	struct proc_stat st;
+	if (stat_of(pid, &st) < 0)
+		return false;
+	if (st.state != 'Z')
+		return true;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	_sk_cleanup_(sk_closedirp) DIR *dir = opendir(path);
+	for (struct dirent *e; dir && (e = readdir(dir));) {
+		char task[320];
+		snprintf(task, sizeof task, "/proc/%d/task/%s/stat", (int)pid, e->d_name);
+		if (e->d_name[0] != '.' && read_stat(task, &st) == 0 && st.state != 'Z')
+			return true;
+	}
+	return false;
+}
+
+/* PID if its parent is a target: marked, then looked at again, since it may
+ * have exited before the mark (the kernel half then never clears the bit)
+ * and its pid gone to a process outside the tree meanwhile; true when it
+ * was marked and still is. */
+static bool take_child(pid_t pid, struct sk_target_set *set)
+{
+	struct proc_stat before, after;
+	if (stat_of(pid, &before) < 0 || before.ppid <= 0 || !set->is_marked(set->ctx, before.ppid) ||
+	    !set->mark(set->ctx, pid))
+		return false;
+	bool there = stat_of(pid, &after) == 0;
+	if (there && after.start == before.start)
+		return true;
+	/* gone, or another process: unless that one is a target's child the
+	 * kernel half marked itself, the bit is not ours to keep */
+	if (!there || after.ppid <= 0 || !set->is_marked(set->ctx, after.ppid))
+		set->unmark(set->ctx, pid);
+	return false;
 }
 
 int sk_targets_pid_tree(pid_t root, struct sk_target_set *set, struct sk_diags *d)
 {
-	if (kill(root, 0) < 0 && errno == ESRCH) {
-		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-pid", "no process %d", (int)root);
+	if (!sk_targets_alive(root)) {
+		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-pid",
+			     kill(root, 0) < 0 && errno == ESRCH ? "no process %d"
+								 : "process %d has exited",
+			     (int)root);
 		return -ESRCH;
 	}
 	set->mark(set->ctx, root);
@@ -73,10 +128,7 @@ int sk_targets_pid_tree(pid_t root, struct sk_target_set *set, struct sk_diags *
 			return -errno;
 		for (struct dirent *e; (e = readdir(proc));) {
 			pid_t pid = atoi(e->d_name);
-			if (pid <= 0 || set->is_marked(set->ctx, pid))
-				continue;
-			pid_t ppid = parent_of(pid);
-			if (ppid > 0 && set->is_marked(set->ctx, ppid) && set->mark(set->ctx, pid))
+			if (pid > 0 && !set->is_marked(set->ctx, pid) && take_child(pid, set))
 				grew = true;
 		}
 	}
@@ -115,30 +167,8 @@ static int seed_dir(int dirfd, struct sk_target_set *set, unsigned depth)
 	return 0;
 }
 
-/* The depth of cgroup directory FD below the root of its hierarchy: the
- * number of ".." steps that stay on the same filesystem. */
-static int cgroup_level(int fd)
-{
-	struct stat st, up;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	int level = 0;
-	_sk_cleanup_close_ int cur = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	for (; cur >= 0 && level < 256; level++) {
-		int parent = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (parent < 0 || fstat(parent, &up) < 0 || up.st_dev != st.st_dev) {
-			if (parent >= 0)
-				close(parent);
-			return level;
-		}
-		close(cur);
-		cur = parent;
-	}
-	return -ELOOP;
-}
-
 /* "cgroup:[4026531835]": the initial cgroup namespace (PROC_CGROUP_INIT_INO),
- * in which the kernel's cgroup levels are what our paths show. */
+ * in which the cgroup paths /proc shows are the host's. */
 static bool initial_cgroup_ns(void)
 {
 	char buf[64];
@@ -172,9 +202,6 @@ int sk_targets_cgroup_open(const char *path, struct sk_cgroup_target *t, struct 
 		return -EINVAL;
 	}
 	t->id = st.st_ino; /* a cgroup's kernfs id, as bpf_get_current_cgroup_id() says */
-	t->level = cgroup_level(fd);
-	if (t->level < 0)
-		return t->level;
 	t->fd = SK_TAKE_FD(fd);
 	return 0;
 }

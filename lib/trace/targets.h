@@ -11,21 +11,27 @@
 #include <sys/types.h>
 
 /* The set being seeded (the backend's bitmap). MARK returns false for a pid
- * it will not take (scmpkit itself). */
+ * it will not take (scmpkit itself); UNMARK takes back a mark that went to a
+ * process which was gone by then. */
 struct sk_target_set {
 	bool (*mark)(void *ctx, pid_t pid);
+	void (*unmark)(void *ctx, pid_t pid);
 	bool (*is_marked)(void *ctx, pid_t pid);
 	void *ctx;
 };
 
+/* Whether a thread of group PID still runs: its leader may be a zombie
+ * (pthread_exit) while the others go on. */
+bool sk_targets_alive(pid_t pid);
+
 /* ROOT and every descendant it has now, until a pass over /proc finds no new
- * one (forks of marked processes are the kernel side's). -ESRCH: no ROOT. */
+ * one (forks of marked processes are the kernel side's). -ESRCH: no ROOT, or
+ * it has exited (a zombie). */
 int sk_targets_pid_tree(pid_t root, struct sk_target_set *set, struct sk_diags *d);
 
 struct sk_cgroup_target {
 	int fd;       /* the cgroup's directory */
 	uint64_t id;  /* its kernfs id (bpf_get_current_cgroup_id) */
-	int level;    /* its depth below the v2 root (struct cgroup.level) */
 };
 
 /* Open PATH, a cgroup v2 directory; errors (not v2, not there) go to D. */

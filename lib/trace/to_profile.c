@@ -209,8 +209,10 @@ static int build(struct builder *b, const struct sk_trace_result *res,
 		}
 		if (res->arch[a].dropped)
 			sk_diags_add(d, SK_SEV_WARNING, NULL, 0, 0, "record-dropped",
-				     "%" PRIu64 " calls on %s had numbers outside every table",
-				     res->arch[a].dropped, sk_arch_info(a)->short_name);
+				     "%" PRIu64 " calls on %s had syscall numbers outside the "
+				     "recorded range beyond the %d distinct ones kept: those "
+				     "numbers are not in the profile", res->arch[a].dropped,
+				     sk_arch_info(a)->short_name, SK_TRACE_MAX_EXTRA);
 	}
 	if (n_seen) /* an empty recording (--pid of an idle process): no array */
 		qsort(seen, n_seen, sizeof *seen, cmp_str);

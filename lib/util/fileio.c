@@ -254,9 +254,10 @@ static int temp_name(char *buf, size_t size, const char *path)
 
 /* Create the contents as an unnamed file in TARGET's directory and give it a
  * temporary name only once it is whole: killed mid-way, the kernel frees it.
- * TARGET and TMP are relative to DIRFD (AT_FDCWD for a path). */
-static int write_temp(int dirfd, const char *target, const struct stat *old, const char *data,
-		      size_t len, char *tmp, size_t tmpsize)
+ * TARGET and TMP are relative to DIRFD (AT_FDCWD for a path). The mode bits
+ * in DENY are cleared whatever the umask and the old file say. */
+static int write_temp(int dirfd, const char *target, const struct stat *old, mode_t deny,
+		      const char *data, size_t len, char *tmp, size_t tmpsize)
 {
 	char dir[PATH_MAX];
 	const char *slash = strrchr(target, '/');
@@ -264,7 +265,7 @@ static int write_temp(int dirfd, const char *target, const struct stat *old, con
 		      : snprintf(dir, sizeof dir, ".");
 	if (n < 0 || (size_t)n >= sizeof dir)
 		return -ENAMETOOLONG;
-	mode_t mode = old ? old->st_mode & 07777 : 0666;
+	mode_t mode = (old ? old->st_mode & 07777 : 0666) & ~deny;
 	bool named = false;
 	_sk_cleanup_close_ int fd = openat(dirfd, dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
 	if (fd < 0) {
@@ -287,7 +288,7 @@ static int write_temp(int dirfd, const char *target, const struct stat *old, con
 	/* a replaced file keeps its mode and, where we may, its owner */
 	if (!r && old && fchown(fd, old->st_uid, old->st_gid) < 0 && errno != EPERM)
 		r = -errno;
-	if (!r && fchmod(fd, old ? mode : mode & ~current_umask()) < 0)
+	if (!r && fchmod(fd, (old ? mode : mode & ~current_umask()) & ~deny) < 0)
 		r = -errno;
 	if (!r && fsync(fd) < 0)
 		r = -errno;
@@ -309,27 +310,163 @@ static int write_temp(int dirfd, const char *target, const struct stat *old, con
 	return r;
 }
 
+/* FD when P names one of this process's open files through procfs
+ * ("/proc/self/fd/1", "/dev/fd/2", "/proc/PID/fd/N" of our own pid), else -1. */
+static int fd_path(const char *p)
+{
+	char own[48];
+	snprintf(own, sizeof own, "/proc/%d/fd/", (int)getpid());
+	const char *const prefixes[] = {"/proc/self/fd/", "/proc/thread-self/fd/", "/dev/fd/", own};
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+		size_t n = strlen(prefixes[i]);
+		const char *d = p + n;
+		if (strncmp(p, prefixes[i], n) || !*d || strspn(d, "0123456789") != strlen(d) ||
+		    strlen(d) > 9)
+			continue;
+		return atoi(d);
+	}
+	return -1;
+}
+
+/* The open file PATH leads to through symlinks (/dev/stdout ->
+ * /proc/self/fd/1): its fd, or -1 when it leads to none. Such a path means
+ * what the shell opened (a ">>" log, a pipe, the terminal), so the output is
+ * written to that fd; replacing the file it names would throw away what the
+ * log held. */
+static int open_fd_of(const char *path)
+{
+	char cur[PATH_MAX], next[PATH_MAX];
+	if (snprintf(cur, sizeof cur, "%s", path) >= (int)sizeof cur)
+		return -1;
+	for (int hops = 0; hops < 40; hops++) {
+		int fd = fd_path(cur);
+		if (fd >= 0)
+			return fd;
+		ssize_t n = readlink(cur, next, sizeof next - 1);
+		if (n < 0)
+			return -1;
+		next[n] = 0;
+		if (next[0] == '/') {
+			memcpy(cur, next, (size_t)n + 1);
+			continue;
+		}
+		char *slash = strrchr(cur, '/');
+		size_t keep = slash ? (size_t)(slash - cur) + 1 : 0;
+		if (keep + (size_t)n >= sizeof cur)
+			return -1;
+		memcpy(cur + keep, next, (size_t)n + 1);
+	}
+	return -1;
+}
+
+/* A link we follow: our own, or root's (/dev/stdout, /lib -> usr/lib). */
+static bool trusted_link(const struct stat *st)
+{
+	return st->st_uid == geteuid() || st->st_uid == 0;
+}
+
+/* PATH with every symlink on the way resolved into OUT, as realpath(3) does,
+ * but -ELOOP for a link of another user wherever it is: a directory planted
+ * as a link (/tmp/work -> /etc) leads a write as far as a last component
+ * does. The last component may be missing (OUT then names the file to
+ * create). */
+static int resolve_trusted(const char *path, char out[PATH_MAX])
+{
+	char rest[PATH_MAX], link[PATH_MAX];
+	size_t olen;
+	if (path[0] == '/') {
+		olen = 0;
+	} else if (!getcwd(out, PATH_MAX)) {
+		return -errno;
+	} else {
+		olen = strlen(out);
+		if (olen == 1)
+			olen = 0; /* the root: components add their own '/' */
+	}
+	out[olen] = 0;
+	if (snprintf(rest, sizeof rest, "%s", path) >= (int)sizeof rest)
+		return -ENAMETOOLONG;
+	int hops = 0;
+	for (char *p = rest; *p;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		size_t n = strcspn(p, "/");
+		bool last = !p[n + strspn(p + n, "/")];
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) {
+			if (n == 2)
+				while (olen && out[--olen] != '/')
+					;
+			out[olen] = 0;
+			p += n;
+			continue;
+		}
+		if (olen + 1 + n >= PATH_MAX)
+			return -ENAMETOOLONG;
+		out[olen] = '/';
+		memcpy(out + olen + 1, p, n);
+		out[olen + 1 + n] = 0;
+		p += n;
+		struct stat st;
+		if (lstat(out, &st) < 0) {
+			if (errno == ENOENT && last)
+				return 0;
+			return -errno;
+		}
+		if (!S_ISLNK(st.st_mode)) {
+			olen += 1 + n;
+			continue;
+		}
+		if (!trusted_link(&st) || ++hops > 40)
+			return -ELOOP;
+		ssize_t ln = readlink(out, link, sizeof link - 1);
+		if (ln < 0)
+			return -errno;
+		link[ln] = 0;
+		/* the link's text, then what was left of the path */
+		size_t left = strlen(p);
+		if ((size_t)ln + left + 1 >= sizeof rest)
+			return -ENAMETOOLONG;
+		memmove(rest + ln, p, left + 1);
+		memcpy(rest, link, (size_t)ln);
+		p = rest;
+		out[olen] = 0;
+		if (link[0] == '/')
+			out[olen = 0] = 0;
+	}
+	if (!olen)
+		snprintf(out, PATH_MAX, "/");
+	return 0;
+}
+
 int sk_write_file_atomic(const char *path, const char *data, size_t len)
 {
 	if (!strcmp(path, "-"))
 		return write_all(STDOUT_FILENO, data, len);
 	char target[PATH_MAX];
 	struct stat st;
+	bool link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+	if (link && trusted_link(&st)) {
+		int fd = open_fd_of(path);
+		if (fd >= 0) {
+			int fl = fcntl(fd, F_GETFL);
+			if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
+				return -EBADF;
+			return write_all(fd, data, len);
+		}
+	}
+	/* Follow only our own links (or root's), on the way and at the end: a
+	 * link another user planted could lead anywhere we may write. */
+	int r = resolve_trusted(path, target);
+	if (r < 0)
+		return r;
+	path = target;
 	bool exists = true;
 	if (lstat(path, &st) < 0) {
-		if (errno != ENOENT)
-			return -errno;
+		if (errno != ENOENT || link)
+			return -errno; /* a link that leads nowhere: no file made for it */
 		exists = false;
-	} else if (S_ISLNK(st.st_mode)) {
-		/* Follow only our own links (or root's, such as /dev/stdout): a
-		 * link another user planted could lead anywhere we may write. */
-		if (st.st_uid != geteuid() && st.st_uid != 0)
-			return -ELOOP;
-		if (!realpath(path, target))
-			return -errno;
-		if (stat(target, &st) < 0)
-			return -errno;
-		path = target;
 	}
 	if (exists) {
 		if (S_ISDIR(st.st_mode))
@@ -340,7 +477,7 @@ int sk_write_file_atomic(const char *path, const char *data, size_t len)
 			return -ENODEV;
 	}
 	char tmp[PATH_MAX];
-	int r = write_temp(AT_FDCWD, path, exists ? &st : NULL, data, len, tmp, sizeof tmp);
+	r = write_temp(AT_FDCWD, path, exists ? &st : NULL, 0, data, len, tmp, sizeof tmp);
 	if (r)
 		return r;
 	if (rename(tmp, path) < 0) {
@@ -363,7 +500,8 @@ int sk_write_file_atomic_at(int dirfd, const char *name, const char *data, size_
 	/* whatever else NAME is (a link, a device) is replaced, never opened */
 	bool keep = exists && S_ISREG(st.st_mode);
 	char tmp[PATH_MAX];
-	int r = write_temp(dirfd, name, keep ? &st : NULL, data, len, tmp, sizeof tmp);
+	int r = write_temp(dirfd, name, keep ? &st : NULL, S_IWGRP | S_IWOTH, data, len, tmp,
+			   sizeof tmp);
 	if (r)
 		return r;
 	if (renameat(dirfd, tmp, dirfd, name) < 0) {

@@ -13,6 +13,12 @@ ok "a failed run leaves the old output untouched" cmp "$out" "$T_TMP/before.json
 expect_out "no temporary files are left" "" sh -c "ls -A '$T_TMP' | grep '^\.' || true"
 ok "an existing file keeps its mode" sh -c "chmod 600 '$out' && '$SCMPKIT' convert --to oci -o '$out' '$D' 2>/dev/null && [ \"\$(stat -c %a '$out')\" = 600 ]"
 ok "-o /dev/null writes to the device, keeps it a device" sh -c "'$SCMPKIT' convert --to oci -o /dev/null '$D' 2>/dev/null && [ -c /dev/null ]"
+# -o /dev/stdout is what the shell opened: ">> log" appends to the log (it used
+# to be replaced by the profile), and the link is left a link
+printf 'earlier line\n' >"$T_TMP/log"
+"$SCMPKIT" convert --to oci -o /dev/stdout "$D" >>"$T_TMP/log"
+ok "-o /dev/stdout >> log: appended, the log's earlier line kept" sh -c \
+	"head -1 '$T_TMP/log' | grep -qx 'earlier line' && grep -q defaultAction '$T_TMP/log' && [ -L /dev/stdout ]"
 # A failed write is the command's own failure (exit 1), not bad input (2): the
 # input was fine. Every command that writes a file, and stdout on a full disk.
 expect_rc "an unwritable directory is an error, exit 1" 1 "$SCMPKIT" convert --to oci -o /nonexistent/dir/x.json "$D"

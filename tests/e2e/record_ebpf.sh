@@ -73,6 +73,27 @@ rc=$?
 out=/dev/null json=dur.json
 judge "--duration ends the recording of a process that runs on" eval '[ "$rc" = 0 ] && [ -s dur.json ]'
 expect_msg "--pid of no process: exit 2" 2 "no process" "$SCMPKIT" record --pid 999999999 -o x.json
+# a target that exits while scmpkit sets up (strace holds its walk over /proc
+# for a second; the target leaves meanwhile): the kernel half clears its mark,
+# and scmpkit used to wait for targets to appear for ever (timeout: 137)
+rm -f gone.fifo && mkfifo gone.fifo
+sh -c 'read x <gone.fifo' &
+gp=$!
+timeout -s KILL 10 strace -o /dev/null -e trace=getdents64 -e inject=getdents64:delay_enter=1000000:when=1 \
+	"$SCMPKIT" record --pid $gp -q -o gone.json >gone.out 2>&1 &
+sp=$!
+i=0
+while [ $i -lt 200 ]; do
+	rp=$(pgrep -o -x -f "$SCMPKIT record --pid $gp -q -o gone.json")
+	[ -n "$rp" ] && [ "$(cut -d' ' -f1 /proc/"$rp"/syscall 2>/dev/null)" = 217 ] && break
+	sleep 0.02; i=$((i + 1))
+done
+echo >gone.fifo
+wait $gp
+wait $sp
+rc=$?
+out=gone.out json=gone.json
+judge "--pid of a target that exits during the set-up: the recording ends" eval '[ "$rc" = 0 ] && [ -s gone.json ]'
 expect_msg "--duration with a command: exit 2" 2 "--duration applies" \
 	"$SCMPKIT" record --duration 1s -o x.json -- true
 expect_msg "--backend ptrace --pid: exit 2" 2 "need the eBPF backend" \

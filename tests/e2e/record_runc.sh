@@ -101,4 +101,31 @@ else
 	{ echo "rc $rc; left: $left"; cat term2.out; ls -l term2.json; } >diag 2>&1
 	t_report fail "--bundle, second SIGTERM: ends at once" diag
 fi
+# a SIGTERM while the agent sets up (strace holds its listen(2) for a second,
+# before runc is started): it used to end the wait for runc's connection at
+# once and `runc kill` a container that did not exist yet; runc then created
+# it, with nobody to answer its notifications, and scmpkit waited for it for
+# ever. Now runc gets the signal once it runs: the recording ends (143),
+# the profile is written, nothing is left behind.
+timeout -s KILL 20 strace -o /dev/null -e trace=listen -e inject=listen:delay_exit=1000000 \
+	"$SCMPKIT" record -q --bundle term -f oci -o early.json >early.out 2>&1 &
+sp=$!
+pid= i=0
+while [ $i -lt 200 ]; do
+	pid=$(pgrep -o -x -f "$SCMPKIT record -q --bundle term -f oci -o early.json")
+	[ -n "$pid" ] && ls /tmp/scmpkit-agent-"$pid"-*/agent.sock >/dev/null 2>&1 && break
+	sleep 0.05; i=$((i + 1))
+done
+kill -TERM "$pid"
+wait $sp
+rc=$?
+left=$(left_behind "$pid")
+if [ "$rc" = 143 ] && [ -s early.json ] && [ -z "$left" ]; then
+	t_report ok "--bundle, SIGTERM during set-up: ends (143), profile written, nothing left behind"
+else
+	{ echo "rc $rc; left: $left"; cat early.out; ls -l early.json; } >diag 2>&1
+	t_report fail "--bundle, SIGTERM during set-up: ends, nothing left behind" diag
+	runc delete -f "scmpkit-record-$pid" >/dev/null 2>&1
+	rm -rf /tmp/scmpkit-agent-"$pid"-*
+fi
 done_testing

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <scmpkit/audit.h>
 #include <scmpkit/dangerous.h>
@@ -592,6 +593,35 @@ Test(audit, forged_records_on_kmsg_are_not_records)
 	sk_audit_log_free(&log);
 }
 
+/* A process that may write to /dev/kmsg (root, a container given the device)
+ * can write a whole record there, from the message's first byte; the kernel
+ * gives such a write facility LOG_USER (or the writer's), never kern, so the
+ * header's PRI tells it from a record the kernel printed. */
+Test(audit, a_record_written_to_kmsg_by_a_process_is_not_a_record)
+{
+	static const char rec[] = "audit: type=1326 audit(1796016500.100:77): auid=0 uid=0 gid=0 "
+				  "ses=1 pid=4242 comm=\"x\" exe=\"/bin/sh\" sig=0 arch=c000003e "
+				  "syscall=41 compat=0 ip=0x1 code=0x7ffc0000";
+	static const struct {
+		const char *header;
+		enum sk_audit_line want;
+	} cases[] = {
+		{"5,352,565395157,-;", SK_AUDIT_LINE_SECCOMP},  /* kern.notice: the kernel */
+		{"12,20350,7913155480,-;", SK_AUDIT_LINE_FORGED}, /* echo >/dev/kmsg: user.warn */
+		{"8,20351,7913155481,-;", SK_AUDIT_LINE_FORGED},  /* "<0>..." written: still user */
+		{"30,20352,7913155482,-;", SK_AUDIT_LINE_FORGED}, /* systemd's daemon facility */
+		{"x,1,1,-;", SK_AUDIT_LINE_OTHER},                /* no /dev/kmsg header at all */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char line[512];
+		snprintf(line, sizeof line, "%s%s", cases[i].header, rec);
+		struct sk_audit_record r;
+		cr_expect_eq(parse_from(SK_AUDIT_SRC_KMSG, line, &r), cases[i].want, "%s",
+			     cases[i].header);
+		sk_audit_record_clear(&r);
+	}
+}
+
 /* The same attack in dmesg -S: the continuation line has a prefix of its own
  * and is a record to any reader. A text log is refused; trusted, it is read
  * as it is, forgeries and all. */
@@ -966,4 +996,40 @@ Test(audit, sink_check_warns_before_records_are_dropped)
 	cr_assert_eq(sk_audit_ratelimit(&interval, &burst), 0);
 	cr_expect_eq(s.interval, interval);
 	cr_expect_eq(s.burst, burst);
+}
+
+/* Attribution: a user who may create a user namespace bind-mounts a program of
+ * theirs over /usr/bin/busybox in a mount namespace of their own; the kernel
+ * logs exe="/usr/bin/busybox" for it (seen here as uid 65534, with socket).
+ * --exe alone then takes both users' records: said, with --uid as the fix. */
+Test(audit, a_selector_that_keeps_several_users_records_is_a_warning)
+{
+	char path[] = "/tmp/sk-audit-uids-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	static const char log[] =
+		"type=SECCOMP msg=audit(1796023436.550:31788): auid=4294967295 uid=0 gid=0 "
+		"ses=4294967295 pid=6087 comm=\"busybox\" exe=\"/usr/bin/busybox\" sig=0 "
+		"arch=c000003e syscall=63 compat=0 ip=0x7f code=0x7ffc0000\n"
+		"type=SECCOMP msg=audit(1796023436.550:31789): auid=4294967295 uid=65534 gid=65534 "
+		"ses=4294967295 pid=6972 comm=\"busybox\" exe=\"/usr/bin/busybox\" sig=0 "
+		"arch=c000003e syscall=41 compat=0 ip=0x7f code=0x7ffc0000\n";
+	cr_assert_eq(write(fd, log, sizeof log - 1), (ssize_t)(sizeof log - 1));
+	close(fd);
+	for (int with_uid = 0; with_uid < 2; with_uid++) {
+		struct sk_learn_opts o;
+		sk_learn_opts_init(&o);
+		o.from = path;
+		o.filter.exe = "/usr/bin/busybox";
+		if (with_uid)
+			o.filter.uid = 0;
+		struct sk_learn_result res;
+		struct sk_diags d = {0};
+		cr_assert_eq(sk_learn_run(NULL, &o, &res, &d), 0);
+		cr_expect_eq(has_diag(&d, "audit-uids", "2 users (uid 0, 65534)"), !with_uid,
+			     "with --uid: %d", with_uid);
+		sk_learn_result_free(&res);
+		sk_diags_free(&d);
+	}
+	unlink(path);
 }

@@ -284,6 +284,31 @@ Test(doc, aliases_bounded)
 	sk_diags_free(&d);
 }
 
+/* Each document under the per-document limit, many of them, all kept (fix
+ * parses a stream whole): a 60 MB file of "- a" items took 2 GB. The same
+ * stream read document by document (lint) is fine. */
+Test(doc, nodes_held_at_once_are_bounded, .timeout = 120)
+{
+	const size_t per = 810000, docs = 5; /* 4.05M nodes, each document < 1M */
+	char *t = malloc(docs * (4 + 4 * per) + 1), *p = t;
+	cr_assert_not_null(t);
+	for (size_t k = 0; k < docs; k++) {
+		memcpy(p, "---\n", 4), p += 4;
+		for (size_t i = 0; i < per; i++)
+			memcpy(p, "- a\n", 4), p += 4;
+	}
+	*p = 0;
+	struct sk_doc s;
+	struct sk_diags d = {0};
+	cr_expect_eq(sk_doc_parse(t, strlen(t), "big.yaml", NULL, &s, &d), -EINVAL);
+	cr_expect(d.n && strstr(d.v[0].message, "all held at once"), "%s", d.n ? d.v[0].message : "");
+	cr_expect(d.n && d.v[0].line > 4 * per, "at the node past the limit: line %u",
+		  d.n ? d.v[0].line : 0);
+	sk_doc_release(&s);
+	sk_diags_free(&d);
+	free(t);
+}
+
 Test(doc, depth_limit)
 {
 	char t[1024] = "";

@@ -1,6 +1,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <stdlib.h>
@@ -243,4 +244,121 @@ Test(trace, command_gone_any_signal_ends)
 	to_scmpkit(r, SIGINT, SI_KERNEL, 0);
 	cr_expect(r->sig.stop);
 	sk_recorder_free(r);
+}
+
+/* ---- seeding what already runs (targets.c) --------------------------------- */
+
+#include "trace/targets.h"
+
+/* A set of a few pids, standing in for the eBPF backend's bitmap. When MARK
+ * is asked for `vanish`, that process is killed and reaped first: it exited
+ * in the moment between being found in /proc and being marked. */
+struct fake_set {
+	pid_t marked[64];
+	size_t n;
+	pid_t vanish;
+	pid_t vanish_parent; /* reaps it */
+	int unmarked_vanished;
+};
+
+static bool fake_is_marked(void *ctx, pid_t pid)
+{
+	struct fake_set *s = ctx;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->marked[i] == pid)
+			return true;
+	return false;
+}
+
+static bool fake_mark(void *ctx, pid_t pid)
+{
+	struct fake_set *s = ctx;
+	if (pid == s->vanish) {
+		kill(pid, SIGKILL);
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+		for (int i = 0; i < 1000 && access(path, F_OK) == 0; i++)
+			usleep(1000); /* until its parent has reaped it */
+		cr_assert_neq(access(path, F_OK), 0, "the vanishing child was not reaped");
+	}
+	if (!fake_is_marked(ctx, pid) && s->n < 64)
+		s->marked[s->n++] = pid;
+	return true;
+}
+
+static void fake_unmark(void *ctx, pid_t pid)
+{
+	struct fake_set *s = ctx;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->marked[i] == pid) {
+			s->marked[i] = s->marked[--s->n];
+			s->unmarked_vanished += pid == s->vanish;
+		}
+}
+
+/* A parent that reaps its child as soon as it dies, then waits to be killed;
+ * the child's pid is written to P. */
+static pid_t parent_with_child(pid_t *child)
+{
+	int p[2];
+	cr_assert_eq(pipe(p), 0);
+	pid_t parent = fork();
+	cr_assert_geq(parent, 0);
+	if (parent == 0) {
+		pid_t c = fork();
+		if (c == 0) {
+			pause();
+			_exit(0);
+		}
+		if (write(p[1], &c, sizeof c) != sizeof c)
+			_exit(1);
+		waitpid(c, NULL, 0);
+		pause();
+		_exit(0);
+	}
+	cr_assert_eq(read(p[0], child, sizeof *child), (ssize_t)sizeof *child);
+	close(p[0]);
+	close(p[1]);
+	return parent;
+}
+
+Test(trace, seeding_takes_back_a_child_gone_before_its_mark)
+{
+	/* the kernel half clears a target's bit when it exits, but this one was
+	 * not a target yet: the bit would stay, for whoever gets the pid next */
+	pid_t child;
+	pid_t parent = parent_with_child(&child);
+	struct fake_set s = {.vanish = child};
+	struct sk_target_set set = {.mark = fake_mark, .unmark = fake_unmark,
+				    .is_marked = fake_is_marked, .ctx = &s};
+	struct sk_diags d = {0};
+	cr_expect_eq(sk_targets_pid_tree(parent, &set, &d), 0);
+	cr_expect(fake_is_marked(&s, parent));
+	cr_expect_not(fake_is_marked(&s, child), "a pid marked after its process was gone");
+	cr_expect_eq(s.unmarked_vanished, 1);
+	kill(parent, SIGKILL);
+	waitpid(parent, NULL, 0);
+	sk_diags_free(&d);
+}
+
+Test(trace, seeding_refuses_a_process_that_has_exited)
+{
+	/* a zombie: kill(pid, 0) still works, but nothing of it runs any more;
+	 * it used to be watched for ever, since it never exits again */
+	pid_t z = fork();
+	cr_assert_geq(z, 0);
+	if (z == 0)
+		_exit(0);
+	siginfo_t si;
+	cr_assert_eq(waitid(P_PID, (id_t)z, &si, WEXITED | WNOWAIT), 0); /* a zombie now */
+	struct fake_set s = {0};
+	struct sk_target_set set = {.mark = fake_mark, .unmark = fake_unmark,
+				    .is_marked = fake_is_marked, .ctx = &s};
+	struct sk_diags d = {0};
+	cr_expect_eq(sk_targets_pid_tree(z, &set, &d), -ESRCH);
+	cr_expect_eq(s.n, 0);
+	cr_assert_eq(d.n, 1);
+	cr_expect(strstr(d.v[0].message, "has exited"), "%s", d.v[0].message);
+	waitpid(z, NULL, 0);
+	sk_diags_free(&d);
 }

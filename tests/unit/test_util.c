@@ -163,6 +163,63 @@ Test(fileio, atomic_write_keeps_mode_and_leaves_nothing, .init = mkdir_tmp, .fin
 	cr_assert_eq(sk_write_file_atomic(dir, "x", 1), -EISDIR);
 }
 
+/* What node-sync installs for the kubelet (sk_write_file_atomic_at): under
+ * umask 000 the profiles came out 0666, and any user could rewrite one the
+ * runtime then loads (node-sync calling it foreign and leaving it). */
+Test(fileio, atomic_write_at_is_never_group_or_world_writable, .init = mkdir_tmp, .fini = rm_tmp)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cr_assert(dfd >= 0);
+	mode_t old = umask(0);
+	int r1 = sk_write_file_atomic_at(dfd, "new.json", "{}\n", 3);
+	char path[128];
+	snprintf(path, sizeof path, "%s/new.json", dir);
+	struct stat st;
+	cr_assert_eq(stat(path, &st), 0);
+	mode_t fresh = st.st_mode & 07777;
+	/* a file left 0666 (by an older version) loses the bits when replaced */
+	cr_assert_eq(chmod(path, 0666), 0);
+	int r2 = sk_write_file_atomic_at(dfd, "new.json", "{ }\n", 4);
+	umask(old);
+	close(dfd);
+	cr_assert_eq(r1, 0);
+	cr_assert_eq(r2, 0);
+	cr_expect_eq(fresh, 0644, "new file: %04o", (unsigned)fresh);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_expect_eq(st.st_mode & 07777, 0644, "replaced file: %04o", (unsigned)(st.st_mode & 07777));
+}
+
+/* `scmpkit fmt p.json -o /dev/stdout >> log` replaced the log with the
+ * profile (realpath of /proc/self/fd/1 is the log's path): what the shell
+ * opened is written to, as with "-o -". */
+Test(fileio, a_path_to_an_open_fd_writes_to_it, .init = mkdir_tmp, .fini = rm_tmp)
+{
+	char log[128], via[64];
+	snprintf(log, sizeof log, "%s/log", dir);
+	int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, "old\n", 4), 4);
+	struct stat before, after;
+	cr_assert_eq(fstat(fd, &before), 0);
+	snprintf(via, sizeof via, "/proc/self/fd/%d", fd);
+	cr_assert_eq(sk_write_file_atomic(via, "new\n", 4), 0);
+	snprintf(via, sizeof via, "/dev/fd/%d", fd);
+	cr_assert_eq(sk_write_file_atomic(via, "two\n", 4), 0);
+	close(fd);
+	char *data;
+	size_t len;
+	cr_assert_eq(sk_read_file(log, &data, &len), 0);
+	cr_expect_str_eq(data, "old\nnew\ntwo\n");
+	free(data);
+	cr_assert_eq(stat(log, &after), 0);
+	cr_expect_eq(after.st_ino, before.st_ino, "the log was replaced, not written to");
+	int ro = open(log, O_RDONLY | O_CLOEXEC);
+	cr_assert(ro >= 0);
+	snprintf(via, sizeof via, "/proc/self/fd/%d", ro);
+	cr_expect_eq(sk_write_file_atomic(via, "x", 1), -EBADF);
+	close(ro);
+}
+
 Test(fileio, never_into_devices, .init = mkdir_tmp, .fini = rm_tmp)
 {
 	cr_assert_eq(sk_write_file_atomic("/dev/zero", "x", 1), -ENODEV);
@@ -198,6 +255,40 @@ Test(fileio, not_through_another_users_symlink, .init = mkdir_tmp, .fini = rm_tm
 	cr_assert_eq(sk_read_file(target, &data, &len), 0);
 	cr_assert_str_eq(data, "new\n");
 	free(data);
+}
+
+/* The same link one level up: `-o /tmp/work/out.json` where another user
+ * made /tmp/work a link (to /etc, to a directory of theirs) wrote there. */
+Test(fileio, not_through_another_users_directory_link, .init = mkdir_tmp, .fini = rm_tmp)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root to plant a symlink owned by another user");
+	char real[128], work[128], out[160];
+	snprintf(real, sizeof real, "%s/elsewhere", dir);
+	snprintf(work, sizeof work, "%s/work", dir);
+	snprintf(out, sizeof out, "%s/work/out.json", dir);
+	cr_assert_eq(mkdir(real, 0755), 0);
+	cr_assert_eq(symlink(real, work), 0);
+	cr_assert_eq(lchown(work, 65534, 65534), 0);
+	cr_expect_eq(sk_write_file_atomic(out, "x\n", 2), -ELOOP);
+	char landed[160];
+	snprintf(landed, sizeof landed, "%s/out.json", real);
+	cr_expect_neq(access(landed, F_OK), 0, "written through the planted directory link");
+	/* a link of our own on the way is followed, as before */
+	cr_assert_eq(lchown(work, 0, 0), 0);
+	cr_expect_eq(sk_write_file_atomic(out, "x\n", 2), 0);
+	cr_expect_eq(access(landed, F_OK), 0);
+	/* ".." after a link goes up from where the link leads, as the kernel's */
+	char up[192];
+	snprintf(up, sizeof up, "%s/work/../up.json", dir);
+	cr_expect_eq(sk_write_file_atomic(up, "y\n", 2), 0);
+	cr_expect_eq(access(up, F_OK), 0);
+	/* a link of ours that leads nowhere makes no file */
+	char dangling[128], nowhere[128];
+	snprintf(dangling, sizeof dangling, "%s/dangling", dir);
+	snprintf(nowhere, sizeof nowhere, "%s/nowhere.json", dir);
+	cr_assert_eq(symlink(nowhere, dangling), 0);
+	cr_expect_eq(sk_write_file_atomic(dangling, "z", 1), -ENOENT);
 }
 
 Test(cleanup, take_ptr_hands_over)

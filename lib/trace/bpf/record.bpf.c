@@ -47,7 +47,6 @@ char LICENSE[] SEC("license") = "GPL";
  * depend on them (with_args off: no argument code runs at all). */
 const volatile bool cgroup_mode = false;
 const volatile __u64 cgroup_id = 0;    /* kernfs id of the target cgroup (v2) */
-const volatile __s32 cgroup_level = 0; /* its depth below the v2 root */
 const volatile bool with_args = false;
 const volatile __s64 x32_base = 0;     /* first x32 number; 0: no x32 */
 const volatile __s64 seccomp_nr[SK_BPF_NARCH] = {-1, -1, -1};
@@ -200,19 +199,28 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 }
 
 /* Where cgroup CG is: -1 on a cgroup v1 hierarchy (its ids are another
- * namespace: not ours to judge), 1 the target cgroup or below it, 0 elsewhere
- * on the v2 hierarchy. */
+ * namespace: not ours to judge), 1 the target cgroup or below it (at most
+ * SK_BPF_MAX_DEPTH levels), 0 elsewhere on the v2 hierarchy. The target is
+ * looked for among CG's ancestors by its id, not at a depth user space
+ * worked out: the path it was given may be a bind mount of a subtree, whose
+ * ".." stops short of the root, and a wrong depth lost every fork in
+ * silence. Runs on forks and cgroup moves only, never on the syscall path. */
 static __always_inline int subtree(struct cgroup *cg)
 {
 	struct task_struct *self = bpf_get_current_task_btf();
 	if (!cg || BPF_CORE_READ(cg, root) != BPF_CORE_READ(self, cgroups, dfl_cgrp, root))
 		return -1;
 	int level = BPF_CORE_READ(cg, level);
-	if (level < cgroup_level || cgroup_level < 0 || cgroup_level > 255)
-		return 0;
-	struct cgroup *anc = NULL;
-	bpf_core_read(&anc, sizeof anc, &cg->ancestors[cgroup_level]);
-	return anc && BPF_CORE_READ(anc, kn, id) == cgroup_id;
+	for (int up = 0; up < SK_BPF_MAX_DEPTH; up++) {
+		int i = level - up;
+		if (i < 0)
+			break;
+		struct cgroup *anc = NULL;
+		bpf_core_read(&anc, sizeof anc, &cg->ancestors[i]);
+		if (anc && BPF_CORE_READ(anc, kn, id) == cgroup_id)
+			return 1;
+	}
+	return 0;
 }
 
 SEC("raw_tracepoint/sched_process_fork")

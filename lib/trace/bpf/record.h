@@ -20,6 +20,9 @@ enum { SK_BPF_NATIVE = 0, SK_BPF_COMPAT = 1, SK_BPF_X32 = 2, SK_BPF_NARCH = 3 };
  * distinct values of each are kept (SK_TRACE_MAX_VALUES). */
 #define SK_BPF_NKINDS 6
 #define SK_BPF_MAX_VALUES 64
+/* How far below the target cgroup a task is still looked for (its
+ * ancestors are compared with the target one by one). */
+#define SK_BPF_MAX_DEPTH 64
 /* Numbers outside the span kept per recording (3 arches x 16). */
 #define SK_BPF_MAX_EXTRA 48
 
