@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the subcommands: the only code that prints and picks exit codes. */
 #ifndef SCMPKIT_CLI_H
 #define SCMPKIT_CLI_H

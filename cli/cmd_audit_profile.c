@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit audit-profile: an enforcing profile -> its audit-mode twin (P5). */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit compile: a profile to the seccomp BPF program(s) the kernel runs
  * (sk_compile); this file parses options and writes the chosen format. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit convert: between OCI, Docker and SeccompProfile; to OCI the way
  * Docker/Podman evaluate a profile for a host. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit diff: what each of two profiles allows that the other does not. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit disasm: list a raw seccomp program (scmpkit compile's or libseccomp's
  * seccomp_export_bpf output) one instruction a line. */
 #include <getopt.h> /* optind */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit dump: the seccomp filters a running process has installed
  * (sk_process_filters), disassembled. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit explain: compile a profile, run the program on the emulator for one
  * syscall, and say what the kernel will do and which rule decided it. */
 #include <errno.h>

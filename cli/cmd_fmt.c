@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit fmt: rewrite a profile in its stable, normalized form. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit merge: the union of profiles, or with --check a CI gate that fails
  * when the first profile does not cover the others. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit run: enforce a profile on a command (sk_run: no_new_privs, seccomp,
  * exec or supervise); this file parses options and prints what happened. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit syscalls: resolve names and numbers for any of the 23 OCI arches. */
 #include <ctype.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Printing helpers shared by the subcommands. */
 #include "cli.h"
 

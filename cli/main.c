@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit: dispatch to one subcommand per file (cli/cmd_*.c). */
 #include <errno.h>
 #include <stdbool.h>

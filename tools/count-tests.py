@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Count test cases across meson test logs and print `N passed, N failed, N skipped`.
 
 Usage: count-tests.py TESTLOG.json... [--extra-pass N] [--extra-fail N]

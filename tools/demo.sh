@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit's main job on a real program, from a fresh Debian 12 machine:
 # install what is needed, build, record python3, lint the profile, and run
 # python3 under it with the filter enforced (record -> lint -> run); then the

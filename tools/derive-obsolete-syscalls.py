@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Derive data/syscalls/obsolete.tsv from libseccomp (python3-seccomp).
 
 Calls the kernel removed before Linux 7.2, or reserved and never implemented

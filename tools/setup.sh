@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Install the Debian packages in tools/debian-packages.txt (as root, or with sudo).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The whole test suite, as CI runs it (.ci/run calls exactly this):
 #   1. install the Debian packages (tools/setup.sh),
 #   2. build with -Werror and run every test (unit, cli, e2e against the kernel and runc),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit's compiler against libseccomp 2.5.4, in the same run, on the same
  * resolved profile (x86_64 host with x86 and x32, Docker's default caps, this
  * kernel), ENOSYS rule off on both sides:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write N Kubernetes workload documents (default 10,000) as one multi-document
 YAML stream on stdout: a mix of Deployments, StatefulSets, DaemonSets, Jobs,
 CronJobs and Pods with init containers, sidecars, pod- and container-level

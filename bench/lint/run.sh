@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Time `scmpkit lint` on 10,000 generated workload documents (target: < 1 s),
 # and on one profile of 50,000 argument rules (read once since the one
 # document reader: the input was parsed three times before).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark workload: fork/exec-heavy shell script — N (default 400) rounds of
 # external commands, a pipeline and a command substitution.
 n=${1:-400}

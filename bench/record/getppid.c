@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Benchmark workload: N (default 1000000) getppid calls. The raw syscall
  * defeats any libc caching. */
 #include <stdio.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Recording speed, every figure the median of REPEATS interleaved runs, all in
 # the same run, printed with their ratios:
 #   - two workloads (a loop of 1,000,000 getppid calls; a fork/exec script)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Measure the syscalls runc makes itself after loading a container's seccomp
 # filter, and write them as data/runtime/runc.tsv. Needs root, runc, strace,
 # busybox-static, /usr/bin/python3.

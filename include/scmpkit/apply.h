@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit/apply.h — enforce a compiled filter set: no_new_privs, seccomp(2),
  * execve; and supervise the calls it hands to user space (SCMP_ACT_NOTIFY).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit/arch.h — architectures and syscall tables.
  *
  * The 23 SCMP_ARCH_* architectures of the OCI runtime spec, their AUDIT_ARCH_*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit/bpf.h — seccomp BPF programs: compile, run, disassemble, serialize.
  *
  * A profile compiles to a filter set: usually one classic-BPF program, several

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit/dangerous.h — the syscalls a container profile should not allow
  * without a reason, and why.
  *

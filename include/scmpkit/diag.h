@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit/diag.h — diagnostics.
  *
  * The library never prints: every problem it finds becomes an sk_diag in a list

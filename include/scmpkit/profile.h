@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit/profile.h — the one profile model every source and sink shares.
  *
  * A struct sk_profile holds any seccomp profile users have: the OCI runtime-spec

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scmpkit/profile_ops.h — operations across profiles: union, difference, cover.
  *
  * They compare what profiles ALLOW, per architecture, not how they are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Install a filter set in this process: no_new_privs, seccomp(2) with flags. */
 #include <scmpkit/apply.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A supervised run: the child installs the filter with NEW_LISTENER and execs;
  * the parent answers every call the filter hands to user space.
  *

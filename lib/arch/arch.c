@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Architecture names and syscall lookups over the generated tables. */
 #include <scmpkit/arch.h>
 

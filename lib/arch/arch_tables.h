@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internal: the shape of the tables gen_tables.py writes. */
 #ifndef SK_ARCH_TABLES_H
 #define SK_ARCH_TABLES_H

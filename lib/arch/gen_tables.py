@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Generate lib/arch's syscall tables from data/syscalls/ at build time.
 
 Usage: gen_tables.py DATA_DIR OUTPUT.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sk_compile: resolve the profile, model it (compile_model.c), generate
  * (compile_gen.c), and split into stacked filters when one program would pass
  * the kernel's 4096-instruction limit. */

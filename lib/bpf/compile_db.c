@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libseccomp 2.5.4's rule database, reproduced for its semantics.
  *
  * runc hands libseccomp one rule per (syscall name, rule), in profile order.

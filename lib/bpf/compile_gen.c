@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Decision ranges -> classic BPF.
  *
  * Layout: load arch, one JEQ per audit arch (the host's first), then per arch:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The compiler's intermediate form, shared by lib/bpf/compile*.c only.
  *
  * compile_model.c turns a resolved profile into, per audit arch, a function

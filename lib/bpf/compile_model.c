@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Profile -> per-arch decision ranges, with runc 1.1.5 + libseccomp 2.5.4
  * semantics (libcontainer/seccomp/seccomp_linux.go, patchbpf/enosys_linux.go,
  * libseccomp src/db.c, src/syscalls.c, src/gen_bpf.c):

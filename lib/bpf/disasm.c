@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Readable listing of a seccomp program: one instruction a line, with syscall
  * names for the architecture the code is in, argument names for loads, and
  * actions for returns. Works on any bytes, including programs the kernel would

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Run seccomp filters exactly as the kernel does (kernel/seccomp.c and the
  * classic-to-eBPF conversion in net/core/filter.c), so that `explain` and the
  * equivalence tests show what the kernel will decide, not what a profile seems

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Programs as bytes (what seccomp(2) and libseccomp's seccomp_export_bpf use:
  * an array of struct sock_filter in host byte order) and as C source. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Actions <-> SECCOMP_RET_* values, and the kernel's precedence between them,
  * all read from the one action table (scmpkit/action.h). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kernel's load-time checks on a seccomp filter, so that a program scmpkit
  * accepts is one seccomp(2) accepts and the emulator never runs anything the
  * kernel would have refused. The kernel runs bpf_check_classic (net/core/filter.c)

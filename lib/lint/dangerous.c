@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Lookups in the generated table of dangerous syscalls. */
 #include <scmpkit/dangerous.h>
 

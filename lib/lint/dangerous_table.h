@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The generated table behind scmpkit/dangerous.h (see gen_dangerous.py). */
 #ifndef SK_LINT_DANGEROUS_TABLE_H
 #define SK_LINT_DANGEROUS_TABLE_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Generate lib/lint's table of dangerous syscalls from data/dangerous-syscalls.tsv.
 
 Usage: gen_dangerous.py INPUT.tsv OUTPUT.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sk_profile_diff / sk_profile_cover: compare what two profiles allow, per
  * arch and per call (see profile_ops.h for the meaning of "allow"). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* struct sk_profile -> text: JSON (OCI, Docker) or YAML (SeccompProfile).
  *
  * The output is meant to be read and diffed by people: a fixed key order

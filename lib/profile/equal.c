@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sk_profile_equal: the same profile, whatever the order of things whose
  * order carries no meaning. Rules are compared as a multiset: libseccomp (and
  * so runc) builds the same filter whatever order rules come in. Positions,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers shared by the files of lib/profile (not public API). */
 #ifndef SCMPKIT_PROFILE_INTERNAL_H
 #define SCMPKIT_PROFILE_INTERNAL_H

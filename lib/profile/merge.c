@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sk_profile_merge: the union of profiles — every arch, every rule. Rules are
  * appended in order and the result normalized, which merges rules that differ
  * only in their names and drops duplicate names. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The profile model: names of actions, operators and flags, and the lifetime
  * of a profile (new, clone, free, add). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sk_profile_normalize: one stable form for the same profile, so that fmt is
  * idempotent and diffs show only real changes. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Text -> struct sk_profile: format detection, validation, diagnostics.
  *
  * Every value is checked where it is read and reported at its own line and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sk_profile_resolve: what Docker (moby profiles/seccomp, setupSeccomp) hands
  * to the runtime for one host: archMap picked by the host arch, rules kept or
  * dropped by includes/excludes (arches, capabilities, kernel version). */

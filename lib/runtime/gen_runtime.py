@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Compile data/runtime/<runtime>.tsv (syscall, nnp yes/no, no_nnp yes/no) into
 a C table and sk_runtime_calls(), so that record/learn --runtime need no data files
 at run time. Usage: gen_runtime.py OUT.c RUNTIME.tsv..."""

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The calls a runtime makes under the container's filter, added to a profile:
  * the one place record --runtime and learn --runtime share. */
 #include <scmpkit/runtime.h>

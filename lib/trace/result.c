@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The recorded set: a bitmap of syscall numbers per arch, plus argument values.
  * sk_trace_result_add runs once per ptrace stop, so it does no allocation and
  * no lookups beyond array indexing. */

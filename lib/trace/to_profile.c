@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A recording becomes an allow-list profile. Beyond what was seen, every
  * profile gets the calls whose absence only shows in rare paths, each in its
  * own rule with a comment saying why it is there. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internal: UTF-8 validation before text reaches libfyaml. */
 #ifndef SK_UTIL_UTF8_H
 #define SK_UTIL_UTF8_H

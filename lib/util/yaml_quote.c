@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Single-quoted YAML scalars, decoded from the input (see yaml_quote.h). */
 #include "util/yaml_quote.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internal: the value of a single-quoted YAML scalar, read from the input. */
 #ifndef SK_UTIL_YAML_QUOTE_H
 #define SK_UTIL_YAML_QUOTE_H

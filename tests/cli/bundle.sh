@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit bundle: the checked-in example is what bundle writes today; lint
 # finds nothing above a note in a bundle; the ConfigMap carries each profile
 # byte for byte (projected as the kubelet does, node-sync installs from it

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit compile: formats, options, stacked output, the error paths.
 . "$(dirname "$0")/tap.sh"
 DD="$SK_SHARED_DATA/profiles/docker-default.json"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit disasm and dump: libseccomp's exported programs (python3-seccomp, an
 # independent producer), names per arch, invalid input, and a live process.
 . "$(dirname "$0")/tap.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit explain: action, deciding rule (file:line:col) and instruction count,
 # checked against what the kernel does for the same profile where it can be.
 . "$(dirname "$0")/tap.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit fix: only the intended nodes change, the diff applies, the result
 # lints clean, a second run changes nothing, -i is atomic and in place.
 . "$(dirname "$0")/tap.sh"

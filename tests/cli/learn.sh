@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit learn and audit-profile on captured logs (tests/data/audit).
 . "$(dirname "$0")/tap.sh"
 D="$SK_SOURCE_ROOT/tests/data/audit"

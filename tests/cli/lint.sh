@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit lint: the manifest corpus (every expected finding at its line and
 # nothing else), profiles, runc configs, output formats, controls, exit codes.
 . "$(dirname "$0")/tap.sh"

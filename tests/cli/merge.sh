@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit merge / diff: union, the --check CI gate, per-arch differences.
 . "$(dirname "$0")/tap.sh"
 cd "$T_TMP" || exit 1

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit node-sync from the command line: usage, exit codes, what it prints,
 # --subdir, --probe, and hostile sources (links out, odd names, huge files).
 . "$(dirname "$0")/tap.sh"

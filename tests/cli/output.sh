@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Output files are written atomically: a failed run leaves the old file, no
 # temporary files stay behind, and devices are written in place, not replaced.
 . "$(dirname "$0")/tap.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit fmt and convert on real profiles: formats, resolution, errors.
 . "$(dirname "$0")/tap.sh"
 DATA=$SK_SOURCE_ROOT/tests/data/profiles

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit record with the ptrace backend (no privileges): "nothing lost" on
 # real workloads (record_lib.sh says what each check proves), what every
 # profile contains, the options, pass-through of status and signals.

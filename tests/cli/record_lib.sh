@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # What the record tests of every backend share; source it after tap.sh, with
 # REC_BACKEND set (ptrace or ebpf) and the current directory a scratch one.
 #   check_workload NAME CMD...  the "nothing lost" properties, as TAP lines:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit run: exit status and signals pass through, denials are reported,
 # NOTIFY is answered, profile flags reach the kernel, and it fails closed.
 . "$(dirname "$0")/tap.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit syscalls: the issue's examples, every spelling, and the error paths.
 . "$(dirname "$0")/tap.sh"
 

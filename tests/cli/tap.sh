@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Minimal TAP helpers for the CLI and e2e tests; source this file.
 #   ok NAME CMD...            passes when CMD exits 0
 #   expect_out NAME EXP CMD   passes when CMD's stdout equals EXP

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Input that is not UTF-8 is refused with its position, by every parser, and
 # never reaches libfyaml 0.7.12, whose scanner loops for ever on a '%'
 # directive followed by an invalid byte (found by fuzz_manifest).

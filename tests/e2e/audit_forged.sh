@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The forged-record attack for real (issue 12.1): a process running as nobody
 # maps a file whose name holds a seccomp record and crashes in it; the kernel
 # prints the name, unescaped, in its segfault line — inside the line, or on a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The audit-mode loop with auditd running: records go to /var/log/audit/audit.log
 # (type=SECCOMP), not to the kernel log, and no printk rate limit applies.
 # The test starts auditd itself (no init system here) and stops it at the end,

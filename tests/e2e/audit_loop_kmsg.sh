@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The audit-mode loop with the plain kernel log (/dev/kmsg), no auditd.
 # The printk rate limit would drop most records of a run (burst 10 per 5 s):
 # the test turns it off and restores it, as learn's advice says.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The audit-mode loop (practice P5) end to end; sourced by audit_loop_kmsg.sh
 # and audit_loop_auditd.sh, which set SK_LOG_FROM (kmsg, or the audit.log path).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Build an OCI bundle with a busybox-static rootfs, for runc (Debian packages
 # runc, busybox-static). Source this file, then:
 #   sk_make_bundle DIR [PROFILE.json] [-- CMD ARGS...]

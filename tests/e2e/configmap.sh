@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A ConfigMap volume as the kubelet writes it (pkg/volume/util/atomic_writer):
 # each version in a fresh ..TIMESTAMP directory, the ..data symlink swapped to
 # it by a rename, one visible symlink per key through ..data, the old version

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # convert --to oci output is what runc accepts: Docker's default profile and
 # containers-common's, resolved for this host, run a busybox container; and
 # Docker's is really in force (unshare is refused inside, allowed without it).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # node-sync under change, as a node sees it: the agent runs as a loop on a
 # ConfigMap-style directory while the "kubelet" publishes versions (profiles
 # added, changed, broken, removed) and swaps ..data many times in a row,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The kubelet's side, as the runtime sees it: node-sync installs profiles from
 # a ConfigMap-style directory, and runc runs the busybox bundle with the
 # profile read from the path the kubelet hands it for localhostProfile

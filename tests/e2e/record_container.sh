@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit record --container and --cgroup on a runc busybox container (root;
 # runc, busybox-static, the eBPF backend):
 #  - a container created (runc create), recorded by id, then started: same

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit record with the eBPF backend (root, or CAP_BPF + CAP_PERFMON):
 #  - "nothing lost": the workloads of the ptrace tests and the hard ones (a
 #    fork storm of 500 short-lived processes, 200 threads, exec chains, a

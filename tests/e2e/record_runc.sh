@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit record against the real runtime (root; runc, busybox-static):
 #  - --bundle: the busybox bundle under runc with scmpkit as seccomp agent;
 #    same output and exit status as a plain `runc run`, and the recorded

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Profiles as OCI artifacts against a real registry: Debian's docker-registry
 # (CNCF distribution) on a loopback port with its own storage, started here
 # and stopped at the end; skopeo (Debian) reads what scmpkit pushed. Push,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # scmpkit run as a shell user sees it: exit status and death by signal pass
 # through exactly, in the plain mode (scmpkit execs the command) and in the
 # supervised ones (--report-denials, a profile's NOTIFY rules: scmpkit forks

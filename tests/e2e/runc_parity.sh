@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # runc parity: for a set of profiles and busybox commands, the outcome under
 # runc (Debian's 1.1.5, libseccomp 2.5.4) equals the outcome under
 # `scmpkit run` — exit status and standard output. Where runc cannot follow,

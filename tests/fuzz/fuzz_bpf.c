@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer harness for lib/bpf: bytes -> program -> validate, disasm, C,
  * emulate must never crash; and random profiles (tests/oracle/randprof.c,
  * seeded from the input) -> sk_compile must never crash, and every program it

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Run one libFuzzer harness for a bounded time over its seed corpus.
 #   tests/fuzz/run.sh NAME SECONDS [BUILD_DIR]
 # BUILD_DIR (default build-fuzz beside the sources) was set up with

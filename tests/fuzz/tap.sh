@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # TAP wrapper around run.sh for `meson test --suite fuzz`:
 #   tap.sh NAME BUILD_DIR [MAX]  (seconds from $FUZZ_SECONDS, default 60, at most MAX)
 name=$1

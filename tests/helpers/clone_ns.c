@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test workload for argument rules: clone(SIGCHLD) with "plain", or
  * clone(CLONE_NEWUTS | SIGCHLD) with "ns". Prints "clone: ok" or the error:
  * a profile recorded with --args from the plain run must refuse the ns run. */

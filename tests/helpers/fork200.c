@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test workload: fork 200 children that wait on one pipe and then all exit at
  * once (the parent closes the pipe); each child makes one call first (getppid
  * or, for the last one, umask) so that losing a child loses a call. The parent

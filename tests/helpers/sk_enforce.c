@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test-only: load PROFILE (any format scmpkit reads), compile it with
  * libseccomp (the test oracle), install it and exec CMD. Stands in for
  * `scmpkit run` in the record tests, and checks the recorded profile with a

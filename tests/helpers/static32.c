@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test workload, built with gcc -m32 -static: an i386 process whose calls
  * must be recorded under SCMP_ARCH_X86 (uname, getuid32, ...). */
 #include <stdio.h>

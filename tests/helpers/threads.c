@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test workload: 8 threads that each make a call no other part of the program
  * makes (getpriority, sched_getaffinity, ...) so that a recorder that missed a
  * thread would miss its call. Prints the sum the threads computed. A barrier

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The equivalence check: scmpkit's filter set and libseccomp's program must
  * return the same value for every input that matters. Inputs: every syscall
  * number 0..1023 of each arch (from the ABI base on MIPS, the x32 range on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test-only oracle: libseccomp building a filter the way runc 1.1.5 does
  * (libcontainer/seccomp/seccomp_linux.go), a random profile generator, and the
  * equivalence check between scmpkit's program and libseccomp's. Linked into

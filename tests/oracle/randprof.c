@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Random OCI profiles for the equivalence proof and the fuzzer. A small,
  * seeded generator (splitmix64): the same seed gives the same profile, so a
  * failing case is reproduced by its seed alone. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The reference: libseccomp's own rule database for a profile, evaluated in
  * plain C, without BPF.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libseccomp driven exactly as runc 1.1.5 drives it (specconv.SetupSeccomp,
  * seccomp.InitSeccomp, matchCall, getAction, getCondition), so that the program
  * it exports is the reference scmpkit's compiler must agree with. */

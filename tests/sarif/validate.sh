@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Validate SARIF files with Microsoft's SARIF Multitool (npm: @microsoft/sarif-multitool),
 # with the SARIF rules and GitHub code scanning's (--rule-kind "Sarif;Gh": GH2012
 # wants each rule's help, ...). The .NET binary is called directly: the npm

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers for test children that install a seccomp filter and must end even
  * when the filter denies exit_group, under ASan too.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers shared by the unit tests that build profiles from text. */
 #ifndef SK_TEST_PROFILE_HELPERS_H
 #define SK_TEST_PROFILE_HELPERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lib/apply against the real kernel: every test installs filters in a forked
  * child (a filter cannot be taken off again) and reports back through a pipe;
  * the test process itself stays unfiltered. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The compiler: semantics checked through the emulator against an independent
  * reference (plain C arithmetic on the rule), runc's ENOSYS rule, the kernel's
  * action-cache constraint checked on the instructions themselves, stacking past

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The disassembler on programs libseccomp produces (an independent producer):
  * every instruction listed, arch blocks named from the arch checks, and the
  * bytes and C forms round-trip. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The emulator and validator on their own (the kernel itself is the oracle in
  * test_kernel_agree.c): ALU semantics against C's 32-bit arithmetic, argument
  * words on little- and big-endian arches, counting, stacked-filter precedence,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Proof of equivalence with runc + libseccomp: for Docker's default profile,
  * containers-common's, and random profiles (SK_EQUIV_COUNT, default 200; the
  * long run in bench/ uses 2000), scmpkit's filter set (ENOSYS rule off) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lib/k8s: the manifest model, fix edits and diff (the tree: test_doc.c). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE

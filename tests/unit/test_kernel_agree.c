@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The emulator and the validator against the running kernel: install filters
  * in forked children (no_new_privs + seccomp(2)) and compare what really
  * happens with what sk_bpf_run / sk_bpf_validate predict.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lib/lint: every rule fires on a minimal input and not on its fixed
  * version; the driver's controls; JSON and SARIF rendering. */
 #ifndef _GNU_SOURCE

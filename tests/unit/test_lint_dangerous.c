@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The dangerous-syscall list (data/dangerous-syscalls.tsv): its contents
  * derived again from Docker's profile, and every entry checked where it acts:
  * lint flags a profile that allows it, learn holds it back without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Malformed profiles, one per table row: the diagnostic (severity, message
  * substring, line:col) from the library, and the exit status of the CLI
  * ($SCMPKIT convert --to docker FILE) on the same text. */

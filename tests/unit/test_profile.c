@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The profile model: names, lifetime, parse of every format, emit, normalize,
  * resolve (Docker's evaluation) and equality, on real profiles. */
 #include <criterion/criterion.h>

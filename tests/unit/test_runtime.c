@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lib/runtime: the measured runtime tables and adding them to a profile. */
 #include <criterion/criterion.h>
 #include <errno.h>
