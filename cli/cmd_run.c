@@ -4,9 +4,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <scmpkit/apply.h>
 #include <scmpkit/audit.h>
@@ -46,9 +49,11 @@ static const char help[] =
 	"      --no-enosys         leave out runc's ENOSYS rule for calls newer than the profile\n"
 	"  -q, --quiet             no warnings from the compiler\n"
 	"  -h, --help              this help\n\n"
+	"A profile that kills execve or denies what a failed exec needs (writing why,\n"
+	"exit_group and exit) gets a supervisor too, so that the failure is told.\n\n"
 	"Exit status: CMD's; 125 the filter was not installed (CMD did not run);\n"
-	"126/127 CMD could not be executed / was not found; 1 with --fail-on-denial after a\n"
-	"denial; 2 bad usage or an invalid profile.\n";
+	"126/127 CMD could not be executed (or died at its exec) / was not found;\n"
+	"1 with --fail-on-denial after a denial; 2 bad usage or an invalid profile.\n";
 
 enum { EXIT_NOT_RUN = 125, EXIT_CANNOT_EXEC = 126, EXIT_NOT_FOUND = 127 };
 
@@ -264,6 +269,47 @@ static int not_run(const char *cmd, int r, const struct sk_diags *d)
 	return EXIT_NOT_RUN;
 }
 
+/* "SIGSEGV" */
+static const char *signal_name(int sig, char buf[32])
+{
+	const char *abbrev = sigabbrev_np(sig);
+	if (abbrev)
+		snprintf(buf, 32, "SIG%s", abbrev);
+	else
+		snprintf(buf, 32, "signal %d", sig);
+	return buf;
+}
+
+/* A command that never ran (its exec failed, or it died at it): what
+ * happened and 126/127, or -1 when it exited on its own before the exec. */
+static int not_executed(const struct run_args *a, const struct sk_supervised *s)
+{
+	const char *cmd = a->cmd[0];
+	char sig[32];
+	int rc = s->exec_errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+	if (s->exec_errno && WIFEXITED(s->status)) {
+		fprintf(stderr, "scmpkit run: cannot execute '%s': %s\n", cmd, strerror(s->exec_errno));
+	} else if (s->exec_errno && WIFSIGNALED(s->status) && WTERMSIG(s->status) == SIGILL) {
+		/* sk_apply_supervise's last resort when exit_group and exit fail */
+		fprintf(stderr, "scmpkit run: cannot execute '%s': %s; the profile denies what a failed "
+				"exec needs (writing why, exit_group, exit), so it could not exit "
+				"either (ended with SIGILL); 'scmpkit lint %s' shows what it lacks\n",
+			cmd, strerror(s->exec_errno), a->profile);
+	} else if (s->exec_errno) {
+		fprintf(stderr, "scmpkit run: cannot execute '%s': %s; then it died of %s\n", cmd,
+			strerror(s->exec_errno),
+			WIFSIGNALED(s->status) ? signal_name(WTERMSIG(s->status), sig) : "?");
+	} else if (s->died_before_exec && WIFSIGNALED(s->status)) {
+		fprintf(stderr, "scmpkit run: '%s' died of %s before its exec completed, so it never "
+				"ran: the profile kills execve or a call before it; 'scmpkit lint %s' "
+				"shows what it lacks\n", cmd, signal_name(WTERMSIG(s->status), sig),
+			a->profile);
+	} else {
+		return -1;
+	}
+	return rc;
+}
+
 /* After a supervised run: what happened, and the exit code, or -1 to pass the
  * command's status through. */
 static int supervised(const struct run_args *a, const struct sk_supervised *s,
@@ -271,9 +317,7 @@ static int supervised(const struct run_args *a, const struct sk_supervised *s,
 {
 	const char *cmd = a->cmd[0];
 	cli_print_diags_min(d, SK_SEV_WARNING);
-	if (s->exec_errno)
-		fprintf(stderr, "scmpkit run: cannot execute '%s': %s\n", cmd,
-			strerror(s->exec_errno));
+	int rc = s->exec_errno || s->died_before_exec ? not_executed(a, s) : -1;
 	if (s->abandoned_by)
 		fprintf(stderr, "scmpkit run: %s: stopped answering the processes '%s' left "
 				"running; their notified calls now fail with ENOSYS\n",
@@ -284,12 +328,12 @@ static int supervised(const struct run_args *a, const struct sk_supervised *s,
 	if (a->ro.report_denials)
 		print_report(s);
 	size_t denials = count_denials(s);
-	if (a->fail && denials) {
+	if (rc < 0 && a->fail && denials) {
 		fprintf(stderr, "scmpkit run: %zu distinct denied or logged call(s): exit 1 "
 				"(--fail-on-denial)\n", denials);
 		return EXIT_FINDINGS;
 	}
-	return -1;
+	return rc;
 }
 
 int cmd_run(int argc, char **argv)
@@ -319,9 +363,11 @@ int cmd_run(int argc, char **argv)
 	sk_run_free(&run);
 	if (r < 0) {
 		rc = not_run(a.cmd[0], r, &d);
-	} else if (r > 0) { /* the filter is in place: this message may itself be denied */
+	} else if (r > 0) {
+		/* the filter is in place, and sk_run_start checked that it lets this
+		 * write and the exit through; nothing else is asked of it */
 		fprintf(stderr, "scmpkit run: cannot execute '%s': %s\n", a.cmd[0], strerror(r));
-		rc = r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+		_exit(r == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 	} else {
 		rc = supervised(&a, &s, &d);
 	}

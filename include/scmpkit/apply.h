@@ -105,7 +105,11 @@ struct sk_denial {
 
 struct sk_supervised {
 	int status;             /* waitpid status of the command */
-	int exec_errno;         /* execvp failed in the child: its errno (status then 126/127) */
+	int exec_errno;         /* execvp failed in the child: its errno (status then 126/127,
+	                           unless the filter denied its exit too: then a signal) */
+	bool died_before_exec;  /* the command ended before an exec of it completed: it
+	                           never ran (exec_errno says why, or the signal in status:
+	                           a filter that kills execve) */
 	struct sk_denial *v;    /* in order of first appearance */
 	size_t n, cap;
 	size_t events;          /* notifications answered for the command */
@@ -123,7 +127,12 @@ typedef void (*sk_notify_cb)(const struct sk_notify_event *ev, void *ctx);
  * call of the child needs to pass the filter for it) and answers every
  * notification with what DECIDE (the unchanged set; NULL = INSTALLED) returns:
  * ERRNO -> that errno, LOG/ALLOW -> continue, TRACE without a tracer -> ENOSYS,
- * NOTIFY -> ANSWER. CB (may be NULL) sees each answered call.
+ * NOTIFY -> ANSWER. CB (may be NULL) sees each answered call. When INSTALLED
+ * notifies nothing, there is no listener: the parent only waits for the
+ * command, relays signals and reports how its exec went.
+ *
+ * A failed exec is known without any call of the child (the filter may deny
+ * them all): OUT->exec_errno and OUT->died_before_exec.
  *
  * The command is killed (SIGKILL, PR_SET_PDEATHSIG) if the calling thread dies:
  * without its supervisor every notified call would fail with ENOSYS.
@@ -188,7 +197,11 @@ int sk_run_prepare(struct sk_run *run, const struct sk_profile *p, const struct 
 
 /* Run ARGV. Unsupervised: install and execvp, which returns only on failure: a
  * negative errno when the filter was not installed (nothing ran), or the
- * positive errno of execvp (the filter is in place). Supervised
+ * positive errno of execvp (the filter is in place, and lets the caller write
+ * to stderr and exit: _exit at once). When the filter would not let a failed
+ * exec be told (it kills execve, or denies that write or exit_group and
+ * exit), the run is supervised without a listener instead: the command is a
+ * child, and OUT says how its exec went. Supervised
  * (sk_apply_supervise): SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2
  * are relayed to the command, and the processes it leaves running are
  * answered until they exit; 0 with OUT filled, or a negative errno when the

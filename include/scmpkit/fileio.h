@@ -40,6 +40,12 @@ const char *sk_input_kind_name(enum sk_input_kind kind);
  *   other    the open or read error (a read error is never end of file). */
 int sk_read_input(const char *path, enum sk_input_kind kind, char **data, size_t *len);
 
+/* The same for FD, a file already open (O_NONBLOCK, so that a FIFO's open
+ * did not wait), which the caller still owns: read from where it stands.
+ * For a file opened relative to a directory fd, whose checks (owner, a link
+ * refused) must hold for what is read, not for what a path names later. */
+int sk_read_input_fd(int fd, enum sk_input_kind kind, char **data, size_t *len);
+
 /* sk_read_input for SK_INPUT_OTHER. */
 int sk_read_file(const char *path, char **data, size_t *len);
 

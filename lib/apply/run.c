@@ -4,12 +4,23 @@
  * profile's own NOTIFY rules). The choice between the two, and which signals
  * a supervisor relays, are decisions about enforcement, so they live here and
  * not in the command. Two steps, so that the caller can show the compiler's
- * warnings before the exec: after it, nothing of the caller is left. */
+ * warnings before the exec: after it, nothing of the caller is left.
+ *
+ * Installing in this process and exec'ing keeps the command's pid and leaves
+ * no supervisor behind, but a failed exec is then reported from under the
+ * filter: a profile that kills execve, or denies the write that says why or
+ * the exits after it, would leave this process dying of SIGSYS or SIGSEGV
+ * without a word. The filter is known before it is installed, so the
+ * emulator asks it first; when it would, the command runs as a child, under a
+ * supervisor that stays outside the filter and can tell. */
 #include <scmpkit/apply.h>
 
 #include <errno.h>
+#include <linux/seccomp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 
 void sk_run_opts_init(struct sk_run_opts *o)
@@ -59,11 +70,60 @@ int sk_run_prepare(struct sk_run *run, const struct sk_profile *p, const struct 
 	return 0;
 }
 
+/* What SET returns (its action) for NAME(A0, A1, A2) on this machine's arch;
+ * a kill when it cannot say. */
+static uint32_t decides(const struct sk_filter_set *set, const char *name, uint64_t a0,
+			uint64_t a1, uint64_t a2)
+{
+	enum sk_arch arch = sk_arch_native();
+	const struct sk_arch_info *ai = sk_arch_info(arch);
+	int64_t nr = sk_syscall_nr(arch, name);
+	struct sk_seccomp_data data = {.nr = (int32_t)nr, .arch = ai ? ai->audit_arch : 0,
+				       .args = {a0, a1, a2}};
+	struct sk_run_result rr;
+	if (nr < 0 || !ai || sk_filter_set_run(set, &data, &rr) < 0)
+		return SECCOMP_RET_KILL_PROCESS;
+	return rr.ret & SECCOMP_RET_ACTION_FULL;
+}
+
+static bool goes_through(uint32_t action)
+{
+	return action == SECCOMP_RET_ALLOW || action == SECCOMP_RET_LOG;
+}
+
+/* The call fails and returns (no tracer, no listener: TRACE is ENOSYS). */
+static bool returns(uint32_t action)
+{
+	return action == SECCOMP_RET_ERRNO || action == SECCOMP_RET_TRACE ||
+	       action == SECCOMP_RET_USER_NOTIF;
+}
+
+/* Under SET, a failed execvp(ARGV) can still be told and end in 126/127:
+ * execve returns (it is not killed or trapped), the message reaches stderr,
+ * and exit_group, or exit after glibc's _exit sees it fail, goes through. */
+static bool exec_failure_told(const struct sk_filter_set *set, char *const argv[])
+{
+	extern char **environ;
+	uint32_t exec = decides(set, "execve", (uintptr_t)argv[0], (uintptr_t)argv,
+				(uintptr_t)environ);
+	if (!goes_through(exec) && !returns(exec))
+		return false;
+	if (!goes_through(decides(set, "write", STDERR_FILENO, 0, 0)))
+		return false;
+	for (uint64_t status = 126; status <= 127; status++) {
+		uint32_t group = decides(set, "exit_group", status, 0, 0);
+		if (!goes_through(group) &&
+		    !(returns(group) && goes_through(decides(set, "exit", status, 0, 0))))
+			return false;
+	}
+	return true;
+}
+
 int sk_run_start(struct sk_run *run, char *const argv[], struct sk_supervised *out,
 		 struct sk_diags *diags)
 {
 	memset(out, 0, sizeof *out);
-	if (!run->supervised)
+	if (!run->supervised && exec_failure_told(&run->set, argv))
 		return sk_apply_exec(&run->set, &run->opts.apply, argv, diags);
 	/* `kill scmpkit` must stop the command, as it would without a supervisor;
 	 * sk_apply_supervise skips what the terminal sent the whole group (^C) */

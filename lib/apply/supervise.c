@@ -10,6 +10,16 @@
  * needs no call from the child. Notifications queue on the filter meanwhile.
  * The child then waits for "go" (so the fd, close-on-exec, survives until the
  * parent has it) and execs; the parent answers that wait without counting it.
+ *
+ * Between the install and a successful exec, the child runs under the filter,
+ * which may deny what a failed exec needs: the write that reports it, even
+ * exit_group and exit (glibc's _exit then ends in a fault: SIGSEGV). So what
+ * the parent must know does not depend on a call: the child puts the exec's
+ * errno in a page shared with the parent before it tries to say anything,
+ * and the kernel's PF_FORKNOEXEC, read from the child's zombie before it is
+ * reaped, tells a child that died before or at its exec from a program that
+ * ran. Without NOTIFY rules there is no listener to hand over: the child
+ * installs and execs, and the parent only waits, relays and reports.
  */
 #include <scmpkit/apply.h>
 #include <scmpkit/fallback.h>
@@ -24,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -93,8 +104,27 @@ static ssize_t read_msg(int fd, struct msg *m)
 	return (ssize_t)got;
 }
 
+/* The kernel's PF_FORKNOEXEC (include/linux/sched.h): set by fork, cleared
+ * by a successful exec; /proc/PID/stat shows the task's flags. */
+#define SK_PF_FORKNOEXEC 0x00000040u
+
+/* After a failed exec, under the filter: end asking no more of it than it
+ * allows. exit_group, then exit, as raw calls (glibc's _exit loops into a
+ * fault on failure, and a sanitizer's handler of that fault loops for ever
+ * when it cannot exit either); then a trap, whose SIGILL needs no call to end
+ * the process (its default action was set before the filter). The parent has
+ * the errno from the shared page either way. */
+static _Noreturn void end_after_exec(int code)
+{
+	syscall(SYS_exit_group, code);
+	syscall(SYS_exit, code);
+	for (;;)
+		__builtin_trap();
+}
+
 static _Noreturn void child(const struct sk_filter_set *set, const struct sk_apply_opts *opts,
-			    char *const argv[], int ctl, int go, const sigset_t *mask, pid_t parent)
+			    char *const argv[], int ctl, int go, const sigset_t *mask, pid_t parent,
+			    volatile int *exec_err)
 {
 	struct msg m = {0};
 	struct sk_diags d = {0};
@@ -114,6 +144,11 @@ static _Noreturn void child(const struct sk_filter_set *set, const struct sk_app
 		_exit(125);
 	}
 	close(probe);
+	/* a handler (a sanitizer's) would catch end_after_exec's trap; exec
+	 * resets handlers anyway, so the command cannot tell */
+	struct sigaction was, dfl = {.sa_handler = SIG_DFL};
+	if (sigaction(SIGILL, NULL, &was) == 0 && was.sa_handler != SIG_IGN)
+		sigaction(SIGILL, &dfl, NULL);
 	m.kind = MSG_INSTALLING;
 	m.fd = probe;
 	write_all(ctl, &m, sizeof m);
@@ -136,15 +171,17 @@ static _Noreturn void child(const struct sk_filter_set *set, const struct sk_app
 	/* wait until the parent holds the listener (this read may itself be a
 	 * notification: the parent answers it) */
 	char c;
-	while (read(go, &c, 1) < 0 && errno == EINTR)
+	while (go >= 0 && read(go, &c, 1) < 0 && errno == EINTR)
 		;
-	close(go);
+	if (go >= 0)
+		close(go);
 	execvp(argv[0], argv);
+	*exec_err = errno; /* no call needed: the filter may deny the rest */
 	memset(&m, 0, sizeof m);
 	m.kind = MSG_EXEC_FAILED;
-	m.err = errno;
+	m.err = *exec_err;
 	write_all(ctl, &m, sizeof m);
-	_exit(errno == ENOENT ? 127 : 126);
+	end_after_exec(m.err == ENOENT ? 127 : 126);
 }
 
 static int exe_of(pid_t pid, char *buf, size_t size)
@@ -291,29 +328,51 @@ static int take_listener(pid_t child, int pidfd, int ctl, int fdnum, struct msg 
 	}
 }
 
+/* PID (our child, exited and not reaped yet) never completed an exec. */
+static bool never_execd(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	_sk_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	/* "pid (comm) state ppid pgrp session tty tpgid flags ...": comm may
+	 * hold anything, so read after the last ')' */
+	const char *end = strrchr(buf, ')');
+	unsigned flags;
+	return end && sscanf(end + 1, " %*c %*d %*d %*d %*d %*d %u", &flags) == 1 &&
+	       (flags & SK_PF_FORKNOEXEC);
+}
+
 /* Reap what has exited among our children: the command (its status to
- * OUT) and, with wait_leftovers, the orphans it left that were reparented to
- * us. Returns true when the command has been reaped. */
+ * OUT, and whether it died before its exec) and, with ALL, the orphans it
+ * left that were reparented to us. Each is looked at before it is reaped
+ * (WNOWAIT): a zombie's flags are still there to read. Returns true when the
+ * command has been reaped. */
 static bool reap_children(pid_t cmd, bool all, int *status, struct sk_supervised *out)
 {
 	bool got = false;
-	int st;
-	while (waitpid(cmd, &st, WNOHANG) == cmd) {
+	for (;;) {
+		siginfo_t si = {0};
+		if (waitid(all ? P_ALL : P_PID, all ? 0 : (id_t)cmd, &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+		    si.si_pid <= 0)
+			break;
+		pid_t pid = si.si_pid;
+		if (pid == cmd)
+			out->died_before_exec = never_execd(pid);
+		int st;
+		if (waitpid(pid, &st, 0) != pid)
+			break;
+		if (pid != cmd) {
+			out->leftovers++;
+			continue;
+		}
 		*status = st;
 		got = true;
-	}
-	if (!all)
-		return got;
-	for (;;) {
-		pid_t r = waitpid(-1, &st, WNOHANG);
-		if (r <= 0)
+		if (!all)
 			break;
-		if (r == cmd) {
-			*status = st;
-			got = true;
-		} else {
-			out->leftovers++;
-		}
 	}
 	return got;
 }
@@ -344,7 +403,8 @@ struct cmd {
 	int listener;
 	int ctl;      /* read end of the child's news (hangs up at its exec) */
 	int go;       /* write end: "go" once the listener is ours */
-	int go_child; /* the fd number of the child's end of "go" */
+	int go_child; /* the fd number of the child's end of "go" (-1: no listener) */
+	volatile int *exec_err; /* shared with the child: its exec's errno */
 	bool reaped;
 	int status;
 };
@@ -356,6 +416,8 @@ static void cmd_close(struct cmd *c)
 	sk_closep(&c->pidfd);
 	sk_closep(&c->ctl);
 	sk_closep(&c->go);
+	if (c->exec_err)
+		munmap((void *)c->exec_err, sizeof *c->exec_err);
 }
 
 /* PR_SET_CHILD_SUBREAPER for the run, put back as it was when the scope ends. */
@@ -383,7 +445,8 @@ static int subreaper_take(struct subreaper *s, struct sk_diags *diags)
 	return 0;
 }
 
-/* Is there anything to supervise, and can this kernel notify at all? */
+/* Is there anything to answer (1: a listener to take, 0: none), and can
+ * this kernel notify at all? */
 static int check_notify(const struct sk_filter_set *installed, struct seccomp_notif_sizes *sizes,
 			struct sk_diags *diags)
 {
@@ -394,18 +457,15 @@ static int check_notify(const struct sk_filter_set *installed, struct seccomp_no
 			     "chain has only one listener", installed->n);
 		return -EINVAL;
 	}
-	if (np < 0) {
-		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-no-notify",
-			     "nothing in the filter notifies: no supervisor needed");
-		return -EINVAL;
-	}
+	if (np < 0)
+		return 0;
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, sizes) < 0) {
 		int e = errno;
 		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-notify-unsupported",
 			     "this kernel has no seccomp user notification: %s", strerror(e));
 		return -e;
 	}
-	return 0;
+	return 1;
 }
 
 /* Signals to relay, and SIGCHLD for the leftovers, come through a signalfd;
@@ -435,23 +495,29 @@ static int open_signals(const struct sk_apply_opts *opts, struct sk_sigmask_guar
 	return sfd;
 }
 
-/* Pipes and fork. The child never comes back from here; the parent leaves
- * with C's read end of the news and write end of "go", and has closed the
- * child's ends (so that the news pipe hangs up when the child execs). */
+/* Pipes, the shared page and fork. The child never comes back from here; the
+ * parent leaves with C's read end of the news and (with a listener to take)
+ * write end of "go", and has closed the child's ends (so that the news pipe
+ * hangs up when the child execs). */
 static int spawn(struct cmd *c, const struct sk_filter_set *installed,
 		 const struct sk_apply_opts *opts, char *const argv[], int sfd,
 		 const sigset_t *mask, struct sk_diags *diags)
 {
-	int ctl[2], go[2];
+	void *page = mmap(NULL, sizeof *c->exec_err, PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED)
+		return -errno;
+	c->exec_err = page;
+	int ctl[2], go[2] = {-1, -1};
 	if (pipe2(ctl, O_CLOEXEC) < 0)
 		return -errno;
 	c->ctl = ctl[0];
 	_sk_cleanup_close_ int ctl_w = ctl[1];
-	if (pipe2(go, O_CLOEXEC) < 0)
+	if (opts->listener && pipe2(go, O_CLOEXEC) < 0)
 		return -errno;
 	c->go = go[1];
 	_sk_cleanup_close_ int go_r = go[0];
-	_sk_cleanup_close_ int go_high = fcntl(go_r, F_DUPFD_CLOEXEC, GO_FD_MIN);
+	_sk_cleanup_close_ int go_high = go_r >= 0 ? fcntl(go_r, F_DUPFD_CLOEXEC, GO_FD_MIN) : -1;
 	c->go_child = go_high >= 0 ? go_high : go_r;
 	pid_t parent = getpid();
 	c->pid = fork();
@@ -464,13 +530,16 @@ static int spawn(struct cmd *c, const struct sk_filter_set *installed,
 		close(sfd);
 		close(c->ctl);
 		close(c->go);
-		child(installed, opts, argv, ctl_w, c->go_child, mask, parent);
+		child(installed, opts, argv, ctl_w, c->go_child, mask, parent, c->exec_err);
 	}
 	return 0;
 }
 
-/* Take the child's listener once it is installed, then tell it to go on. */
-static int connect_child(struct cmd *c, struct sk_diags *diags)
+/* Take the child's listener once it is installed, then tell it to go on.
+ * Without one (LISTEN false) there is nothing to take: wait until the child
+ * has installed the filter and exec'd (the news pipe hangs up), failed to
+ * install it (its reason), or failed its exec (the shared page says so). */
+static int connect_child(struct cmd *c, bool listen, struct sk_diags *diags)
 {
 	struct msg m = {0};
 	c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
@@ -487,6 +556,14 @@ static int connect_child(struct cmd *c, struct sk_diags *diags)
 			sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, "apply-child", "%s", m.text);
 		}
 		return -EPROTO;
+	}
+	if (!listen) {
+		ssize_t got = read_msg(c->ctl, &m);
+		if (got != (ssize_t)sizeof m || m.kind != MSG_FAILED)
+			return 0;
+		m.text[sizeof m.text - 1] = m.rule[sizeof m.rule - 1] = 0;
+		sk_diags_add(diags, SK_SEV_ERROR, NULL, 0, 0, m.rule, "%s", m.text);
+		return -ECANCELED;
 	}
 	int fd = take_listener(c->pid, c->pidfd, c->ctl, m.fd, &m);
 	if (fd < 0) {
@@ -592,10 +669,14 @@ static void finish(struct cmd *c, const struct sk_apply_opts *opts, struct sk_su
 	if (c->pid > 0 && !c->reaped) {
 		sk_closep(&c->listener);
 		c->listener = -1;
-		while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
+		siginfo_t si; /* until it has exited; reaped after a look at it */
+		while (waitid(P_PID, (id_t)c->pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
 			;
+		c->reaped = reap_children(c->pid, false, &c->status, out);
 	}
 	out->status = c->status;
+	if (c->exec_err && *c->exec_err)
+		out->exec_errno = *c->exec_err; /* it told us so, whatever it could say after */
 	if (opts->wait_leftovers && c->pid > 0) {
 		int ignored; /* the command is reaped: count those that exited meanwhile */
 		reap_children(c->pid, true, &ignored, out);
@@ -608,24 +689,27 @@ int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_fi
 		       struct sk_supervised *out, struct sk_diags *diags)
 {
 	memset(out, 0, sizeof *out);
-	struct seccomp_notif_sizes sizes;
-	int r = check_notify(installed, &sizes, diags);
-	if (r < 0)
-		return r;
+	struct seccomp_notif_sizes sizes = {0};
+	int listen = check_notify(installed, &sizes, diags);
+	if (listen < 0)
+		return listen;
+	struct sk_apply_opts o = *opts;
+	o.listener = listen;
+	/* without a listener, processes left behind need no answers */
+	o.wait_leftovers = opts->wait_leftovers && listen;
 	_sk_cleanup_sigmask_ struct sk_sigmask_guard mask = {0};
-	_sk_cleanup_close_ int sfd = open_signals(opts, &mask, diags);
+	_sk_cleanup_close_ int sfd = open_signals(&o, &mask, diags);
 	if (sfd < 0)
 		return sfd;
+	int r = 0;
 	_sk_cleanup_(subreaper_restore) struct subreaper reaper = {0};
-	if (opts->wait_leftovers && (r = subreaper_take(&reaper, diags)) < 0)
+	if (o.wait_leftovers && (r = subreaper_take(&reaper, diags)) < 0)
 		return r;
 
 	_sk_cleanup_(cmd_close) struct cmd c = CMD_INIT;
-	struct sk_apply_opts o = *opts;
-	o.listener = true;
 	r = spawn(&c, installed, &o, argv, sfd, &mask.old, diags);
 	if (!r)
-		r = connect_child(&c, diags);
+		r = connect_child(&c, listen, diags);
 	if (!r) {
 		_sk_cleanup_free_ struct seccomp_notif *req =
 			calloc(1, sizes.seccomp_notif < sizeof *req ? sizeof *req : sizes.seccomp_notif);
@@ -637,13 +721,13 @@ int sk_apply_supervise(const struct sk_filter_set *installed, const struct sk_fi
 				.resp_size = sizes.seccomp_notif_resp, .cb = cb, .ctx = ctx, .out = out};
 		int err = -ENOMEM;
 		if (req && resp)
-			err = serve(&c, &s, sfd, opts, out);
+			err = serve(&c, &s, sfd, &o, out);
 		else
 			kill(c.pid, SIGKILL);
 		if (err < 0)
 			sk_diags_add(diags, SK_SEV_WARNING, NULL, 0, 0, "apply-supervise",
 				     "supervising stopped early: %s", strerror(-err));
 	}
-	finish(&c, opts, out);
+	finish(&c, &o, out);
 	return r;
 }

@@ -10,13 +10,15 @@
  *   prepare.c one profile made ready for a node (distribute.h);
  *   sync.c    node-sync: the plan, the status file, the loop;
  *   bundle.c  the cluster manifests;
- *   oci.c, registry.c, dockercfg.c  references, artifacts and the HTTP client.
+ *   oci.c, registry.c, dockercfg.c  references, artifacts and the HTTP client;
+ *   peer.c    who serves the other end of a connection on this host.
  */
 #ifndef SK_DISTRIBUTE_INTERNAL_H
 #define SK_DISTRIBUTE_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include <scmpkit/diag.h>
 #include <scmpkit/doc.h>
@@ -132,5 +134,19 @@ int sk_own_state(int dfd, const char *name, const struct sk_own_entry *entry,
 int sk_own_install(int dfd, const char *name, const char *data, size_t len);
 /* Remove the temporary files a crash mid-install left in DFD. */
 void sk_own_clean_tmp(int dfd);
+
+/* ---- peer.c ------------------------------------------------------------------ */
+
+/* The uid owning the server side of the TCP connection from CLIENT_IP:
+ * CLIENT_PORT to SERVER_IP:SERVER_PORT (numeric IPv4 or IPv6 addresses),
+ * read from this thread's /proc/net/tcp and tcp6. Returns 0, -ENOENT when no
+ * live socket of this host's network namespace is that server side (the
+ * server is elsewhere, or it is gone), -EINVAL for an address that does not
+ * parse, or another negative errno when /proc cannot be read. */
+int sk_tcp_server_uid(const char *server_ip, int server_port, const char *client_ip,
+		      int client_port, uid_t *uid);
+/* UID is root or our effective uid (and not the overflow uid that stands for
+ * every unmapped user in a user namespace). */
+bool sk_uid_trusted(uid_t uid);
 
 #endif

@@ -8,7 +8,12 @@
  * asked for and the one the registry claims; a blob is read within the size
  * its manifest declares and must hash to its digest. HTTPS is required
  * except on loopback (a registry in a test, or a node-local mirror), and
- * redirects may not downgrade. Credentials (Basic, or a Bearer token from
+ * redirects may not downgrade. Over plain HTTP nothing proves who answers:
+ * any local user may listen on a loopback port first. So before a request
+ * leaves, the server side of the connection must be a socket of root's or
+ * the caller's (peer.c); a pull pinned by digest may skip that, since every
+ * byte is then checked against the digest, but never sends credentials to a
+ * server that has not passed it. Credentials (Basic, or a Bearer token from
  * the registry's token service) go only to the registry's own URLs and to
  * a token service over HTTPS; curl drops the header on a redirect to another
  * host. Messages quote what the registry said escaped. */
@@ -20,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -45,6 +51,10 @@ struct reg {
 	const char *shown; /* the reference as given, for diagnostics */
 	char base[300];    /* "https://host:port" */
 	bool loopback;
+	bool may_pin;      /* a pull: pinning it by digest would do */
+	bool pinned;       /* a pull by digest: what arrives is checked by hash */
+	bool noted_pin;    /* ... and the note that says so was given */
+	char refused[600]; /* why the connection was not used (on_connected) */
 	char *user, *secret;
 	char *authz;       /* "Authorization: ..." once we have one */
 	const struct sk_registry_opts *o;
@@ -139,6 +149,61 @@ static size_t on_header(char *p, size_t size, size_t n, void *data)
 	return len;
 }
 
+/* ---- who serves plain HTTP ------------------------------------------------------ */
+
+struct guard {
+	struct reg *r;
+	bool secret; /* the request carries credentials */
+};
+
+/* "127.0.0.1:5000" or "[::1]:5000". */
+static void host_port(char *out, size_t size, const char *ip, int port)
+{
+	snprintf(out, size, strchr(ip, ':') ? "[%s]:%d" : "%s:%d", ip, port);
+}
+
+/* libcurl's CURLOPT_PREREQFUNCTION: the connection is made (or reused) and
+ * the request not sent yet. Plain HTTP goes on only to a server run by root
+ * or by us; a pinned pull also to another, as long as it sends no secret. */
+static int on_connected(void *data, char *server_ip, char *client_ip, int server_port,
+			int client_port)
+{
+	struct guard *g = data;
+	struct reg *r = g->r;
+	char where[80], who[64] = "";
+	host_port(where, sizeof where, server_ip, server_port);
+	uid_t uid;
+	int e = sk_tcp_server_uid(server_ip, server_port, client_ip, client_port, &uid);
+	if (!e && sk_uid_trusted(uid))
+		return CURL_PREREQFUNC_OK;
+	if (!e)
+		snprintf(who, sizeof who, "is served by uid %u, neither root nor you (uid %u)",
+			 (unsigned)uid, (unsigned)geteuid());
+	else if (e == -ENOENT)
+		snprintf(who, sizeof who, "is served by no socket of this host that scmpkit can see");
+	else
+		snprintf(who, sizeof who, "is served by someone /proc cannot name (%s)", strerror(-e));
+	if (r->pinned && !g->secret) {
+		if (!r->noted_pin)
+			sk_diags_add(r->d, SK_SEV_NOTE, r->shown, 0, 0, "oci-registry-owner",
+				     "%s %s: used only because the reference is pinned by digest, and "
+				     "every byte it sends is checked against it", where, who);
+		r->noted_pin = true;
+		return CURL_PREREQFUNC_OK;
+	}
+	if (g->secret)
+		snprintf(r->refused, sizeof r->refused,
+			 "%s %s: over plain HTTP any local user can be the registry on a loopback "
+			 "port, and credentials go to none but root's or yours; refusing it: serve "
+			 "the registry as root or over HTTPS", where, who);
+	else
+		snprintf(r->refused, sizeof r->refused,
+			 "%s %s: over plain HTTP any local user can be the registry on a loopback "
+			 "port; refusing it: serve the registry as root or over HTTPS%s", where, who,
+			 r->pinned || !r->may_pin ? "" : ", or pull it pinned by digest (REF@sha256:...)");
+	return CURL_PREREQFUNC_ABORT;
+}
+
 struct call {
 	const char *method;
 	const char *url;
@@ -164,10 +229,12 @@ static int http(struct reg *r, const struct call *c, struct resp *out)
 	char line[512];
 	/* our credentials only to the registry's own URLs */
 	bool ours = !strncmp(c->url, r->base, strlen(r->base)) && c->url[strlen(r->base)] == '/';
+	struct guard g = {.r = r};
 	if (c->extra_auth)
 		hdrs = curl_slist_append(hdrs, c->extra_auth);
 	else if (r->authz && ours && !c->no_auth)
 		hdrs = curl_slist_append(hdrs, r->authz);
+	g.secret = hdrs != NULL;
 	if (c->content_type) {
 		snprintf(line, sizeof line, "Content-Type: %s", c->content_type);
 		hdrs = curl_slist_append(hdrs, line);
@@ -194,6 +261,12 @@ static int http(struct reg *r, const struct call *c, struct resp *out)
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->limit);
 	if (r->o && r->o->ca_file)
 		curl_easy_setopt(h, CURLOPT_CAINFO, r->o->ca_file);
+	if (!strncmp(c->url, "http://", 7)) {
+		/* a loopback URL names this host: a proxy would reach its own */
+		curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+		curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_connected);
+		curl_easy_setopt(h, CURLOPT_PREREQDATA, &g);
+	}
 	if (!strcmp(c->method, "HEAD"))
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	else if (strcmp(c->method, "GET"))
@@ -203,9 +276,12 @@ static int http(struct reg *r, const struct call *c, struct resp *out)
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)c->len);
 	}
 	r->err[0] = 0;
+	r->refused[0] = 0;
 	CURLcode rc = curl_easy_perform(h);
 	curl_slist_free_all(hdrs);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
+	if (rc == CURLE_ABORTED_BY_CALLBACK && r->refused[0])
+		return fail(r, -EPERM, "%s", r->refused);
 	if (out->too_big || rc == CURLE_FILESIZE_EXCEEDED)
 		return fail(r, -EFBIG, "%s %s: the response is larger than the %zu bytes expected",
 			    c->method, c->url, c->limit);
@@ -639,6 +715,8 @@ int sk_oci_pull(const char *ref, const struct sk_registry_opts *opts, char **dat
 	int e = reg_open(&r, ref, opts, d);
 	if (e < 0)
 		goto done;
+	r.may_pin = true;
+	r.pinned = r.ref.digest != NULL;
 	if (!(sc = scope(&r, "pull"))) {
 		e = -ENOMEM;
 		goto done;

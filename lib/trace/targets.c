@@ -9,7 +9,15 @@
  * then walked until a pass over /proc finds nothing new: a child forked
  * before its parent was marked exists when the next pass looks. In a cgroup
  * the kernel side follows forks and moves into the subtree by itself, so one
- * walk of cgroup.procs suffices. */
+ * walk of cgroup.procs suffices.
+ *
+ * Between reading a pid (from /proc or cgroup.procs) and marking it, its
+ * process may exit (or leave the cgroup): the kernel half, which clears a
+ * target's bit when it exits or moves out, then never clears this one, and
+ * pids are reused (pid_max is 32768 here). Every seeded pid goes through
+ * mark_checked(): marked, then looked at again, and the mark taken back
+ * unless what is on that pid now is a target: the same process (still in the
+ * cgroup), or one the kernel half marks by itself. */
 #include "targets.h"
 
 #include "util/cleanup.h"
@@ -91,24 +99,44 @@ bool sk_targets_alive(pid_t pid)
 	return false;
 }
 
-/* PID if its parent is a target: marked, then looked at again, since it may
- * have exited before the mark (the kernel half then never clears the bit)
- * and its pid gone to a process outside the tree meanwhile; true when it
- * was marked and still is. */
+/* Whether the process NOW on pid PID is a target: SAME, the one that was
+ * found and marked; else another that took the pid meanwhile, which the
+ * kernel half marks by itself when it is a target (then the mark is its). */
+typedef bool targeted_fn(pid_t pid, const struct proc_stat *now, bool same, const void *arg);
+
+/* Mark PID, whose process was BEFORE when it was found, and look again; the
+ * mark stays only when TARGETED says what is there now is a target. True
+ * when the process found is marked. */
+static bool mark_checked(pid_t pid, const struct proc_stat *before, struct sk_target_set *set,
+			 targeted_fn *targeted, const void *arg)
+{
+	if (!set->mark(set->ctx, pid))
+		return false;
+	struct proc_stat after;
+	bool there = stat_of(pid, &after) == 0, same = there && after.start == before->start;
+	if (there && targeted(pid, &after, same, arg))
+		return same;
+	set->unmark(set->ctx, pid);
+	return false;
+}
+
+/* In a pid tree: the process found (a target's child once, it stays in the
+ * tree), or a fork of a target, which the kernel half marks
+ * (sched_process_fork). */
+static bool child_of_target(pid_t pid, const struct proc_stat *now, bool same, const void *arg)
+{
+	(void)pid;
+	const struct sk_target_set *set = arg;
+	return same || (now->ppid > 0 && set->is_marked(set->ctx, now->ppid));
+}
+
+/* PID if its parent is a target; true when it was marked and still is. */
 static bool take_child(pid_t pid, struct sk_target_set *set)
 {
-	struct proc_stat before, after;
-	if (stat_of(pid, &before) < 0 || before.ppid <= 0 || !set->is_marked(set->ctx, before.ppid) ||
-	    !set->mark(set->ctx, pid))
+	struct proc_stat before;
+	if (stat_of(pid, &before) < 0 || !child_of_target(pid, &before, false, set))
 		return false;
-	bool there = stat_of(pid, &after) == 0;
-	if (there && after.start == before.start)
-		return true;
-	/* gone, or another process: unless that one is a target's child the
-	 * kernel half marked itself, the bit is not ours to keep */
-	if (!there || after.ppid <= 0 || !set->is_marked(set->ctx, after.ppid))
-		set->unmark(set->ctx, pid);
-	return false;
+	return mark_checked(pid, &before, set, child_of_target, set);
 }
 
 int sk_targets_pid_tree(pid_t root, struct sk_target_set *set, struct sk_diags *d)
@@ -135,8 +163,36 @@ int sk_targets_pid_tree(pid_t root, struct sk_target_set *set, struct sk_diags *
 	return 0;
 }
 
-/* Mark every pid in DIR/cgroup.procs and below. */
-static int seed_dir(int dirfd, struct sk_target_set *set, unsigned depth)
+static int cgroup_of(pid_t pid, char *out, size_t len);
+
+/* In a cgroup: a task in the target cgroup T or below, the one found (unless
+ * it moved out before its mark: the kernel half's unmark came first) or one
+ * the kernel half marks (born there, moved there). Its cgroup's directory is
+ * walked up to the hierarchy's root, looking for T's. */
+static bool in_cgroup(pid_t pid, const struct proc_stat *now, bool same, const void *arg)
+{
+	(void)now, (void)same;
+	const struct sk_cgroup_target *t = arg;
+	char path[PATH_MAX];
+	struct stat target, st;
+	if (cgroup_of(pid, path, sizeof path) < 0 || fstat(t->fd, &target) < 0)
+		return false;
+	_sk_cleanup_close_ int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (unsigned up = 0; fd >= 0 && up <= 64 && fstat(fd, &st) == 0 && st.st_dev == target.st_dev;
+	     up++) {
+		if (st.st_ino == target.st_ino)
+			return true;
+		int parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = parent;
+	}
+	return false;
+}
+
+/* Mark every pid in DIR/cgroup.procs and below, each checked as the file's
+ * first comment says against T, the target cgroup. */
+static int seed_dir(const struct sk_cgroup_target *t, int dirfd, struct sk_target_set *set,
+		    unsigned depth)
 {
 	if (depth > 64)
 		return -ELOOP;
@@ -145,9 +201,10 @@ static int seed_dir(int dirfd, struct sk_target_set *set, unsigned depth)
 		_sk_cleanup_fclose_ FILE *f = fdopen(procs, "r");
 		if (f) {
 			procs = -1;
+			struct proc_stat before;
 			for (int pid; fscanf(f, "%d", &pid) == 1;)
-				if (pid > 0)
-					set->mark(set->ctx, pid);
+				if (pid > 0 && stat_of(pid, &before) == 0)
+					mark_checked(pid, &before, set, in_cgroup, t);
 		}
 	}
 	int dup = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
@@ -162,7 +219,7 @@ static int seed_dir(int dirfd, struct sk_target_set *set, unsigned depth)
 			continue;
 		_sk_cleanup_close_ int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (sub >= 0)
-			seed_dir(sub, set, depth + 1); /* a cgroup removed meanwhile: nothing to seed */
+			seed_dir(t, sub, set, depth + 1); /* a cgroup removed meanwhile: nothing to seed */
 	}
 	return 0;
 }
@@ -208,7 +265,7 @@ int sk_targets_cgroup_open(const char *path, struct sk_cgroup_target *t, struct 
 
 int sk_targets_cgroup_seed(const struct sk_cgroup_target *t, struct sk_target_set *set)
 {
-	return seed_dir(t->fd, set, 0);
+	return seed_dir(t, t->fd, set, 0);
 }
 
 bool sk_targets_cgroup_populated(const struct sk_cgroup_target *t)

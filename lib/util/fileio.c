@@ -144,6 +144,12 @@ int sk_read_input(const char *path, enum sk_input_kind kind, char **data, size_t
 	_sk_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
+	return sk_read_input_fd(fd, kind, data, len);
+}
+
+int sk_read_input_fd(int fd, enum sk_input_kind kind, char **data, size_t *len)
+{
+	size_t limit = sk_input_limit(kind);
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return -errno;

@@ -179,4 +179,38 @@ if cmp -s names again && [ "$(stat -c %a cache/scmpkit/extract)" = 700 ]; then
 else
 	t_report fail "cache"
 fi
+
+# The cache is opened once, from / one component at a time: each must be
+# root's or ours and writable by nobody else (a sticky one such as /tmp
+# excepted), a symlink only when root's or ours; else extract works without it
+# and says so once. Then entries are opened in it without following links.
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	mkdir -p theirs pub mine gw && chown nobody theirs && chmod 1777 pub
+	chgrp "$(id -gn nobody)" gw && chmod 775 gw
+	ln -s "$T_TMP/mine" pub/link && chown -h nobody pub/link
+	ln -s "$T_TMP/mine" pub/ours
+	for c in "theirs/cache:theirs: note: summary cache not used: owned by uid [0-9]+" \
+		"pub/link/cache:pub/link: note: summary cache not used: a symlink of uid [0-9]+" \
+		"gw/cache:gw: note: summary cache not used: writable by group or others"; do
+		dir=${c%%:*}
+		expect_msg "cache under $dir: not used, said once" 0 "${c#*:}" \
+			env XDG_CACHE_HOME="$T_TMP/$dir" "$SCMPKIT" extract -f names "$PROG"
+		if [ "$(grep -c 'cache not used' "$T_TMP/out")" = 1 ] && [ ! -e "$T_TMP/$dir" ] &&
+			[ ! -e mine/cache ]; then
+			t_report ok "... nothing created or read there"
+		else
+			t_report fail "... nothing created or read there" "$T_TMP/out"
+		fi
+	done
+	XDG_CACHE_HOME="$T_TMP/pub/ours/cache" "$SCMPKIT" extract -f names "$PROG" >ours.names 2>/dev/null
+	ok "through a symlink of ours in a sticky directory: used" \
+		sh -c "cmp names ours.names && ls mine/cache/scmpkit/extract/*.summary"
+	entry=$(ls mine/cache/scmpkit/extract/*.summary | head -1)
+	chown nobody "$entry"
+	XDG_CACHE_HOME="$T_TMP/pub/ours/cache" "$SCMPKIT" extract -f names "$PROG" >ours2.names 2>/dev/null
+	ok "an entry of another user: not read, written anew" \
+		sh -c "cmp names ours2.names && [ \$(stat -c %u '$entry') = 0 ]"
+else
+	t_report ok "# SKIP a cache in another user's directory needs root (and a user nobody)"
+fi
 done_testing

@@ -42,6 +42,49 @@ expect_out "the filter is installed" "Seccomp:	2" \
 expect_rc "a command that is not there: 127" 127 "$SCMPKIT" run -p "$P/allow.json" -- "$P/nonexistent"
 expect_rc "a command that cannot be executed: 126" 126 "$SCMPKIT" run -p "$P/allow.json" -- "$P"
 
+# A profile can deny what a failed exec needs: after the filter is in, the
+# process that installed it (scmpkit itself, or its child when supervising)
+# could neither say why the exec failed nor exit, and died of SIGSEGV in
+# glibc's _exit without a word. run now says what happened, with 126.
+echo '{"defaultAction": "SCMP_ACT_ERRNO"}' >"$P/nothing.json"
+cat >"$P/hostile.json" <<'J'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["execve"], "action": "SCMP_ACT_ERRNO",
+               "args": [{"index": 2, "value": 0, "op": "SCMP_CMP_NE"}]},
+              {"names": ["write", "exit_group", "exit"], "action": "SCMP_ACT_ERRNO"}]}
+J
+cat >"$P/kills-exec.json" <<'J'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["execve"], "action": "SCMP_ACT_KILL_PROCESS",
+               "args": [{"index": 2, "value": 0, "op": "SCMP_CMP_NE"}]}]}
+J
+cat >"$P/notify-exec.json" <<'J'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["execve"], "action": "SCMP_ACT_NOTIFY"},
+              {"names": ["write", "exit_group"], "action": "SCMP_ACT_ERRNO"}]}
+J
+for how in "" --report-denials; do
+	expect_msg "execve, write and exit denied${how:+ ($how)}: 126, and why" 126 \
+		"cannot execute '$BB': Operation not permitted; the profile denies .*could not exit either \\(ended with SIGILL\\).*scmpkit lint" \
+		"$SCMPKIT" run -p "$P/hostile.json" $how -- $BB true
+	expect_msg "execve killed${how:+ ($how)}: 126, the signal named" 126 \
+		"'$BB' died of SIGSYS before its exec completed, so it never ran.*scmpkit lint" \
+		"$SCMPKIT" run -p "$P/kills-exec.json" $how -- $BB true
+done
+echo '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["exit_group", "exit"], "action": "SCMP_ACT_ERRNO"}]}' >"$P/noexit.json"
+expect_out "a command that ran, then could not exit: its SIGSEGV passes through, no word of an exec" \
+	"139 0" sh -c "'$SCMPKIT' run -p '$P/noexit.json' -- $BB true 2>'$P/err'; echo \$? \$(grep -c exec '$P/err')"
+expect_msg "an allow-list of nothing: 126, and why" 126 "cannot execute '$BB': Operation not permitted" \
+	"$SCMPKIT" run -p "$P/nothing.json" -- $BB true
+expect_msg "NOTIFY answers execve EPERM, the report is denied: the errno still told" 126 \
+	"cannot execute '$BB': Operation not permitted" \
+	"$SCMPKIT" run -p "$P/notify-exec.json" --notify=errno:EPERM -- $BB true
+cat >"$P/pid.sh" <<'S'
+echo $$ >"$1"; exec "$SCMPKIT" run -p "$2" -- /bin/busybox sh -c 'cat "$0"; echo $$' "$1"
+S
+expect_out "a profile that lets a failed exec speak: exec in place, scmpkit's pid" 1 \
+	sh -c "sh '$P/pid.sh' '$P/pid' '$P/allow.json' | uniq | wc -l"
+
 # --report-denials / --fail-on-denial: the program sees the same results
 expect_msg "--report-denials names the denied call, its errno and the executable" 1 \
 	"mkdir +x86_64 +[0-9]+ +/usr/bin/busybox +1  ERRNO\\(13\\)" \
@@ -54,7 +97,6 @@ expect_rc "--fail-on-denial: a logged call is exit 1" 1 \
 	"$SCMPKIT" run -p "$P/deny.json" --fail-on-denial -- $BB pwd
 expect_rc "--fail-on-denial: nothing denied is exit 0" 0 \
 	"$SCMPKIT" run -p "$P/deny.json" --fail-on-denial -- $BB true
-echo '{"defaultAction": "SCMP_ACT_ERRNO"}' >"$P/nothing.json"
 expect_msg "--audit: an allow-list of nothing logs every call, and the program works" 0 \
 	"mkdir .* LOG" "$SCMPKIT" run -p "$P/nothing.json" --audit --report-denials -- $BB mkdir "$P/audited"
 

@@ -59,7 +59,7 @@ except urllib.error.HTTPError:
 	return 1
 }
 stop_registries() {
-	for p in "$T_TMP"/*/pid "$T_TMP/fake.pid"; do
+	for p in "$T_TMP"/*/pid "$T_TMP"/*.pid; do
 		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null && wait "$(cat "$p")" 2>/dev/null
 	done
 	rm -rf "$T_TMP"
@@ -190,6 +190,112 @@ expect_msg "the registry's error text arrives escaped" 1 'NAME_UNKNOWN: \\e\[2J 
 	"$SCMPKIT" pull "$F/lies/nothing:v1" -o "$T_TMP/l4.json"
 ok "nothing written by any of them" sh -c "! ls '$T_TMP'/l[1-4].json 2>/dev/null"
 kill "$fake" 2>/dev/null; wait "$fake" 2>/dev/null; rm -f "$T_TMP/fake.pid"
+
+# A registry on a loopback port is whoever listens there first: any local user
+# may bind one above 1024 before the real registry does. Over plain HTTP,
+# scmpkit talks only to a server whose socket belongs to root or to the caller
+# (the server side of the very connection, in /proc/net/tcp and tcp6). A rogue
+# registry run as nobody (a child of this root shell: the socket's owner
+# counts, not the process tree) serves a profile that allows ptrace, bpf and kexec_load; pull, push
+# and node-sync refuse it, a pull pinned by digest is checked by hash and may
+# go on, but never with credentials. The same server run as root is trusted,
+# IPv4 clients of a dual-stack IPv6 socket (::ffff:127.0.0.1) included.
+printf '{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"],\n "syscalls": [{"names": ["ptrace", "bpf", "kexec_load", "read", "write", "exit", "exit_group", "rt_sigreturn", "restart_syscall"], "action": "SCMP_ACT_ALLOW"}]}\n' >"$T_TMP/evil.json"
+"$PY" -c 'import hashlib, json, sys
+d = lambda b: "sha256:" + hashlib.sha256(b).hexdigest()
+T = "application/vnd.cncf.seccomp-profile.config.v1+json"
+layer = open(sys.argv[1], "rb").read()
+m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json", "artifactType": T,
+     "config": {"mediaType": T, "digest": d(b"{}"), "size": 2},
+     "layers": [{"mediaType": "application/json", "digest": d(layer), "size": len(layer)}]}
+open(sys.argv[2], "w").write(json.dumps(m))' "$T_TMP/evil.json" "$T_TMP/evil-manifest.json"
+evil_digest=sha256:$(sha256sum <"$T_TMP/evil-manifest.json" | cut -c1-64)
+cat >"$T_TMP/rogue.py" <<'PY'
+import hashlib, http.server, os, socket, sys
+port, bind, user = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+manifest, layer = open(sys.argv[4], "rb").read(), open(sys.argv[5], "rb").read()
+if user == "nobody":  # the socket is created after this: it is nobody's
+    os.setgroups([]); os.setgid(65534); os.setuid(65534)
+d = lambda b: "sha256:" + hashlib.sha256(b).hexdigest()
+blobs = {d(b"{}"): b"{}", d(layer): layer}
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def send(self, code, body=b"", headers={}):
+        self.send_response(code)
+        for k, v in headers.items(): self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body))); self.end_headers()
+        if self.command != "HEAD": self.wfile.write(body)
+    def answer(self):
+        print(self.command, self.path, "auth" if self.headers.get("Authorization") else "-", flush=True)
+        p = self.path
+        if p.startswith("/v2/auth/") and not self.headers.get("Authorization"):
+            return self.send(401, b"", {"WWW-Authenticate": 'Basic realm="rogue"'})
+        if self.command == "POST":
+            return self.send(202, b"", {"Location": "/v2/upload/1"})
+        if self.command == "PUT":
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            return self.send(201, b"", {"Docker-Content-Digest": d(body)})
+        if p == "/v2/":
+            return self.send(200, b"{}")
+        if "/manifests/" in p:
+            return self.send(200, manifest, {"Content-Type": "application/vnd.oci.image.manifest.v1+json"})
+        if "/blobs/" in p and p.rsplit("/", 1)[1] in blobs:
+            return self.send(200, blobs[p.rsplit("/", 1)[1]])
+        self.send(404, b'{"errors": [{"code": "BLOB_UNKNOWN", "message": "no"}]}')
+    do_GET = do_HEAD = do_POST = do_PUT = answer
+class S(http.server.HTTPServer):
+    address_family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+    def server_bind(self):
+        if self.address_family == socket.AF_INET6:  # dual stack: IPv4 clients too
+            self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        super().server_bind()
+S((bind, port), H).serve_forever()
+PY
+# start_rogue NAME PORT BIND USER: the server above, until the port answers
+start_rogue() {
+	"$PY" "$T_TMP/rogue.py" "$2" "$3" "$4" "$T_TMP/evil-manifest.json" "$T_TMP/evil.json" \
+		>"$T_TMP/$1.log" 2>&1 &
+	echo $! >"$T_TMP/$1.pid"
+	i=0
+	until "$PY" -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$2" 2>/dev/null || [ $i -gt 50 ]; do
+		sleep 0.1; i=$((i + 1)); done
+}
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	rport=$((port + 2)) dport=$((port + 3)) tport=$((port + 4))
+	start_rogue rogue "$rport" 127.0.0.1 nobody
+	start_rogue rogue6 "$dport" :: nobody
+	start_rogue root6 "$tport" :: root
+	G=127.0.0.1:$rport
+	expect_msg "a loopback registry run by nobody: pull refused, the owner named" 1 \
+		"127.0.0.1:$rport is served by uid 65534.*HTTPS.*by digest" \
+		"$SCMPKIT" pull "$G/team/web:latest" -o "$T_TMP/r1.json"
+	ok "... nothing written" test ! -e "$T_TMP/r1.json"
+	expect_msg "push to it: refused before anything is sent" 1 "served by uid 65534" \
+		"$SCMPKIT" push "$T_TMP/web.json" "$G/team/web:v9"
+	ok "... it got no request at all" sh -c "! grep -q . '$T_TMP/rogue.log'"
+	expect_msg "node-sync --from it (the reproducer): refused, nothing installed" 1 "served by uid 65534" \
+		"$SCMPKIT" node-sync --from "oci://$G/team/web:latest" --once --root "$T_TMP/rroot"
+	ok "... no profile in the seccomp root" sh -c "! ls '$T_TMP/rroot/scmpkit/'*.json 2>/dev/null"
+	expect_msg "an IPv4 client of its dual-stack IPv6 socket: refused, the owner found" 1 \
+		"127.0.0.1:$dport is served by uid 65534" \
+		"$SCMPKIT" pull "127.0.0.1:$dport/team/web:latest" -o "$T_TMP/r2.json"
+	expect_msg "pinned by digest: pulled, checked by hash, with a note" 0 \
+		"note: .*uid 65534.*pinned by digest" \
+		"$SCMPKIT" pull "$G/team/evil@$evil_digest" -o "$T_TMP/r3.json"
+	ok "... the layer the digest names" cmp "$T_TMP/r3.json" "$T_TMP/evil.json"
+	printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$G" "$(printf 'ci:s3cret' | base64)" >"$T_TMP/rogue-auth.json"
+	expect_msg "pinned, but it asks for credentials: refused" 1 "served by uid 65534" \
+		"$SCMPKIT" pull --docker-config "$T_TMP/rogue-auth.json" "$G/auth/web@$evil_digest" -o "$T_TMP/r4.json"
+	ok "... and they were never sent" sh -c "grep -q 'GET /v2/auth/' '$T_TMP/rogue.log' && ! grep -q ' auth$' '$T_TMP/rogue.log'"
+	ok "the same server run by root: trusted (IPv4 client, IPv6 socket)" \
+		"$SCMPKIT" pull "127.0.0.1:$tport/team/web:latest" -o "$T_TMP/r5.json"
+	ok "... and over [::1]" "$SCMPKIT" pull "[::1]:$tport/team/web:latest" -o "$T_TMP/r6.json"
+	for n in rogue rogue6 root6; do
+		kill "$(cat "$T_TMP/$n.pid")" 2>/dev/null; wait "$(cat "$T_TMP/$n.pid")" 2>/dev/null; rm -f "$T_TMP/$n.pid"
+	done
+else
+	t_report ok "# SKIP a registry run by another user needs root (and a user nobody)"
+fi
 
 # tamper with the stored layer (same size, one byte changed): refused; last,
 # since every repository of this registry shares the blob

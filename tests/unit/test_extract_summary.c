@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Summaries and their cache (lib/extract/summary.c, cache.c): a summary of a
  * real library survives the text form; every damaged form is refused; the
- * cache uses only entries this user owns and nobody else can write. */
+ * cache uses only entries this user owns and nobody else can write, in the
+ * directory it opened. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
@@ -173,8 +174,40 @@ Test(summary, cache_trusts_only_its_owner)
 		snprintf(cmd, sizeof cmd, "chown 65534 %s", dir);
 		cr_assert_eq(system(cmd), 0);
 		cr_expect_null(xcache_open(dir, &d));
-		cr_expect(d.n && strstr(d.v[d.n - 1].message, "owned by another user"));
+		cr_expect(d.n && strstr(d.v[d.n - 1].message, "owned by uid 65534"), "%s",
+			  d.n ? d.v[d.n - 1].message : "no note");
 	}
+	sk_diags_free(&d);
+	xsummary_free(&s);
+}
+
+/* The cache is the directory that was opened, not whatever its path names
+ * later: whoever owns a directory above it can swap it (rename it away, put
+ * another in its place) between one use and the next. Entries came from the
+ * path each time, so a swapped-in directory's entries were read. */
+Test(summary, cache_reads_the_directory_it_opened)
+{
+	struct xsummary s, t;
+	libc_summary(&s);
+	char dir[400], moved[420];
+	snprintf(dir, sizeof dir, "%s/c/scmpkit/extract", tmp);
+	snprintf(moved, sizeof moved, "%s.moved", dir);
+	struct sk_diags d = {0};
+	struct xcache *c = xcache_open(dir, &d);
+	cr_assert_not_null(c);
+	cr_assert_eq(rename(dir, moved), 0);
+	struct xcache *swapped = xcache_open(dir, &d); /* a new directory at the path */
+	cr_assert_not_null(swapped);
+	cr_assert_eq(xcache_put(swapped, &s), 0);
+	cr_expect_eq(xcache_get(c, &s, &t), -ENOENT, "an entry of the directory swapped in");
+	cr_assert_eq(xcache_put(c, &s), 0);
+	char cmd[1000];
+	snprintf(cmd, sizeof cmd, "ls %s/*.summary >/dev/null", moved);
+	cr_expect_eq(system(cmd), 0, "written where it was opened");
+	cr_expect_eq(xcache_get(c, &s, &t), 0, "its own entry");
+	xsummary_free(&t);
+	xcache_close(c);
+	xcache_close(swapped);
 	sk_diags_free(&d);
 	xsummary_free(&s);
 }

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <stdlib.h>
@@ -260,6 +265,10 @@ struct fake_set {
 	pid_t vanish;
 	pid_t vanish_parent; /* reaps it */
 	int unmarked_vanished;
+	/* then its pid goes to a new process (clone3 set_tid, as root): in the
+	 * cgroup REUSE_CG (an fd) when >= 0, outside it when -1; -2: none */
+	int reuse_cg;
+	pid_t reused;
 };
 
 static bool fake_is_marked(void *ctx, pid_t pid)
@@ -269,6 +278,24 @@ static bool fake_is_marked(void *ctx, pid_t pid)
 		if (s->marked[i] == pid)
 			return true;
 	return false;
+}
+
+/* A process (waiting to be killed) with pid PID, in the cgroup CG (an fd)
+ * unless it is -1: a pid reused at the worst moment, on purpose. */
+static pid_t with_pid(pid_t pid, int cg)
+{
+	struct clone_args a = {.exit_signal = SIGCHLD, .set_tid = (uintptr_t)&pid, .set_tid_size = 1};
+	if (cg >= 0) {
+		a.flags = CLONE_INTO_CGROUP;
+		a.cgroup = (uint64_t)cg;
+	}
+	long r = syscall(SYS_clone3, &a, sizeof a);
+	if (r == 0) {
+		pause();
+		_exit(0);
+	}
+	cr_assert_eq(r, pid, "clone3 with set_tid %d: %s", (int)pid, strerror(errno));
+	return (pid_t)r;
 }
 
 static bool fake_mark(void *ctx, pid_t pid)
@@ -281,6 +308,8 @@ static bool fake_mark(void *ctx, pid_t pid)
 		for (int i = 0; i < 1000 && access(path, F_OK) == 0; i++)
 			usleep(1000); /* until its parent has reaped it */
 		cr_assert_neq(access(path, F_OK), 0, "the vanishing child was not reaped");
+		if (s->reuse_cg >= -1)
+			s->reused = with_pid(pid, s->reuse_cg);
 	}
 	if (!fake_is_marked(ctx, pid) && s->n < 64)
 		s->marked[s->n++] = pid;
@@ -329,7 +358,7 @@ Test(trace, seeding_takes_back_a_child_gone_before_its_mark)
 	 * not a target yet: the bit would stay, for whoever gets the pid next */
 	pid_t child;
 	pid_t parent = parent_with_child(&child);
-	struct fake_set s = {.vanish = child};
+	struct fake_set s = {.vanish = child, .reuse_cg = -2};
 	struct sk_target_set set = {.mark = fake_mark, .unmark = fake_unmark,
 				    .is_marked = fake_is_marked, .ctx = &s};
 	struct sk_diags d = {0};
@@ -352,7 +381,7 @@ Test(trace, seeding_refuses_a_process_that_has_exited)
 		_exit(0);
 	siginfo_t si;
 	cr_assert_eq(waitid(P_PID, (id_t)z, &si, WEXITED | WNOWAIT), 0); /* a zombie now */
-	struct fake_set s = {0};
+	struct fake_set s = {.reuse_cg = -2};
 	struct sk_target_set set = {.mark = fake_mark, .unmark = fake_unmark,
 				    .is_marked = fake_is_marked, .ctx = &s};
 	struct sk_diags d = {0};
@@ -362,4 +391,97 @@ Test(trace, seeding_refuses_a_process_that_has_exited)
 	cr_expect(strstr(d.v[0].message, "has exited"), "%s", d.v[0].message);
 	waitpid(z, NULL, 0);
 	sk_diags_free(&d);
+}
+
+/* Seeding a cgroup from cgroup.procs has the same window as a pid tree: a
+ * task read there may exit before its mark, and its pid go to a process
+ * outside the cgroup. A cgroup v2 of our own (as root) holds the child. */
+struct test_cg {
+	char path[512];
+	int fd;
+};
+
+static void cg_make(struct test_cg *cg)
+{
+	if (geteuid() != 0)
+		cr_skip_test("moving a process into a cgroup and clone3 set_tid need root");
+	char line[1024], mnt[512] = "";
+	FILE *m = fopen("/proc/self/mountinfo", "re");
+	while (m && fgets(line, sizeof line, m))
+		if (strstr(line, " - cgroup2 ") && sscanf(line, "%*s %*s %*s %*s %511s", mnt) == 1)
+			break;
+	if (m)
+		fclose(m);
+	if (!mnt[0])
+		cr_skip_test("no cgroup v2 hierarchy is mounted");
+	snprintf(cg->path, sizeof cg->path, "%s/sk-test-trust2-%d", mnt, (int)getpid());
+	if (mkdir(cg->path, 0755) < 0)
+		cr_skip_test("cannot create a cgroup under %s: %s", mnt, strerror(errno));
+	cg->fd = open(cg->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cr_assert_geq(cg->fd, 0);
+}
+
+static void cg_enter(const struct test_cg *cg, pid_t pid)
+{
+	char procs[600];
+	snprintf(procs, sizeof procs, "%s/cgroup.procs", cg->path);
+	FILE *f = fopen(procs, "we");
+	cr_assert_not_null(f);
+	fprintf(f, "%d\n", (int)pid);
+	cr_assert_eq(fclose(f), 0, "moving %d into %s", (int)pid, cg->path);
+}
+
+static void cg_seed(struct test_cg *cg, int reuse, struct fake_set *s)
+{
+	pid_t child;
+	pid_t parent = parent_with_child(&child);
+	cg_enter(cg, child);
+	*s = (struct fake_set){.vanish = child, .reuse_cg = reuse == 1 ? cg->fd : reuse ? -1 : -2};
+	struct sk_target_set set = {.mark = fake_mark, .unmark = fake_unmark,
+				    .is_marked = fake_is_marked, .ctx = s};
+	struct sk_diags d = {0};
+	struct sk_cgroup_target t;
+	cr_assert_eq(sk_targets_cgroup_open(cg->path, &t, &d), 0);
+	cr_expect_eq(sk_targets_cgroup_seed(&t, &set), 0);
+	close(t.fd);
+	kill(parent, SIGKILL);
+	waitpid(parent, NULL, 0);
+	if (s->reused > 0) {
+		kill(s->reused, SIGKILL);
+		waitpid(s->reused, NULL, 0);
+	}
+	close(cg->fd);
+	cr_expect_eq(rmdir(cg->path), 0, "%s: %s", cg->path, strerror(errno));
+	sk_diags_free(&d);
+}
+
+Test(trace, seeding_a_cgroup_takes_back_a_task_gone_before_its_mark)
+{
+	struct test_cg cg;
+	cg_make(&cg);
+	struct fake_set s;
+	cg_seed(&cg, 0, &s);
+	cr_expect_not(fake_is_marked(&s, s.vanish), "a pid marked after its task was gone");
+	cr_expect_eq(s.unmarked_vanished, 1);
+}
+
+Test(trace, seeding_a_cgroup_takes_back_a_pid_reused_outside)
+{
+	struct test_cg cg;
+	cg_make(&cg);
+	struct fake_set s;
+	cg_seed(&cg, -1, &s);
+	cr_expect_eq(s.reused, s.vanish);
+	cr_expect_not(fake_is_marked(&s, s.vanish), "a process outside the cgroup would be recorded");
+}
+
+Test(trace, seeding_a_cgroup_keeps_a_pid_reused_inside)
+{
+	/* a task born in the cgroup on that pid: the kernel half marks it */
+	struct test_cg cg;
+	cg_make(&cg);
+	struct fake_set s;
+	cg_seed(&cg, 1, &s);
+	cr_expect_eq(s.reused, s.vanish);
+	cr_expect(fake_is_marked(&s, s.vanish), "a task of the cgroup lost");
 }
