@@ -140,8 +140,50 @@ static bool first_of_name(const struct sk_learn_result *res, size_t i)
 	return true;
 }
 
-static void print_diff(const char *base, const char *out, const struct sk_learn_result *res,
-		       const char *runtime)
+/* Whether BASE has NAME in a rule that decides as RL does (same action,
+ * errno and number of argument conditions): then RL's NAME is not new. */
+static bool base_decides_alike(const struct sk_profile *base, const char *name,
+			       const struct sk_rule *rl)
+{
+	for (size_t i = 0; base && i < base->n_rules; i++) {
+		const struct sk_rule *b = &base->rules[i];
+		if (b->action != rl->action || b->n_args != rl->n_args ||
+		    (rl->action == SK_ACT_ERRNO &&
+		     (b->has_errno_ret ? b->errno_ret : 1u) != (rl->has_errno_ret ? rl->errno_ret : 1u)))
+			continue;
+		for (size_t j = 0; j < b->n_names; j++)
+			if (!strcmp(b->names[j], name))
+				return true;
+	}
+	return false;
+}
+
+/* One "+ name action # why" line for NAME of rule RL, which --runtime or
+ * the generators' last step (sk_profile_finish_generated) added. */
+static void print_added_rule_name(const struct sk_rule *rl, const char *name, const char *runtime)
+{
+	const char *note = runtime_note(runtime, name);
+	if (rl->action == SK_ACT_ALLOW && !rl->n_args && note) {
+		fprintf(stderr, "+ %-24s SCMP_ACT_ALLOW   # %s\n", name, note);
+		return;
+	}
+	char act[64];
+	if (rl->action == SK_ACT_ERRNO)
+		snprintf(act, sizeof act, "SCMP_ACT_ERRNO(%u)", rl->has_errno_ret ? rl->errno_ret : 1u);
+	else
+		snprintf(act, sizeof act, "%s", sk_action_name(rl->action));
+	const struct sk_fallback *f = sk_fallback_find(name);
+	if (f && rl->action == SK_ACT_ERRNO)
+		fprintf(stderr, "+ %-24s %-16s # callers fall back to %s\n", name, act, f->fallback);
+	else if (rl->n_args)
+		fprintf(stderr, "+ %-24s %-16s # when %zu argument condition(s) hold\n", name, act,
+			rl->n_args);
+	else
+		fprintf(stderr, "+ %-24s %s\n", name, act);
+}
+
+static void print_diff(const struct sk_profile *base_profile, const char *base, const char *out,
+		       const struct sk_learn_result *res, const char *runtime)
 {
 	const struct sk_profile *p = res->profile;
 	char *b = esc(base ? base : "(empty allow-list)"), *o = esc(out);
@@ -168,31 +210,19 @@ static void print_diff(const char *base, const char *out, const struct sk_learn_
 		free(comm);
 	}
 	/* after the learned calls: the runtime's rules, then what every generator
-	 * adds last (ERRNO(38) for calls whose callers fall back on ENOSYS) */
-	for (size_t i = res->runtime_from; i < p->n_rules; i++) {
+	 * adds last (ERRNO(38) for calls whose callers fall back on ENOSYS, clone
+	 * without namespace flags). That last step may put names into a rule the
+	 * base already had (its own ERRNO(38) rule): those are new too, so rules
+	 * before the runtime's are looked at, every name the base did not
+	 * decide alike printed. Plain ALLOW names there are the learned ones. */
+	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct sk_rule *rl = &p->rules[i];
-		for (size_t j = 0; j < rl->n_names; j++) {
-			const char *note = runtime_note(runtime, rl->names[j]);
-			if (rl->action == SK_ACT_ALLOW && note) {
-				fprintf(stderr, "+ %-24s SCMP_ACT_ALLOW   # %s\n", rl->names[j], note);
-				continue;
-			}
-			char act[64];
-			if (rl->action == SK_ACT_ERRNO)
-				snprintf(act, sizeof act, "SCMP_ACT_ERRNO(%u)",
-					 rl->has_errno_ret ? rl->errno_ret : 1u);
-			else
-				snprintf(act, sizeof act, "%s", sk_action_name(rl->action));
-			const struct sk_fallback *f = sk_fallback_find(rl->names[j]);
-			if (f)
-				fprintf(stderr, "+ %-24s %-16s # callers fall back to %s\n",
-					rl->names[j], act, f->fallback);
-			else if (rl->n_args)
-				fprintf(stderr, "+ %-24s %-16s # when %zu argument condition(s) hold\n",
-					rl->names[j], act, rl->n_args);
-			else
-				fprintf(stderr, "+ %-24s %s\n", rl->names[j], act);
-		}
+		bool appended = i >= res->runtime_from;
+		if (!appended && rl->action == SK_ACT_ALLOW && !rl->n_args)
+			continue;
+		for (size_t j = 0; j < rl->n_names; j++)
+			if (appended || !base_decides_alike(base_profile, rl->names[j], rl))
+				print_added_rule_name(rl, rl->names[j], runtime);
 	}
 }
 
@@ -409,7 +439,7 @@ int cmd_learn(int argc, char **argv)
 	cli_print_diags(&d);
 	print_fixes(&d);
 	if (text) {
-		print_diff(a.base, a.out, &res, a.o.runtime);
+		print_diff(base, a.base, a.out, &res, a.o.runtime);
 		for (size_t i = 0; i < res.n; i++)
 			print_one_skipped(&res.v[i], &a.o);
 		rc = cli_write_output(a.out, text);

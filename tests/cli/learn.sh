@@ -56,6 +56,17 @@ ok "--allow-dangerous adds it" sh -c "'$SCMPKIT' learn --from '$P/ptrace.log' --
 expect_msg "--runtime runc adds runc's late calls the log does not show" 0 \
 	"^\\+ futex +SCMP_ACT_ALLOW +# the runtime's, after it loads the filter" \
 	"$SCMPKIT" learn --from "$D/auditd-enriched.log" -p "$P/base.json" --runtime runc -o "$P/rt.json"
+# the fallback step may put names into an ERRNO(38) rule the base already has:
+# they are new all the same, and the base's own names are not
+cat >"$P/base38.json" <<'J'
+{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["brk", "execve"], "action": "SCMP_ACT_ALLOW"},
+ {"names": ["statx"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}
+J
+expect_msg "--runtime runc: the ENOSYS answers added to the base's own ERRNO(38) rule are shown" 0 \
+	"^\\+ clone3 +SCMP_ACT_ERRNO\\(38\\) +# callers fall back to clone" \
+	"$SCMPKIT" learn --from "$D/auditd-enriched.log" -p "$P/base38.json" --runtime runc -o "$P/rt38.json"
+ok "... and the base's own statx is not" sh -c \
+	"! '$SCMPKIT' learn --from '$D/auditd-enriched.log' -p '$P/base38.json' --runtime runc -o '$P/rt38.json' 2>&1 | grep -q '^+ statx'"
 ok "--runtime runc, docker format" "$SCMPKIT" learn --from "$D/auditd-enriched.log" -p "$P/base.json" \
 	--runtime runc -f docker -o "$P/rt-docker.json"
 expect_out "... in two rules of their own, with comments saying when" \
