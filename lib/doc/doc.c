@@ -641,6 +641,16 @@ static int check_text(struct builder *b, const char *text, size_t len)
 	const unsigned char *t = (const unsigned char *)text;
 	size_t i = 0;
 	for (;;) {
+		/* eight bytes at a time while none is below 0x20 or above 0x7e
+		 * (bit tricks: "any byte less than n", "any byte greater than n");
+		 * a newline ends such a run, so runs are a line long */
+		for (const uint64_t ones = 0x0101010101010101u, highs = ones * 0x80; i + 8 <= len;
+		     i += 8) {
+			uint64_t w;
+			memcpy(&w, t + i, sizeof w);
+			if (((w - ones * 0x20) & ~w & highs) | (((w + ones) | w) & highs))
+				break;
+		}
 		while (i < len && t[i] >= 0x20 && t[i] < 0x7f)
 			i++;
 		if (i == len)

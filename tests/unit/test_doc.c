@@ -464,6 +464,31 @@ Test(doc, control_characters_are_refused)
 	sk_doc_release(&ok);
 }
 
+/* The printable-ASCII check reads eight bytes at a time: a control
+ * character, DEL or a C1 control at any place in a long line is still found,
+ * at its column. */
+Test(doc, a_control_character_anywhere_in_a_long_line_is_refused)
+{
+	static const char bad[][3] = {"\001", "\037", "\177", "\302\200"};
+	for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+		for (size_t at = 0; at < 24; at++) {
+			char t[64] = "key: ";
+			memset(t + 5, 'v', at);
+			strcpy(t + 5 + at, bad[k]);
+			strcat(t, "tail of the line\n");
+			struct sk_doc s;
+			struct sk_diags d = {0};
+			cr_expect_eq(sk_doc_parse(t, strlen(t), "c.yaml", NULL, &s, &d), -EINVAL,
+				     "byte %zu at %zu", k, at);
+			cr_expect(d.n && strstr(d.v[0].message, "control character") &&
+					  d.v[0].col == (unsigned)(6 + at),
+				  "byte %zu at %zu: %s col %d", k, at, d.n ? d.v[0].message : "",
+				  d.n ? d.v[0].col : 0);
+			sk_doc_release(&s);
+			sk_diags_free(&d);
+		}
+}
+
 /* YAML breaks lines at CR too: a comment with a bare CR ends there (found by
  * fuzz_manifest: a pair appended "after the line" broke the document); a CRLF
  * file gets CRLF lines. */
