@@ -19,7 +19,6 @@
  * host. Messages quote what the registry said escaped. */
 #include <scmpkit/distribute.h>
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +31,7 @@
 #include <scmpkit/escape.h>
 #include <scmpkit/fileio.h>
 
+#include "curl_dl.h"
 #include "distribute/internal.h"
 #include "distribute/oci_internal.h"
 #include "util/cleanup.h"
@@ -60,6 +60,7 @@ struct reg {
 	const struct sk_registry_opts *o;
 	struct sk_diags *d;
 	char err[CURL_ERROR_SIZE];
+	const struct sk_curl *cu; /* libcurl, loaded by reg_open */
 };
 
 static void resp_free(struct resp *r)
@@ -221,7 +222,8 @@ static int http(struct reg *r, const struct call *c, struct resp *out)
 	sk_sb_init(&out->body);
 	out->limit = c->limit;
 	CURL *h = r->c;
-	curl_easy_reset(h);
+	const struct sk_curl *cu = r->cu;
+	cu->easy_reset(h);
 	/* plain HTTP only to a loopback host: the registry's own URLs when it
 	 * is one, and nothing else (a redirect is checked in get_blob) */
 	const char *protos = r->loopback && url_loopback_http(c->url) ? "http,https" : "https";
@@ -231,55 +233,55 @@ static int http(struct reg *r, const struct call *c, struct resp *out)
 	bool ours = !strncmp(c->url, r->base, strlen(r->base)) && c->url[strlen(r->base)] == '/';
 	struct guard g = {.r = r};
 	if (c->extra_auth)
-		hdrs = curl_slist_append(hdrs, c->extra_auth);
+		hdrs = cu->slist_append(hdrs, c->extra_auth);
 	else if (r->authz && ours && !c->no_auth)
-		hdrs = curl_slist_append(hdrs, r->authz);
+		hdrs = cu->slist_append(hdrs, r->authz);
 	g.secret = hdrs != NULL;
 	if (c->content_type) {
 		snprintf(line, sizeof line, "Content-Type: %s", c->content_type);
-		hdrs = curl_slist_append(hdrs, line);
+		hdrs = cu->slist_append(hdrs, line);
 	}
 	if (c->accept) {
 		snprintf(line, sizeof line, "Accept: %s", c->accept);
-		hdrs = curl_slist_append(hdrs, line);
+		hdrs = cu->slist_append(hdrs, line);
 	}
-	hdrs = curl_slist_append(hdrs, "Expect:");
-	curl_easy_setopt(h, CURLOPT_URL, c->url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protos);
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, protos);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L); /* redirects: see get_blob */
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "scmpkit/" SCMPKIT_VERSION);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, r->o && r->o->timeout_s ? r->o->timeout_s : 60L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, r->err);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, out);
-	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->limit);
+	hdrs = cu->slist_append(hdrs, "Expect:");
+	cu->easy_setopt(h, CURLOPT_URL, c->url);
+	cu->easy_setopt(h, CURLOPT_PROTOCOLS_STR, protos);
+	cu->easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, protos);
+	cu->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L); /* redirects: see get_blob */
+	cu->easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	cu->easy_setopt(h, CURLOPT_USERAGENT, "scmpkit/" SCMPKIT_VERSION);
+	cu->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	cu->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+	cu->easy_setopt(h, CURLOPT_TIMEOUT, r->o && r->o->timeout_s ? r->o->timeout_s : 60L);
+	cu->easy_setopt(h, CURLOPT_ERRORBUFFER, r->err);
+	cu->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	cu->easy_setopt(h, CURLOPT_WRITEDATA, out);
+	cu->easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	cu->easy_setopt(h, CURLOPT_HEADERDATA, out);
+	cu->easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->limit);
 	if (r->o && r->o->ca_file)
-		curl_easy_setopt(h, CURLOPT_CAINFO, r->o->ca_file);
+		cu->easy_setopt(h, CURLOPT_CAINFO, r->o->ca_file);
 	if (!strncmp(c->url, "http://", 7)) {
 		/* a loopback URL names this host: a proxy would reach its own */
-		curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
-		curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_connected);
-		curl_easy_setopt(h, CURLOPT_PREREQDATA, &g);
+		cu->easy_setopt(h, CURLOPT_NOPROXY, "*");
+		cu->easy_setopt(h, CURLOPT_PREREQFUNCTION, on_connected);
+		cu->easy_setopt(h, CURLOPT_PREREQDATA, &g);
 	}
 	if (!strcmp(c->method, "HEAD"))
-		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+		cu->easy_setopt(h, CURLOPT_NOBODY, 1L);
 	else if (strcmp(c->method, "GET"))
-		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, c->method);
+		cu->easy_setopt(h, CURLOPT_CUSTOMREQUEST, c->method);
 	if (c->body || !strcmp(c->method, "POST") || !strcmp(c->method, "PUT")) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, c->body ? c->body : "");
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)c->len);
+		cu->easy_setopt(h, CURLOPT_POSTFIELDS, c->body ? c->body : "");
+		cu->easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)c->len);
 	}
 	r->err[0] = 0;
 	r->refused[0] = 0;
-	CURLcode rc = curl_easy_perform(h);
-	curl_slist_free_all(hdrs);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
+	CURLcode rc = cu->easy_perform(h);
+	cu->slist_free_all(hdrs);
+	cu->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
 	if (rc == CURLE_ABORTED_BY_CALLBACK && r->refused[0])
 		return fail(r, -EPERM, "%s", r->refused);
 	if (out->too_big || rc == CURLE_FILESIZE_EXCEEDED)
@@ -287,7 +289,7 @@ static int http(struct reg *r, const struct call *c, struct resp *out)
 			    c->method, c->url, c->limit);
 	if (rc != CURLE_OK)
 		return fail(r, -EHOSTUNREACH, "%s %s: %s", c->method, c->url,
-			    r->err[0] ? r->err : curl_easy_strerror(rc));
+			    r->err[0] ? r->err : cu->easy_strerror(rc));
 	return out->body.oom ? -ENOMEM : 0;
 }
 
@@ -327,11 +329,11 @@ static char *basic_header(const char *user, const char *secret)
 	return asprintf(&h, "Authorization: Basic %s", b64) < 0 ? NULL : h;
 }
 
-static char *url_encode(CURL *h, const char *s)
+static char *url_encode(const struct reg *r, const char *s)
 {
-	char *e = curl_easy_escape(h, s, 0);
+	char *e = r->cu->easy_escape(r->c, s, 0);
 	char *copy = e ? strdup(e) : NULL;
-	curl_free(e);
+	r->cu->free(e);
 	return copy;
 }
 
@@ -348,8 +350,8 @@ static int bearer(struct reg *r, const char *challenge, const char *scope_wanted
 	struct sk_sb url = SK_SB_INIT;
 	sk_sb_adds(&url, realm);
 	char sep = strchr(realm, '?') ? '&' : '?';
-	_sk_cleanup_free_ char *es = service ? url_encode(r->c, service) : NULL;
-	_sk_cleanup_free_ char *sc = url_encode(r->c, scope ? scope : scope_wanted);
+	_sk_cleanup_free_ char *es = service ? url_encode(r, service) : NULL;
+	_sk_cleanup_free_ char *sc = url_encode(r, scope ? scope : scope_wanted);
 	if (es) {
 		sk_sb_addf(&url, "%cservice=%s", sep, es);
 		sep = '&';
@@ -482,7 +484,9 @@ static int reg_open(struct reg *r, const char *ref, const struct sk_registry_opt
 	r->loopback = sk_oci_ref_is_loopback(&r->ref);
 	const char *host = strcmp(r->ref.registry, "docker.io") ? r->ref.registry : "registry-1.docker.io";
 	snprintf(r->base, sizeof r->base, "%s://%s", r->loopback ? "http" : "https", host);
-	if (!(r->c = curl_easy_init()))
+	if (!(r->cu = sk_curl(ref, d)))
+		return -ELIBACC;
+	if (!(r->c = r->cu->easy_init()))
 		return -ENOMEM;
 	load_credentials(r);
 	return 0;
@@ -491,7 +495,7 @@ static int reg_open(struct reg *r, const char *ref, const struct sk_registry_opt
 static void reg_close(struct reg *r)
 {
 	if (r->c)
-		curl_easy_cleanup(r->c);
+		r->cu->easy_cleanup(r->c);
 	sk_oci_ref_free(&r->ref);
 	free(r->user);
 	if (r->secret)

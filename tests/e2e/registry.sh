@@ -99,6 +99,16 @@ for f in sys.argv[2:]:
 expect_msg "an unknown digest: exit 1, the registry's answer" 1 "404 MANIFEST_UNKNOWN" \
 	"$SCMPKIT" pull "$R/team/web@sha256:$(printf '%064d' 0)" -o "$T_TMP/none.json"
 ok "... and nothing written" test ! -e "$T_TMP/none.json"
+# libcurl is loaded when a registry is first talked to, not at start-up:
+# without a usable one, push and pull say so (exit 1); other commands never
+# load it
+mkdir -p "$T_TMP/nocurl" && echo "not a library" >"$T_TMP/nocurl/libcurl.so.4"
+expect_msg "without a usable libcurl: exit 1, saying which library and why" 1 \
+	"cannot load libcurl \\(libcurl.so.4, Debian package libcurl4\\).*" \
+	env LD_LIBRARY_PATH="$T_TMP/nocurl" "$SCMPKIT" pull "$R/team/web:v1" -o "$T_TMP/nocurl.json"
+ok "... and nothing written" test ! -e "$T_TMP/nocurl.json"
+ok "lint runs without libcurl (it is not loaded at start-up)" \
+	env LD_LIBRARY_PATH="$T_TMP/nocurl" "$SCMPKIT" lint "$T_TMP/by-tag.json"
 expect_msg "a bad reference: exit 2" 2 "repository must be lower-case" "$SCMPKIT" pull "$R/Team/Web:v1" -o "$T_TMP/x.json"
 expect_msg "a lint error stops push: exit 2" 2 "P7-missing-essential" sh -c \
 	"echo '{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\"}]}' >'$T_TMP/bad.json' && '$SCMPKIT' push '$T_TMP/bad.json' '$R/team/bad:v1'"
