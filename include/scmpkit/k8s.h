@@ -65,6 +65,13 @@ struct sk_k8s_container {
 	 * "SYS_ADMIN" passes and grants the capability all the same) */
 	bool cap_sys_admin;
 	struct sk_pos cap_sys_admin_pos;
+	/* another spelling that grants CAP_SYS_ADMIN all the same ("SYS_ADMIN"
+	 * or "cap_sys_admin" in any case, "ALL": runtimes add the CAP_ prefix
+	 * and upper-case),
+	 * which the API server lets through beside allowPrivilegeEscalation:
+	 * false; NULL when none */
+	const char *sys_admin_as;
+	struct sk_pos sys_admin_as_pos;
 	bool host_process; /* securityContext.windowsOptions.hostProcess: true */
 	const struct sk_doc_node *node; /* the container's mapping */
 };

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/grow.h"
 
@@ -164,12 +165,18 @@ static void parse_ape(struct sk_k8s_container *k, const struct sk_doc_node *ape)
 static void parse_caps(struct sk_k8s_container *k, const struct sk_doc_node *sc)
 {
 	const struct sk_doc_node *add = sk_doc_get(sk_doc_get(sc, "capabilities"), "add");
-	for (size_t i = 0; add && add->type == SK_DOC_SEQ && i < add->n; i++)
-		if (sk_doc_is(add->kids[i], "CAP_SYS_ADMIN")) {
+	for (size_t i = 0; add && add->type == SK_DOC_SEQ && i < add->n; i++) {
+		const struct sk_doc_node *c = add->kids[i];
+		if (sk_doc_is(c, "CAP_SYS_ADMIN")) {
 			k->cap_sys_admin = true;
-			k->cap_sys_admin_pos = sk_k8s_pos(add->kids[i]);
-			return;
+			k->cap_sys_admin_pos = sk_k8s_pos(c);
+		} else if (!k->sys_admin_as && c->type == SK_DOC_SCALAR && c->str &&
+			   (!strcasecmp(c->str, "SYS_ADMIN") || !strcasecmp(c->str, "ALL") ||
+			    !strcasecmp(c->str, "CAP_SYS_ADMIN"))) {
+			k->sys_admin_as = c->str;
+			k->sys_admin_as_pos = sk_k8s_pos(c);
 		}
+	}
 }
 
 static int add_container(struct sk_k8s_pod *pod, size_t *cap, const char *list,

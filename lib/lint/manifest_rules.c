@@ -136,6 +136,19 @@ static void check_field(struct ctx *c, const struct sk_k8s_seccomp *s, const cha
 static void check_escalation(struct ctx *c, const struct sk_k8s_container *k, const char *what)
 {
 	const char *f = c->m->file;
+	/* CAP_SYS_ADMIN by another name: the API server lets it stand beside
+	 * allowPrivilegeEscalation: false, and the container holds it all the
+	 * same */
+	if (k->sys_admin_as && !k->privileged && !k->cap_sys_admin)
+		sk_lint_report(c->out, "P1-sys-admin", f, k->sys_admin_as_pos,
+			       "drop it from capabilities.add and grant the narrower capability the "
+			       "workload needs",
+			       "%s adds '%s', which grants CAP_SYS_ADMIN: no_new_privs "
+			       "(allowPrivilegeEscalation: false) is no boundary for a process that "
+			       "holds it, and Docker's and containerd's default profiles then allow "
+			       "mount, umount2, setns, unshare, bpf and the other calls it gates (the "
+			       "API server refuses the pair only when spelled CAP_SYS_ADMIN)",
+			       what, k->sys_admin_as);
 	if (k->privileged)
 		sk_lint_report(c->out, "P4-privileged", f, k->privileged_pos,
 			       "remove privileged: true and grant only the capabilities needed",

@@ -172,6 +172,17 @@ static const struct sk_lint_rule rules[] = {
 	     "Set `securityContext.allowPrivilegeEscalation: false`: `scmpkit fix` writes it "
 	     "(not beside `privileged: true` or `CAP_SYS_ADMIN`, which the API server refuses).",
 	     "7.0"),
+	RULE("P1-sys-admin", SK_SEV_WARNING, "P1",
+	     "A container adds CAP_SYS_ADMIN under another name (SYS_ADMIN, ALL).",
+	     "Runtimes add the CAP_ prefix and upper-case what capabilities.add lists, so "
+	     "SYS_ADMIN and ALL grant CAP_SYS_ADMIN; the API server, which compares the spelling "
+	     "CAP_SYS_ADMIN, then accepts allowPrivilegeEscalation: false beside it. no_new_privs "
+	     "is no boundary for a process holding CAP_SYS_ADMIN, and the runtimes' default "
+	     "seccomp profiles allow the calls that capability gates (mount, umount2, setns, "
+	     "unshare, bpf, ...).",
+	     "Drop SYS_ADMIN (or ALL) from `capabilities.add` and grant the narrower capability "
+	     "the workload needs.",
+	     "6.0"),
 	RULE("api-server-rejects", SK_SEV_ERROR, NULL,
 	     "A value or combination the API server rejects: the workload is never created.",
 	     "The API server's validation refuses allowPrivilegeEscalation: false beside "

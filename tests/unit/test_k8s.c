@@ -409,6 +409,8 @@ Test(k8s, escalation_values_the_api_server_rejects)
 	cr_expect(p->containers[1].cap_sys_admin);
 	cr_expect_eq(p->containers[1].cap_sys_admin_pos.col, 65);
 	cr_expect_not(p->containers[2].cap_sys_admin, "the API server compares CAP_SYS_ADMIN only");
+	cr_expect_str_eq(p->containers[2].sys_admin_as, "SYS_ADMIN", "... and grants it all the same");
+	cr_expect_null(p->containers[1].sys_admin_as);
 	sk_k8s_free(m);
 }
 

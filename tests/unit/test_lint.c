@@ -106,6 +106,9 @@ static const struct rule_case {
 	 "apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: SeccompProfile\nmetadata: {name: app}\n"
 	 "spec:\n  defaultAction: SCMP_ACT_ERRNO\n  baseProfileName: runc-v1.4.2\n"},
 	{"api-server-rejects", POD("", "      privileged: true\n" GOOD_C), POD("", GOOD_C)},
+	{"P1-sys-admin", POD("", "      capabilities: {add: [NET_ADMIN, SYS_ADMIN]}\n" GOOD_C),
+	 POD("", "      capabilities: {add: [NET_ADMIN]}\n" GOOD_C)},
+	{"P1-sys-admin", POD("", "      capabilities: {add: [all]}\n" GOOD_C), POD("", GOOD_C)},
 	{"pods-not-visible",
 	 "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: k8s\nspec:\n  replicas: 2\n",
 	 POD("", GOOD_C)},
