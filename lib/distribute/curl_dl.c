@@ -5,12 +5,14 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 /* The soname of libcurl 7.x and 8.x (Debian 12: libcurl4, 7.88). */
 #define CURL_SONAME "libcurl.so.4"
 
 static struct sk_curl curl;
-static const char *load_error; /* dlerror()'s text, kept: it is static */
+static char load_error[512]; /* dlerror()'s text, copied: its buffer is reused */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 /* The table: each entry names a symbol and where its pointer goes. */
@@ -27,22 +29,29 @@ static const struct {
 	ENTRY(slist_free_all, curl_slist_free_all),
 };
 
+static void keep_error(void)
+{
+	const char *e = dlerror();
+	snprintf(load_error, sizeof load_error, "%s", e ? e : "unknown error");
+}
+
 static void load(void)
 {
 	void *h = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
-		load_error = dlerror();
+		keep_error();
 		return;
 	}
 	struct sk_curl c;
 	for (size_t i = 0; i < sizeof symbols / sizeof *symbols; i++) {
 		void *f = dlsym(h, symbols[i].symbol);
 		if (!f) {
-			load_error = dlerror();
+			keep_error();
 			return; /* the handle stays open: a partial libcurl is no use, nor harm */
 		}
-		/* POSIX guarantees a function pointer survives being a void * */
-		*(void **)((char *)&c + symbols[i].offset) = f;
+		/* POSIX guarantees a function pointer survives being a void *;
+		 * memcpy, since the field's type is a function pointer's */
+		memcpy((char *)&c + symbols[i].offset, &f, sizeof f);
 	}
 	curl = c;
 }
@@ -55,6 +64,6 @@ const struct sk_curl *sk_curl(const char *what, struct sk_diags *d)
 	sk_diags_add(d, SK_SEV_ERROR, what, 0, 0, "oci-registry",
 		     "cannot load libcurl (" CURL_SONAME ", Debian package libcurl4), which push and "
 		     "pull need: %s",
-		     load_error ? load_error : "unknown error");
+		     load_error);
 	return NULL;
 }
