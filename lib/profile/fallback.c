@@ -105,23 +105,11 @@ bool sk_profile_shadows(const struct sk_profile *p, const char *name, enum sk_ar
 static void drop_name(struct sk_profile *p, size_t i, const char *name)
 {
 	struct sk_rule *r = &p->rules[i];
-	for (size_t j = 0; j < r->n_names;) {
-		if (strcmp(r->names[j], name)) {
-			j++;
-			continue;
-		}
-		free(r->names[j]);
-		memmove(&r->names[j], &r->names[j + 1], (r->n_names - j - 1) * sizeof *r->names);
-		if (r->name_pos)
-			memmove(&r->name_pos[j], &r->name_pos[j + 1],
-				(r->n_names - j - 1) * sizeof *r->name_pos);
-		r->n_names--;
-	}
-	if (!r->n_names) {
-		sk_rule_clear(r);
-		memmove(r, r + 1, (p->n_rules - i - 1) * sizeof *r);
-		p->n_rules--;
-	}
+	for (size_t j = r->n_names; j-- > 0;)
+		if (!strcmp(r->names[j], name))
+			sk_rule_remove_name(r, j);
+	if (!r->n_names)
+		sk_profile_remove_rule(p, i);
 }
 
 /* NAME into the profile's plain ERRNO(ENOSYS) rule, made when there is none. */
