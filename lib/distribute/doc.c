@@ -27,3 +27,11 @@ const struct sk_doc_node *sk_dist_json(const char *text, size_t len, const char 
 	}
 	return doc->docs[0].root; /* strict mode: exactly one document, with a value */
 }
+
+int sk_dist_doc_error(struct sk_diags *d, const char *file, const struct sk_doc_node *at,
+		      const char *rule, const char *what)
+{
+	struct sk_pos p = sk_doc_pos(at);
+	sk_diags_add(d, SK_SEV_ERROR, file, p.line, p.col, rule, "%s", what);
+	return -EINVAL;
+}

@@ -33,6 +33,11 @@
 const struct sk_doc_node *sk_dist_json(const char *text, size_t len, const char *file,
 				       struct sk_doc *doc, struct sk_diags *d);
 
+/* An error WHAT at node AT of FILE under RULE, in D; -EINVAL (the reader
+ * stops at the first). */
+int sk_dist_doc_error(struct sk_diags *d, const char *file, const struct sk_doc_node *at,
+		      const char *rule, const char *what);
+
 /* ---- prepare.c ---------------------------------------------------------------- */
 
 /* The SeccompProfiles of one source: what a baseProfileName there may name. */

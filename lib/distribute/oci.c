@@ -233,9 +233,7 @@ void sk_oci_manifest_free(struct sk_oci_manifest *m)
 static int man_error(struct sk_diags *d, const char *file, const struct sk_doc_node *at,
 		     const char *what)
 {
-	struct sk_pos p = sk_doc_pos(at);
-	sk_diags_add(d, SK_SEV_ERROR, file, p.line, p.col, "oci-manifest", "%s", what);
-	return -EINVAL;
+	return sk_dist_doc_error(d, file, at, "oci-manifest", what);
 }
 
 static int read_descriptor(const struct sk_doc_node *j, const char *file,

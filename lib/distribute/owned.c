@@ -170,9 +170,7 @@ void sk_own_remove(struct sk_own *own, struct sk_own_entry *e)
 static int own_error(struct sk_diags *d, const char *file, const struct sk_doc_node *at,
 		     const char *what)
 {
-	struct sk_pos p = sk_doc_pos(at);
-	sk_diags_add(d, SK_SEV_ERROR, file, p.line, p.col, "sync-manifest", "%s", what);
-	return -EINVAL;
+	return sk_dist_doc_error(d, file, at, "sync-manifest", what);
 }
 
 /* One "files" entry. Its name is checked as strictly as a source's: a forged

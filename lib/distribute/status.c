@@ -161,9 +161,7 @@ void sk_sync_status_free(struct sk_sync_status *st)
 static int bad(struct sk_diags *d, const char *file, const struct sk_doc_node *at,
 	       const char *what)
 {
-	struct sk_pos p = sk_doc_pos(at);
-	sk_diags_add(d, SK_SEV_ERROR, file, p.line, p.col, "sync-status", "%s", what);
-	return -EINVAL;
+	return sk_dist_doc_error(d, file, at, "sync-status", what);
 }
 
 /* The first name (rejected) or string (errors) of array A, for the probe's
