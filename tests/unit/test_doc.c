@@ -14,15 +14,7 @@
 
 #include "util/json_quote.h"
 
-static struct sk_doc parse_ok(const char *text)
-{
-	struct sk_doc s;
-	struct sk_diags d = {0};
-	int r = sk_doc_parse(text, strlen(text), "t.yaml", NULL, &s, &d);
-	cr_assert_eq(r, 0, "sk_doc_parse: %d", r);
-	cr_assert_eq(d.n, 0);
-	return s;
-}
+#include "doc_helpers.h"
 
 /* The text of node N as written. */
 static char *text_of(const char *text, const struct sk_doc_node *n)

@@ -13,15 +13,7 @@
 
 #include <scmpkit/doc.h>
 
-static struct sk_doc parse_ok(const char *text)
-{
-	struct sk_doc s;
-	struct sk_diags d = {0};
-	int r = sk_doc_parse(text, strlen(text), "t.yaml", NULL, &s, &d);
-	cr_assert_eq(r, 0, "sk_doc_parse: %d", r);
-	cr_assert_eq(d.n, 0);
-	return s;
-}
+#include "doc_helpers.h"
 
 /* ---- manifest model ------------------------------------------------------- */
 
