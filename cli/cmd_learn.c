@@ -140,21 +140,15 @@ static bool first_of_name(const struct sk_learn_result *res, size_t i)
 	return true;
 }
 
-/* Whether BASE has NAME in a rule that decides as RL does (same action,
- * errno and number of argument conditions): then RL's NAME is not new. */
+/* Whether BASE has NAME in a rule that decides as RL does: then RL's NAME
+ * is not new. */
 static bool base_decides_alike(const struct sk_profile *base, const char *name,
 			       const struct sk_rule *rl)
 {
-	for (size_t i = 0; base && i < base->n_rules; i++) {
-		const struct sk_rule *b = &base->rules[i];
-		if (b->action != rl->action || b->n_args != rl->n_args ||
-		    (rl->action == SK_ACT_ERRNO &&
-		     (b->has_errno_ret ? b->errno_ret : 1u) != (rl->has_errno_ret ? rl->errno_ret : 1u)))
-			continue;
-		for (size_t j = 0; j < b->n_names; j++)
-			if (!strcmp(b->names[j], name))
-				return true;
-	}
+	for (size_t i = 0; base && i < base->n_rules; i++)
+		if (sk_rule_names(&base->rules[i], name) &&
+		    sk_rule_decides_alike(&base->rules[i], rl))
+			return true;
 	return false;
 }
 

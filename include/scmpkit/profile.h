@@ -169,6 +169,10 @@ void sk_rule_remove_name(struct sk_rule *r, size_t j);
 
 /* A rule that applies whatever the arguments: no args, no includes/excludes. */
 bool sk_rule_plain(const struct sk_rule *r);
+/* A and B make the same decision for the same calls (action, the errno runc
+ * returns, arguments, includes/excludes): what a filter compiled from them
+ * returns; comments and spellings do not count. */
+bool sk_rule_decides_alike(const struct sk_rule *a, const struct sk_rule *b);
 /* R lists NAME. */
 bool sk_rule_names(const struct sk_rule *r, const char *name);
 /* NAME is allowed for every argument: by the default action or by a plain

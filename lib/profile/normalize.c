@@ -151,9 +151,7 @@ static uint32_t effective_errno(const struct sk_rule *r)
 	return r->has_errno_ret ? r->errno_ret : EPERM;
 }
 
-/* The same decision for the same calls: what a filter compiled from them
- * returns; comments and spellings do not count. */
-static bool decides_alike(const struct sk_rule *a, const struct sk_rule *b)
+bool sk_rule_decides_alike(const struct sk_rule *a, const struct sk_rule *b)
 {
 	return a->action == b->action && effective_errno(a) == effective_errno(b) &&
 	       args_eq(a, b) && cond_eq(&a->includes, &b->includes) &&
@@ -293,7 +291,7 @@ int sk_profile_merge_alike(struct sk_profile *p)
 								 : ref.key;
 			long from = key >= 0 ? last[key] : -1;
 			size_t k = from < 0 ? 0 : (size_t)from;
-			while (k < n && !decides_alike(&g[k].rule, r))
+			while (k < n && !sk_rule_decides_alike(&g[k].rule, r))
 				k++;
 			if (k == n && !(rc = SK_GROW(g, cap, n))) {
 				if ((rc = open_group(&g[n], r)) < 0)
