@@ -11,10 +11,14 @@
  * without running them — the kernel half counts it and this side says so and
  * marks the recording incomplete (a non-zero exit).
  *
- * Starting a command: fork, mark the child's pid in the target bitmap while
- * it waits on a pipe, let it exec: its execve is the first call recorded, as
- * with ptrace. What already runs: targets.c seeds the set after the program
- * is attached (that order closes the races: see there). */
+ * Starting a command: fork; the child marks its own pid in the target
+ * bitmap and execs: its execve is the first call recorded, as with ptrace.
+ * What already runs: targets.c seeds the set after the program is attached
+ * (that order closes the races: see there).
+ *
+ * Loading: libbpf relocates the program (CO-RE) against a BTF of the few
+ * kernel structs it reads, which kernel_btf.c lays out from the running
+ * kernel's BTF, not against the whole of it (see there for the cost). */
 /* <linux/bpf.h> (through libbpf) has an `enum sk_action` of its own (socket
  * verdicts); ours is scmpkit's. Renamed here, in the one file that needs both. */
 #define sk_action linux_bpf_sk_action
@@ -24,7 +28,9 @@
 #include <linux/types.h>
 
 #include "bpf/record.h"
+#include "kernel_btf.h"
 #include "record.skel.h"
+#include "record_core_btf.h"
 #include "targets.h"
 #include "trace_backend.h"
 
@@ -35,10 +41,12 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <poll.h>
+#include <bpf/btf.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -211,10 +219,43 @@ static void give_numbers(struct ebpf_rec *e, struct sk_record_bpf *s, bool cgrou
 	s->rodata->cgroup_id = e->cg.id;
 }
 
+/* The kernel's layout of what the program reads, as a BTF in a memfd for
+ * libbpf to relocate against (kernel_btf.h says why not the whole vmlinux
+ * BTF): the memfd, or -1 with a diagnostic. */
+static int core_btf(struct sk_diags *d)
+{
+	char why[256];
+	struct btf *btf = NULL;
+	_sk_cleanup_close_ int kfd = open("/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC);
+	int r = kfd < 0 ? -errno : sk_kernel_btf_relayout(kfd, sk_record_core_btf,
+							  sizeof sk_record_core_btf, &btf, why,
+							  sizeof why);
+	if (kfd < 0)
+		snprintf(why, sizeof why, "cannot read /sys/kernel/btf/vmlinux: %s", strerror(-r));
+	__u32 len = 0;
+	const void *raw = r == 0 ? btf__raw_data(btf, &len) : NULL;
+	int fd = raw ? memfd_create("scmpkit-core-btf", MFD_CLOEXEC) : -1;
+	if (raw && (fd < 0 || write(fd, raw, len) != (ssize_t)len)) {
+		snprintf(why, sizeof why, "cannot write the relocation BTF: %s", strerror(errno));
+		sk_closep(&fd);
+	}
+	btf__free(btf);
+	if (fd < 0)
+		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-ebpf",
+			     "cannot relocate the BPF program for this kernel: %s", why);
+	return fd;
+}
+
 static int load(struct ebpf_rec *e, bool cgroup, struct sk_diags *d)
 {
 	libbpf_set_print(quiet_libbpf);
-	struct sk_record_bpf *s = sk_record_bpf__open();
+	_sk_cleanup_close_ int btf_fd = core_btf(d);
+	if (btf_fd < 0)
+		return -ENOTSUP;
+	char btf_path[64];
+	snprintf(btf_path, sizeof btf_path, "/proc/self/fd/%d", btf_fd);
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_path);
+	struct sk_record_bpf *s = sk_record_bpf__open_opts(&opts);
 	if (!s) {
 		int err = errno;
 		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-ebpf",
@@ -222,6 +263,10 @@ static int load(struct ebpf_rec *e, bool cgroup, struct sk_diags *d)
 		return -err;
 	}
 	give_numbers(e, s, cgroup);
+	/* cgroup moves matter only to a cgroup's recording: elsewhere the
+	 * program is neither loaded nor attached (each attach and detach
+	 * patches kernel text on every CPU) */
+	bpf_program__set_autoload(s->progs.on_attach, cgroup);
 	int r = sk_record_bpf__load(s);
 	const char *step = "load";
 	if (r == 0) {
@@ -242,13 +287,13 @@ static int load(struct ebpf_rec *e, bool cgroup, struct sk_diags *d)
 
 /* ---- start: a command, or what already runs -------------------------------- */
 
-/* In the child, just before exec: stop, so that the parent can mark it while
- * nothing runs; the exec is then the first call recorded. kill(2) directly,
- * not raise(3), which restores its signal mask after the stop with a call of
- * its own. */
-static int stop_self(void)
+/* In the child, just before exec: set its own bit in the target bitmap (the
+ * program's .bss, mapped shared, so the fork kept it), a store and no call:
+ * its execve is the first call recorded, as with ptrace, and the parent goes
+ * on without waiting for it. Async-signal-safe: an atomic OR. */
+static int mark_self(void *ctx)
 {
-	syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
+	mark(ctx, (pid_t)syscall(SYS_getpid));
 	return 0;
 }
 
@@ -258,27 +303,18 @@ static int hold_nothing(void *ctx, pid_t pid, struct sk_diags *d)
 	return 0;
 }
 
+/* The child is ours until it is reaped, so its pid cannot be reused under
+ * the pidfd, even once it has exited; if it dies before it marked itself it
+ * was never a target, if after, the kernel half clears it at its exit. */
 static int start_command(struct ebpf_rec *e, struct sk_diags *d)
 {
 	struct sk_recorder *r = &e->base;
 	sk_trace_note_filtered(0, d);
-	int rc = sk_trace_spawn(r->opts.argv, stop_self, hold_nothing, NULL, &e->pid, &e->err_fd, d);
+	int rc = sk_trace_spawn(r->opts.argv, mark_self, hold_nothing, e, &e->pid, &e->err_fd, d);
 	if (rc < 0)
 		return rc;
-	int st;
-	while (waitpid(e->pid, &st, WUNTRACED) < 0 && errno == EINTR)
-		;
-	if (!WIFSTOPPED(st)) {
-		/* killed before it stopped: nothing ran, and its pid is free
-		 * again, so it is neither marked nor signalled */
-		sk_recorder_set_exit(r, st);
-		e->reaped = true;
-		return 0;
-	}
-	mark(e, e->pid);
 	e->pidfd = (int)syscall(SYS_pidfd_open, e->pid, 0);
 	r->sig.relay_pid = r->sig.kill_pid = e->pid;
-	kill(e->pid, SIGCONT);
 	return 0;
 }
 

@@ -19,12 +19,12 @@
 #include <unistd.h>
 
 _Noreturn void sk_trace_exec_child(int sync_fd, int err_fd, char *const *argv,
-				   int (*before_exec)(void))
+				   int (*before_exec)(void *ctx), void *ctx)
 {
 	char c;
 	while (read(sync_fd, &c, 1) < 0 && errno == EINTR)
 		;
-	int e = before_exec ? before_exec() : 0;
+	int e = before_exec ? before_exec(ctx) : 0;
 	if (e == 0) {
 		execvp(argv[0], argv);
 		e = errno;
@@ -34,7 +34,7 @@ _Noreturn void sk_trace_exec_child(int sync_fd, int err_fd, char *const *argv,
 	_exit(e == ENOENT ? 127 : 126);
 }
 
-int sk_trace_spawn(char *const *argv, int (*before_exec)(void),
+int sk_trace_spawn(char *const *argv, int (*before_exec)(void *ctx),
 		   int (*hold)(void *ctx, pid_t pid, struct sk_diags *d), void *ctx, pid_t *pid,
 		   int *err_fd, struct sk_diags *d)
 {
@@ -52,7 +52,7 @@ int sk_trace_spawn(char *const *argv, int (*before_exec)(void),
 	if (child == 0) {
 		close(sync_w);
 		close(err_r);
-		sk_trace_exec_child(sync_r, err_w, argv, before_exec);
+		sk_trace_exec_child(sync_r, err_w, argv, before_exec, ctx);
 	}
 	int r = hold(ctx, child, d);
 	if (r < 0) {

@@ -56,8 +56,9 @@ static const unsigned long trace_options =
 	PTRACE_O_TRACESYSGOOD;
 
 /* Runs in the child between fork and exec: async-signal-safe calls only. */
-static int install_trace_filter(void)
+static int install_trace_filter(void *ctx)
 {
+	(void)ctx;
 	struct sock_filter insn[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE)};
 	struct sock_fprog prog = {.len = 1, .filter = insn};
 	/* SPEC_ALLOW: recording must not switch on the speculation mitigations

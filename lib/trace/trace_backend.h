@@ -26,15 +26,15 @@ void sk_recorder_set_exit(struct sk_recorder *r, int wstatus);
 pid_t sk_trace_fork(void);
 
 /* The command's child side, shared by the backends that start it: wait for
- * the parent on SYNC_FD, run BEFORE_EXEC (NULL: nothing; it returns 0 or an
- * errno), execvp ARGV; on failure write the errno to ERR_FD and _exit. */
+ * the parent on SYNC_FD, run BEFORE_EXEC(CTX) (NULL: nothing; it returns 0 or
+ * an errno), execvp ARGV; on failure write the errno to ERR_FD and _exit. */
 _Noreturn void sk_trace_exec_child(int sync_fd, int err_fd, char *const *argv,
-				   int (*before_exec)(void));
+				   int (*before_exec)(void *ctx), void *ctx);
 /* Fork the command: the child waits until HOLD(CTX, pid) has returned in the
- * parent (the recorder is in place), then runs BEFORE_EXEC and execs ARGV.
+ * parent (the recorder is in place), then runs BEFORE_EXEC(CTX) and execs ARGV.
  * Sets *PID and *ERR_FD (for sk_trace_exec_error). A negative HOLD (with its
  * diag) kills the child and is returned. */
-int sk_trace_spawn(char *const *argv, int (*before_exec)(void),
+int sk_trace_spawn(char *const *argv, int (*before_exec)(void *ctx),
 		   int (*hold)(void *ctx, pid_t pid, struct sk_diags *d), void *ctx, pid_t *pid,
 		   int *err_fd, struct sk_diags *d);
 /* After the run: the errno the child wrote to ERR_FD, as a diag; 0 when the

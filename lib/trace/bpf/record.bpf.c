@@ -2,9 +2,11 @@
 /* The kernel half of the eBPF recorder: which syscalls the target tasks make.
  *
  * Every syscall of every task on the machine runs sys_enter below, so its
- * path for a task outside the target is kept to a helper call, one load from
- * a bitmap indexed by tgid and a branch (an array indexed by tgid costs about
- * a third of a hash lookup on the getppid loop). Targets set a bit in a
+ * path for a task outside the target is kept to a helper call (the current
+ * task), a load of its tgid, one load from a bitmap indexed by tgid and a
+ * branch (an array indexed by tgid costs about a third of a hash lookup on
+ * the getppid loop). A target's path is inlined: no bpf-to-bpf call, and the
+ * task it already has gives its TS_COMPAT status. Targets set a bit in a
  * per-arch bitmap of syscall numbers, and only the first time (a load before
  * the atomic OR keeps the cache line shared): there is no event stream, so
  * nothing can overflow or be dropped however fast the target calls.
@@ -155,9 +157,9 @@ static __always_inline void note_filter(struct pt_regs *regs, int a, __s64 nr, _
 }
 
 /* A target's call: set its bit (first time only), note what else it says. */
-static __noinline int record(struct pt_regs *regs, __s64 nr, __u32 tgid)
+static __always_inline int record(struct task_struct *task, struct pt_regs *regs, __s64 nr,
+				  __u32 tgid)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	int a = (task->thread_info.status & TS_COMPAT) ? SK_BPF_COMPAT : SK_BPF_NATIVE;
 	__s64 base = 0;
 	if (a == SK_BPF_NATIVE && x32_base > 0 && nr >= x32_base) {
@@ -192,10 +194,13 @@ static __noinline int record(struct pt_regs *regs, __s64 nr, __u32 tgid)
 SEC("raw_tracepoint/sys_enter")
 int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	/* one helper call on every path: the task, whose tgid is a plain load
+	 * (and whose status record() reads) */
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tgid = task->tgid;
 	if (!is_target(tgid))
 		return 0;
-	return record((struct pt_regs *)ctx->args[0], (__s64)ctx->args[1], tgid);
+	return record(task, (struct pt_regs *)ctx->args[0], (__s64)ctx->args[1], tgid);
 }
 
 /* Where cgroup CG is: -1 on a cgroup v1 hierarchy (its ids are another
