@@ -147,34 +147,46 @@ static void end_string(struct kbtf *k, uint32_t at, const char *s, size_t len)
 	}
 }
 
+/* BUF has room for CHUNK + 1 bytes: a NUL after each chunk ends the scan of
+ * its last string without a bounds check in the loop. */
 static int scan_strings(struct kbtf *k, uint8_t *buf)
 {
-	char cur[MAX_NAME];
-	size_t cur_len = 0; /* saturates at MAX_NAME: longer than any name */
-	uint32_t cur_at = 0;
+	char carry[MAX_NAME]; /* a string begun in the previous chunk */
+	size_t carry_len = 0; /* saturates at MAX_NAME: longer than any name */
+	uint32_t carry_at = 0;
+	bool carrying = false;
 	for (uint32_t pos = 0; pos < k->strs_len;) {
 		uint32_t n = k->strs_len - pos < CHUNK ? k->strs_len - pos : CHUNK;
 		int r = read_at(k, buf, n, k->strs_at + pos);
 		if (r)
 			return r;
+		buf[n] = 0;
 		for (uint32_t i = 0; i < n;) {
-			const uint8_t *z = memchr(buf + i, 0, n - i);
-			uint32_t seg = z ? (uint32_t)(z - (buf + i)) : n - i;
-			if (cur_len + seg < MAX_NAME)
-				memcpy(cur + cur_len, buf + i, seg);
-			cur_len = cur_len + seg < MAX_NAME ? cur_len + seg : MAX_NAME;
-			i += seg;
-			if (z) {
-				if (cur_len < MAX_NAME)
-					end_string(k, cur_at, cur, cur_len);
-				i++;
-				cur_at = pos + i;
-				cur_len = 0;
+			uint32_t j = (uint32_t)((const uint8_t *)memchr(buf + i, 0, n + 1 - i) - buf);
+			if (carrying) {
+				size_t len = j - i;
+				if (carry_len + len < MAX_NAME)
+					memcpy(carry + carry_len, buf + i, len);
+				carry_len = carry_len + len < MAX_NAME ? carry_len + len : MAX_NAME;
+				if (j == n)
+					break; /* goes on in the next chunk */
+				if (carry_len < MAX_NAME && k->by_len[carry_len] >= 0)
+					end_string(k, carry_at, carry, carry_len);
+				carrying = false;
+			} else if (j == n) {
+				carrying = true;
+				carry_at = pos + i;
+				carry_len = j - i < MAX_NAME ? j - i : MAX_NAME;
+				memcpy(carry, buf + i, carry_len < MAX_NAME ? carry_len : 0);
+				break;
+			} else if (j - i < MAX_NAME && k->by_len[j - i] >= 0) {
+				end_string(k, pos + i, (const char *)buf + i, j - i);
 			}
+			i = j + 1;
 		}
 		pos += n;
 	}
-	if (cur_len)
+	if (carrying)
 		return fail(k, EINVAL, "the kernel's BTF strings do not end with a NUL");
 	return 0;
 }
@@ -197,42 +209,40 @@ static int name_index(const struct kbtf *k, const char *s)
 
 /* ---- pass 2: the types, for where each starts ------------------------------ */
 
-/* Bytes after the 12-byte struct btf_type, by kind; -1: not a kind this
- * reader knows (a newer kernel's), which it cannot step over. */
+/* Bytes after the 12-byte struct btf_type: FIXED[kind] + PER[kind] * vlen;
+ * a kind missing here (PER -1) is a newer kernel's, which this reader cannot
+ * step over. */
+static const struct {
+	int8_t fixed, per;
+} tails[] = {
+	[BTF_KIND_UNKN] = {0, -1},
+	[BTF_KIND_INT] = {4, 0},
+	[BTF_KIND_PTR] = {0, 0},
+	[BTF_KIND_ARRAY] = {sizeof(struct btf_array), 0},
+	[BTF_KIND_STRUCT] = {0, sizeof(struct btf_member)},
+	[BTF_KIND_UNION] = {0, sizeof(struct btf_member)},
+	[BTF_KIND_ENUM] = {0, sizeof(struct btf_enum)},
+	[BTF_KIND_FWD] = {0, 0},
+	[BTF_KIND_TYPEDEF] = {0, 0},
+	[BTF_KIND_VOLATILE] = {0, 0},
+	[BTF_KIND_CONST] = {0, 0},
+	[BTF_KIND_RESTRICT] = {0, 0},
+	[BTF_KIND_FUNC] = {0, 0},
+	[BTF_KIND_FUNC_PROTO] = {0, sizeof(struct btf_param)},
+	[BTF_KIND_VAR] = {4, 0},
+	[BTF_KIND_DATASEC] = {0, sizeof(struct btf_var_secinfo)},
+	[BTF_KIND_FLOAT] = {0, 0},
+	[BTF_KIND_DECL_TAG] = {4, 0},
+	[BTF_KIND_TYPE_TAG] = {0, 0},
+	[BTF_KIND_ENUM64] = {0, sizeof(struct btf_enum64)},
+};
+
 static inline int64_t tail_len(const struct btf_type *t)
 {
-	uint64_t vlen = btf_vlen(t);
-	switch (btf_kind(t)) {
-	case BTF_KIND_INT:
-	case BTF_KIND_VAR:
-	case BTF_KIND_DECL_TAG:
-		return 4;
-	case BTF_KIND_PTR:
-	case BTF_KIND_FWD:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_FLOAT:
-	case BTF_KIND_TYPE_TAG:
-		return 0;
-	case BTF_KIND_ARRAY:
-		return (int64_t)sizeof(struct btf_array);
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		return (int64_t)(vlen * sizeof(struct btf_member));
-	case BTF_KIND_ENUM:
-		return (int64_t)(vlen * sizeof(struct btf_enum));
-	case BTF_KIND_FUNC_PROTO:
-		return (int64_t)(vlen * sizeof(struct btf_param));
-	case BTF_KIND_DATASEC:
-		return (int64_t)(vlen * sizeof(struct btf_var_secinfo));
-	case BTF_KIND_ENUM64:
-		return (int64_t)(vlen * sizeof(struct btf_enum64));
-	default:
+	unsigned kind = btf_kind(t);
+	if (kind >= sizeof tails / sizeof *tails || tails[kind].per < 0)
 		return -1;
-	}
+	return tails[kind].fixed + (int64_t)tails[kind].per * btf_vlen(t);
 }
 
 static int push(struct kbtf *k, uint32_t **arr, unsigned *n, unsigned *cap, uint32_t v)
@@ -617,7 +627,7 @@ int sk_kernel_btf_relayout(int fd, const void *tmpl, size_t tmpl_len, struct btf
 		k.tmpl = NULL;
 		goto out;
 	}
-	if (!(buf = malloc(CHUNK)) || !(k.made = calloc(btf__type_cnt(k.tmpl), sizeof *k.made)) ||
+	if (!(buf = malloc(CHUNK + 1)) || !(k.made = calloc(btf__type_cnt(k.tmpl), sizeof *k.made)) ||
 	    !(k.out = btf__new_empty())) {
 		r = fail(&k, ENOMEM, "out of memory reading the kernel's BTF");
 		goto out;
