@@ -28,7 +28,7 @@
 #include <linux/types.h>
 
 #include "bpf/record.h"
-#include "kernel_btf.h"
+#include "core_btf.h"
 #include "record.skel.h"
 #include "record_core_btf.h"
 #include "targets.h"
@@ -41,12 +41,10 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <poll.h>
-#include <bpf/btf.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -219,39 +217,17 @@ static void give_numbers(struct ebpf_rec *e, struct sk_record_bpf *s, bool cgrou
 	s->rodata->cgroup_id = e->cg.id;
 }
 
-/* The kernel's layout of what the program reads, as a BTF in a memfd for
- * libbpf to relocate against (kernel_btf.h says why not the whole vmlinux
- * BTF): the memfd, or -1 with a diagnostic. */
-static int core_btf(struct sk_diags *d)
-{
-	char why[256];
-	struct btf *btf = NULL;
-	_sk_cleanup_close_ int kfd = open("/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC);
-	int r = kfd < 0 ? -errno : sk_kernel_btf_relayout(kfd, sk_record_core_btf,
-							  sizeof sk_record_core_btf, &btf, why,
-							  sizeof why);
-	if (kfd < 0)
-		snprintf(why, sizeof why, "cannot read /sys/kernel/btf/vmlinux: %s", strerror(-r));
-	__u32 len = 0;
-	const void *raw = r == 0 ? btf__raw_data(btf, &len) : NULL;
-	int fd = raw ? memfd_create("scmpkit-core-btf", MFD_CLOEXEC) : -1;
-	if (raw && (fd < 0 || write(fd, raw, len) != (ssize_t)len)) {
-		snprintf(why, sizeof why, "cannot write the relocation BTF: %s", strerror(errno));
-		sk_closep(&fd);
-	}
-	btf__free(btf);
-	if (fd < 0)
-		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-ebpf",
-			     "cannot relocate the BPF program for this kernel: %s", why);
-	return fd;
-}
-
 static int load(struct ebpf_rec *e, bool cgroup, struct sk_diags *d)
 {
 	libbpf_set_print(quiet_libbpf);
-	_sk_cleanup_close_ int btf_fd = core_btf(d);
-	if (btf_fd < 0)
+	char why[256];
+	_sk_cleanup_close_ int btf_fd =
+		sk_core_btf_fd(sk_record_core_btf, sizeof sk_record_core_btf, why, sizeof why);
+	if (btf_fd < 0) {
+		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-ebpf",
+			     "cannot relocate the BPF program for this kernel: %s", why);
 		return -ENOTSUP;
+	}
 	char btf_path[64];
 	snprintf(btf_path, sizeof btf_path, "/proc/self/fd/%d", btf_fd);
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_path);

@@ -28,6 +28,11 @@
 #define MAX_OFFS 4        /* strings equal to one name (pahole dedups them: 1) */
 #define MAX_DEPTH 8       /* anonymous members in anonymous members; typedef chains */
 #define MAX_TYPES 0xfffff /* BTF_MAX_TYPE in the kernel */
+/* Members looked at while searching: anonymous members of anonymous members
+ * could otherwise multiply (a file of a few KB, thousands of members each
+ * pointing at the same struct) into hours; the real search looks at a few
+ * hundred. */
+#define MAX_VISITS (1 << 20)
 
 struct name {
 	const char *s;
@@ -54,6 +59,7 @@ struct kbtf {
 	struct btf *out;
 	int *made;  /* template type id -> its new id, 0 while not made */
 	int idx_id; /* the index type of arrays, once made */
+	unsigned long visits; /* members looked at, up to MAX_VISITS */
 	char *why;
 	size_t whylen;
 };
@@ -381,6 +387,10 @@ static int kmember(struct kbtf *k, uint32_t id, const struct btf_type *t, unsign
 		return r;
 	const struct btf_member *m = tail;
 	bool kflag = btf_kflag(t);
+	if ((k->visits += btf_vlen(t)) > MAX_VISITS) {
+		free(tail);
+		return fail(k, EINVAL, "the kernel's BTF nests anonymous members beyond any kernel's");
+	}
 	for (unsigned i = 0; r == 0 && i < btf_vlen(t); i++) {
 		uint32_t bits = kflag ? BTF_MEMBER_BIT_OFFSET(m[i].offset) : m[i].offset;
 		if (m[i].name_off && named(k, name, m[i].name_off)) {

@@ -114,6 +114,52 @@ wait $fp
 wait $rp
 expect_msg "a target under a seccomp filter is named" 0 "runs under a seccomp filter" cat f.err
 
+# The layout libbpf relocates against is kept for the boot in /run/scmpkit
+# (root's, 0700); a file there that cannot be believed is passed over (the
+# recording reads the kernel's BTF again) and replaced. An empty but valid
+# BTF is the sharpest probe: were it used, the relocation would fail.
+cache=/run/scmpkit
+entry() { ls "$cache"/core-*.btf 2>/dev/null | head -1; }
+is_btf() { [ "$(od -An -tx1 -N2 "$1" | tr -d ' ')" = 9feb ] && [ "$(stat -c %s "$1")" -gt 200 ]; }
+# a BTF of one type, int: libbpf parses it; it holds none of the structs
+"$PY" -c 'import struct, sys
+types = struct.pack("<IIII", 1, 1 << 24, 4, 1 << 24 | 32)
+strs = b"\0int\0"
+sys.stdout.buffer.write(struct.pack("<HBBIIIII", 0xeB9F, 1, 0, 24, 0, len(types), len(types), len(strs)) + types + strs)' >empty.btf
+rm -rf "$cache"
+$REC -q -o c.json -- true
+e=$(entry)
+judge "the layout is cached for the boot, root's, in a directory only root may enter" \
+	eval '[ -n "$e" ] && is_btf "$e" && [ "$(stat -c %U:%a "$cache")" = root:700 ] && [ "$(stat -c %U "$e")" = root ]'
+# the 32-bit binary's calls are told by the task's TS_COMPAT status: a wrong
+# layout of thread_info would file them as x86_64 ones
+w=true i386=SCMP_ARCH_X86_64
+[ -x "$H/static32" ] && w=$H/static32 i386=SCMP_ARCH_X86
+cached_ok() { # NAME: a recording works and leaves a good entry in place
+	rc=0
+	$REC -q -o c.json -- "$w" >/dev/null 2>c.err || rc=$?
+	out=c.err json=c.json
+	judge "$1" eval '[ "$rc" = 0 ] && grep -q "\"$i386\"" c.json && is_btf "$e" && [ ! -L "$e" ] && [ "$(stat -c %U "$e")" = root ]'
+}
+printf 'not btf at all' >"$e"
+cached_ok "a damaged cache entry is read again and replaced"
+cp empty.btf "$e"
+cached_ok "a valid BTF without the recorder's structs is not used, and replaced"
+chown nobody "$e"
+cached_ok "an entry another user owns is not used, and replaced by root's"
+echo keep >victim
+ln -sf "$T_TMP/victim" "$e"
+cached_ok "an entry that is a symlink is not followed, and replaced by a file"
+judge "the symlink's target is untouched" eval '[ "$(cat victim)" = keep ]'
+cp empty.btf "$e"
+chmod 777 "$cache"
+rc=0
+$REC -q -o c.json -- true 2>c.err || rc=$?
+judge "in a directory others may write, nothing is read or written" \
+	eval '[ "$rc" = 0 ] && cmp -s empty.btf "$e"'
+chmod 700 "$cache"
+rm -f "$e"
+
 # without privileges: nobody, when nobody can reach the binary
 if command -v runuser >/dev/null && runuser -u nobody -- test -x "$SCMPKIT" 2>/dev/null; then
 	expect_msg "as nobody, --backend ebpf: exit 2 saying what is missing" 2 "CAP_BPF and CAP_PERFMON" \

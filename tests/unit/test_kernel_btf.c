@@ -339,3 +339,28 @@ Test(kernel_btf, a_missing_struct_member_or_kind_names_it)
 	}
 	drop(b);
 }
+
+/* Thousands of anonymous members, each the same struct of thousands of
+ * anonymous members: a search through all of them would look at 8 million
+ * members for a name that is not there. It stops, and says why. */
+Test(kernel_btf, anonymous_members_that_multiply_are_an_error)
+{
+	struct btf *k = btf__new_empty();
+	int i32 = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	int inner = btf__add_struct(k, NULL, 4);
+	btf__add_field(k, "x", i32, 0, 0);
+	for (int level = 0; level < 2; level++) {
+		int next = btf__add_struct(k, NULL, 4);
+		for (int i = 0; i < 200; i++)
+			btf__add_field(k, NULL, inner, 0, 0);
+		inner = next;
+	}
+	btf__add_struct(k, "task", 4);
+	for (int i = 0; i < 200; i++)
+		btf__add_field(k, NULL, inner, 0, 0);
+	struct btf *t = int_member("task", "tgid"), *got = NULL;
+	cr_assert_lt(relayout_btf(k, t, &got), 0);
+	cr_assert(strstr(why, "beyond any kernel's"), "%s", why);
+	btf__free(t);
+	btf__free(k);
+}
