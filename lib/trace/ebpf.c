@@ -36,6 +36,8 @@
 
 #include "util/cleanup.h"
 
+#include <scmpkit/fileio.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -45,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,6 +59,9 @@
 struct ebpf_rec {
 	struct sk_recorder base;
 	struct sk_record_bpf *skel;
+	uint64_t *targets;               /* the target bitmap, mapped shared */
+	size_t words;                    /* its length: pid_max / 64, rounded up */
+	size_t map_len;                  /* bytes mapped */
 	enum sk_arch arch[SK_BPF_NARCH]; /* the kernel half's arch index -> ours */
 	pid_t pid;                       /* the command (0: attached) */
 	int pidfd, err_fd;
@@ -117,34 +123,38 @@ int sk_ebpf_usable(const char **why)
 
 /* ---- the target bitmap, shared with the kernel half ------------------------ */
 
+/* A pid the bitmap can hold. */
+static bool in_set(const struct ebpf_rec *e, pid_t pid)
+{
+	return pid > 0 && (size_t)pid / 64 < e->words;
+}
+
 static void mark(void *ctx, pid_t pid)
 {
 	struct ebpf_rec *e = ctx;
-	if (pid <= 0 || pid >= SK_BPF_PID_LIMIT)
-		return;
-	__atomic_fetch_or(&e->skel->bss->targets[pid / 64], UINT64_C(1) << (pid % 64),
-			  __ATOMIC_SEQ_CST);
+	if (in_set(e, pid))
+		__atomic_fetch_or(&e->targets[pid / 64], UINT64_C(1) << (pid % 64), __ATOMIC_SEQ_CST);
 }
 
 static void unmark(struct ebpf_rec *e, pid_t pid)
 {
-	__atomic_fetch_and(&e->skel->bss->targets[pid / 64], ~(UINT64_C(1) << (pid % 64)),
-			   __ATOMIC_SEQ_CST);
+	if (in_set(e, pid))
+		__atomic_fetch_and(&e->targets[pid / 64], ~(UINT64_C(1) << (pid % 64)),
+				   __ATOMIC_SEQ_CST);
 }
 
 static bool is_marked(void *ctx, pid_t pid)
 {
 	struct ebpf_rec *e = ctx;
-	if (pid <= 0 || pid >= SK_BPF_PID_LIMIT)
-		return false;
-	return __atomic_load_n(&e->skel->bss->targets[pid / 64], __ATOMIC_RELAXED) >> (pid % 64) & 1;
+	return in_set(e, pid) &&
+	       __atomic_load_n(&e->targets[pid / 64], __ATOMIC_RELAXED) >> (pid % 64) & 1;
 }
 
 /* A seeded target: marked, and named when it runs under a seccomp filter. */
 static bool seed(void *ctx, pid_t pid)
 {
 	struct ebpf_rec *e = ctx;
-	if (pid == getpid() || pid <= 0 || pid >= SK_BPF_PID_LIMIT)
+	if (pid == getpid() || !in_set(e, pid))
 		return false; /* scmpkit in what it watches: not its own calls */
 	mark(e, pid);
 	e->seeded++;
@@ -158,16 +168,16 @@ static bool seed(void *ctx, pid_t pid)
 /* A seeded mark taken back: the process was gone by then. */
 static void unseed(void *ctx, pid_t pid)
 {
-	if (pid > 0 && pid < SK_BPF_PID_LIMIT)
-		unmark(ctx, pid);
+	unmark(ctx, pid);
 }
 
-/* Call FN for every marked pid (the bitmap is 64K words, mostly zero). */
+/* Call FN for every marked pid (512 words for the usual pid_max, mostly
+ * zero). */
 static size_t each_target(struct ebpf_rec *e, void (*fn)(struct ebpf_rec *, pid_t))
 {
 	size_t n = 0;
-	for (size_t w = 0; w < SK_BPF_PID_LIMIT / 64; w++) {
-		uint64_t bits = __atomic_load_n(&e->skel->bss->targets[w], __ATOMIC_RELAXED);
+	for (size_t w = 0; w < e->words; w++) {
+		uint64_t bits = __atomic_load_n(&e->targets[w], __ATOMIC_RELAXED);
 		for (; bits; bits &= bits - 1, n++)
 			if (fn)
 				fn(e, (pid_t)(w * 64 + (size_t)__builtin_ctzll(bits)));
@@ -217,6 +227,31 @@ static void give_numbers(struct ebpf_rec *e, struct sk_record_bpf *s, bool cgrou
 	s->rodata->cgroup_id = e->cg.id;
 }
 
+/* Words of the target bitmap: pid_max bits (pids are below it), or the
+ * largest pid space where pid_max cannot be read. Raised while a recording
+ * runs, a child with a pid beyond is counted as lost, and said. */
+static size_t target_words(void)
+{
+	_sk_cleanup_free_ char *text = NULL;
+	size_t len;
+	unsigned long max = 0;
+	if (sk_read_file("/proc/sys/kernel/pid_max", &text, &len) < 0 || sscanf(text, "%lu", &max) != 1 ||
+	    max == 0 || max > SK_BPF_PID_LIMIT)
+		max = SK_BPF_PID_LIMIT;
+	return (max + 63) / 64;
+}
+
+static int map_targets(struct ebpf_rec *e, struct sk_record_bpf *s)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	e->map_len = (e->words * sizeof *e->targets + (size_t)page - 1) / (size_t)page * (size_t)page;
+	void *m = mmap(NULL, e->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(s->maps.targets), 0);
+	if (m == MAP_FAILED)
+		return -errno;
+	e->targets = m;
+	return 0;
+}
+
 static int load(struct ebpf_rec *e, bool cgroup, struct sk_diags *d)
 {
 	libbpf_set_print(quiet_libbpf);
@@ -243,8 +278,15 @@ static int load(struct ebpf_rec *e, bool cgroup, struct sk_diags *d)
 	 * program is neither loaded nor attached (each attach and detach
 	 * patches kernel text on every CPU) */
 	bpf_program__set_autoload(s->progs.on_attach, cgroup);
-	int r = sk_record_bpf__load(s);
+	e->words = target_words();
+	int r = bpf_map__set_max_entries(s->maps.targets, (__u32)e->words);
+	if (r == 0)
+		r = sk_record_bpf__load(s);
 	const char *step = "load";
+	if (r == 0) {
+		step = "map the target set of";
+		r = map_targets(e, s);
+	}
 	if (r == 0) {
 		step = "attach";
 		r = sk_record_bpf__attach(s);
@@ -263,8 +305,8 @@ static int load(struct ebpf_rec *e, bool cgroup, struct sk_diags *d)
 
 /* ---- start: a command, or what already runs -------------------------------- */
 
-/* In the child, just before exec: set its own bit in the target bitmap (the
- * program's .bss, mapped shared, so the fork kept it), a store and no call:
+/* In the child, just before exec: set its own bit in the target bitmap (a
+ * map, mapped shared, so the fork kept it), a store and no call:
  * its execve is the first call recorded, as with ptrace, and the parent goes
  * on without waiting for it. Async-signal-safe: an atomic OR. */
 static int mark_self(void *ctx)
@@ -496,6 +538,8 @@ static int eb_run(struct sk_recorder *r, struct sk_diags *d)
 static void eb_destroy(struct sk_recorder *r)
 {
 	struct ebpf_rec *e = (struct ebpf_rec *)r;
+	if (e->targets)
+		munmap(e->targets, e->map_len);
 	sk_record_bpf__destroy(e->skel);
 	if (e->started) {
 		sk_closep(&e->pidfd);

@@ -104,8 +104,9 @@ expect_msg "--backend ptrace --pid: exit 2" 2 "need the eBPF backend" \
 cat >allow.json <<'J'
 {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO"}]}
 J
-"$SCMPKIT" run -p allow.json -- sh -c 'while [ ! -e go2 ]; do busybox usleep 20000; done' &
+"$SCMPKIT" run -p allow.json -- sh -c 'echo on >filtered; while [ ! -e go2 ]; do busybox usleep 20000; done' &
 fp=$!
+wait_for filtered on # the shell runs, under its filter (the recorder may start faster than run)
 "$SCMPKIT" record --pid $fp -o f.json 2>f.err &
 rp=$!
 wait_for f.err "recording pid"

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -36,6 +37,8 @@
 #define I386(name) sk_syscall_nr(SK_ARCH_X86, name)
 
 static struct sk_record_bpf *skel;
+static uint64_t *targets; /* the target map, mapped as ebpf.c maps it */
+static size_t targets_len;
 
 static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
 {
@@ -44,8 +47,9 @@ static int quiet(enum libbpf_print_level l, const char *f, va_list ap)
 }
 
 /* Load and attach with NATIVE seccomp/prctl numbers and ioctl's request (arg
- * 1) as the one argument kind; skip the test where that is not allowed. */
-static void load(bool args)
+ * 1) as the one argument kind, a target set of WORDS words (0: the largest);
+ * skip the test where that is not allowed. */
+static void load_sized(bool args, size_t words)
 {
 	libbpf_set_print(quiet);
 	if (geteuid() != 0 || access("/sys/kernel/btf/vmlinux", R_OK) != 0)
@@ -62,6 +66,8 @@ static void load(bool args)
 	skel->rodata->kind_nr[SK_BPF_NATIVE][0] = SYS_ioctl;
 	skel->rodata->kind_arg[0] = 1;
 	skel->rodata->with_args = args;
+	if (words)
+		cr_assert_eq(bpf_map__set_max_entries(skel->maps.targets, (__u32)words), 0);
 	int r = sk_record_bpf__load(skel);
 	if (r == -EPERM || r == -EACCES) {
 		sk_record_bpf__destroy(skel);
@@ -69,24 +75,35 @@ static void load(bool args)
 		cr_skip_test("the kernel does not let this process load the program");
 	}
 	cr_assert_eq(r, 0, "load: %s", strerror(-r));
+	targets_len = bpf_map__max_entries(skel->maps.targets) * sizeof *targets;
+	targets = mmap(NULL, targets_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       bpf_map__fd(skel->maps.targets), 0);
+	cr_assert_neq(targets, MAP_FAILED, "mmap of the target set: %s", strerror(errno));
 	cr_assert_eq(sk_record_bpf__attach(skel), 0, "attach");
+}
+
+static void load(bool args)
+{
+	load_sized(args, 0);
 }
 
 static void fini(void)
 {
+	if (targets && targets != MAP_FAILED)
+		munmap(targets, targets_len);
+	targets = NULL;
 	sk_record_bpf__destroy(skel);
 	skel = NULL;
 }
 
 static void mark(pid_t pid)
 {
-	__atomic_fetch_or(&skel->bss->targets[pid / 64], UINT64_C(1) << (pid % 64),
-			  __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&targets[pid / 64], UINT64_C(1) << (pid % 64), __ATOMIC_SEQ_CST);
 }
 
 static bool marked(pid_t pid)
 {
-	return __atomic_load_n(&skel->bss->targets[pid / 64], __ATOMIC_SEQ_CST) >> (pid % 64) & 1;
+	return __atomic_load_n(&targets[pid / 64], __ATOMIC_SEQ_CST) >> (pid % 64) & 1;
 }
 
 static bool seen(int arch, long nr)
@@ -170,6 +187,29 @@ Test(ebpf, fork_follows_the_parent, .fini = fini)
 	cr_assert_eq(record_child(forks_grandchild), 0);
 	cr_expect(seen(SK_BPF_NATIVE, SYS_getsid), "the grandchild's call is missing");
 	cr_expect(seen(SK_BPF_NATIVE, SYS_wait4));
+}
+
+/* A target set sized to hold this process's pid and no more (as ebpf.c sizes
+ * it to pid_max): children of a marked process with larger pids cannot be
+ * marked, and each is counted as lost, never dropped in silence. */
+Test(ebpf, a_child_beyond_the_target_set_is_counted_as_lost, .fini = fini)
+{
+	pid_t self = getpid();
+	load_sized(false, (size_t)self / 64 + 1);
+	mark(self);
+	unsigned beyond = 0;
+	for (int i = 0; i < 200 && beyond < 3; i++) {
+		pid_t c = fork();
+		if (c == 0)
+			_exit(0);
+		cr_assert_gt(c, 0);
+		waitpid(c, NULL, 0);
+		beyond += (size_t)c / 64 > (size_t)self / 64;
+	}
+	if (!beyond)
+		cr_skip_test("no child got a pid beyond the set (pids wrapped)");
+	cr_expect_geq(skel->bss->stats.lost_fork, beyond, "%u children beyond, %llu counted", beyond,
+		      (unsigned long long)skel->bss->stats.lost_fork);
 }
 
 static void *thread_call(void *arg)

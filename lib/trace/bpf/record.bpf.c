@@ -59,9 +59,21 @@ const volatile __s64 kind_nr[SK_BPF_NARCH][SK_BPF_NKINDS];
 const volatile __u8 kind_arg[SK_BPF_NKINDS];
 
 /* Shared with user space through the mmapped .bss. */
-__u64 targets[SK_BPF_PID_LIMIT / 64];
 __u64 seen[SK_BPF_NARCH][SK_BPF_NR_SPAN / 64];
 struct sk_bpf_stats stats;
+
+/* The target set: bit tgid % 64 of word tgid / 64. User space sizes it to
+ * the machine's pid_max before load (4 KiB for the usual 32768, where the
+ * largest possible pid space would take 512 KiB to allocate and copy at each
+ * start) and maps it shared; a tgid beyond it cannot be a target, and one
+ * born to a target is counted as lost. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, SK_BPF_PID_LIMIT / 64);
+	__type(key, __u32);
+	__type(value, __u64);
+} targets SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -79,37 +91,38 @@ struct {
 	__type(value, __u8);
 } values SEC(".maps");
 
-/* The word of `targets` that holds TGID. The mask (the limit is a power of
- * two) is what shows the verifier that the index is in bounds; the empty asm
- * keeps clang from dropping it as implied by the caller's range check. */
+/* The word of `targets` that holds TGID, NULL beyond the set (an array
+ * lookup the verifier inlines: a bounds check and an add, no call). */
 static __always_inline __u64 *word(__u32 tgid)
 {
 	__u32 i = tgid / 64;
-	asm volatile("" : "+r"(i));
-	return &targets[i & (SK_BPF_PID_LIMIT / 64 - 1)];
+	return bpf_map_lookup_elem(&targets, &i);
 }
-#define WORD(tgid) (*word(tgid))
 
 static __always_inline bool is_target(__u32 tgid)
 {
-	return tgid < SK_BPF_PID_LIMIT && (WORD(tgid) >> (tgid % 64) & 1);
+	__u64 *w = word(tgid);
+	return w && (*w >> (tgid % 64) & 1);
 }
 
 static __always_inline void mark(__u32 tgid)
 {
-	if (tgid >= SK_BPF_PID_LIMIT) {
+	__u64 *w = word(tgid);
+	if (!w) {
 		__sync_fetch_and_add(&stats.lost_fork, 1);
 		return;
 	}
 	__u64 bit = 1ULL << (tgid % 64);
-	if (!(WORD(tgid) & bit))
-		__sync_fetch_and_or(&WORD(tgid), bit);
+	if (!(*w & bit))
+		__sync_fetch_and_or(w, bit);
 }
 
 static __always_inline void unmark(__u32 tgid)
 {
-	if (tgid < SK_BPF_PID_LIMIT && is_target(tgid))
-		__sync_fetch_and_and(&WORD(tgid), ~(1ULL << (tgid % 64)));
+	__u64 *w = word(tgid);
+	__u64 bit = 1ULL << (tgid % 64);
+	if (w && (*w & bit))
+		__sync_fetch_and_and(w, ~bit);
 }
 
 /* Argument I (0, 1 or 2) of the current call, from the user registers the

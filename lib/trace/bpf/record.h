@@ -6,9 +6,9 @@
 #ifndef SK_TRACE_BPF_RECORD_H
 #define SK_TRACE_BPF_RECORD_H
 
-/* PID_MAX_LIMIT on 64-bit kernels: no pid (tgid) is ever this large, so a
- * bitmap of this many bits holds any target; 512 KiB, set and read without
- * a hash lookup. */
+/* PID_MAX_LIMIT on 64-bit kernels: no pid (tgid) is ever this large. The
+ * target bitmap is sized to the machine's pid_max, this where that cannot be
+ * read. */
 #define SK_BPF_PID_LIMIT (4 * 1024 * 1024)
 /* Syscall numbers [base, base + SPAN) of each arch go in a bitmap; the same
  * span as struct sk_trace_archset. */
