@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* SHA-256 digests through libcrypto's one-shot EVP call (digest.h). */
+/* SHA-256 digests through libcrypto's one-shot EVP call (digest.h), the
+ * library loaded when first needed (crypto_dl.h). */
 #include "distribute/digest.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include <openssl/evp.h>
+#include "distribute/crypto_dl.h"
 
 int sk_digest(const void *data, size_t len, char out[SK_DIGEST_LEN])
 {
+	const struct sk_crypto *c = sk_crypto();
+	if (!c)
+		return -ELIBACC;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
-	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) || n != 32)
+	if (!c->digest(data, len, md, &n, c->sha256(), NULL) || n != 32)
 		return -EIO;
 	static const char hex[] = "0123456789abcdef";
 	memcpy(out, "sha256:", 7);

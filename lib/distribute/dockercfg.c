@@ -14,8 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
+#include "distribute/crypto_dl.h"
 #include "distribute/internal.h"
 
 /* The "auths" keys that can mean REGISTRY. */
@@ -43,7 +42,7 @@ static bool key_matches(const char *key, const char *registry)
 }
 
 /* base64("user:password") split in two; false when it is not that. */
-static bool decode_auth(const char *b64, char **user, char **secret)
+static bool decode_auth(const struct sk_crypto *c, const char *b64, char **user, char **secret)
 {
 	size_t n = strlen(b64);
 	if (!n || n % 4 || n > 8192)
@@ -51,7 +50,7 @@ static bool decode_auth(const char *b64, char **user, char **secret)
 	unsigned char *out = malloc(n / 4 * 3 + 1);
 	if (!out)
 		return false;
-	int len = EVP_DecodeBlock(out, (const unsigned char *)b64, (int)n);
+	int len = c->decode_block(out, (const unsigned char *)b64, (int)n);
 	if (len < 0) {
 		free(out);
 		return false;
@@ -77,7 +76,14 @@ static int entry_auth(const struct sk_doc_node *e, const char *file, char **user
 	const char *u = sk_doc_string(sk_doc_get(e, "username"));
 	const char *p = sk_doc_string(sk_doc_get(e, "password"));
 	if (auth && *auth) {
-		if (decode_auth(auth, user, secret))
+		const struct sk_crypto *c = sk_crypto();
+		if (!c) {
+			sk_diags_add(d, SK_SEV_ERROR, file, e->pos.line, e->pos.col, "docker-config",
+				     "cannot load libcrypto (libcrypto.so.3, Debian package libssl3) "
+				     "to decode \"auth\": %s", sk_crypto_error());
+			return -ELIBACC;
+		}
+		if (decode_auth(c, auth, user, secret))
 			return 0;
 		sk_diags_add(d, SK_SEV_ERROR, file, e->pos.line, e->pos.col, "docker-config",
 			     "\"auth\" is not base64 of user:password");

@@ -26,11 +26,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include <scmpkit/escape.h>
 #include <scmpkit/fileio.h>
 
+#include "crypto_dl.h"
 #include "curl_dl.h"
 #include "distribute/internal.h"
 #include "distribute/oci_internal.h"
@@ -321,10 +320,12 @@ static char *basic_header(const char *user, const char *secret)
 	if (asprintf(&pair, "%s:%s", user, secret) < 0)
 		return NULL;
 	size_t n = strlen(pair);
+	/* libcurl, loaded by now, needs libcrypto itself: it cannot be missing */
+	const struct sk_crypto *c = sk_crypto();
 	_sk_cleanup_free_ unsigned char *b64 = malloc(4 * ((n + 2) / 3) + 1);
-	if (!b64)
+	if (!b64 || !c)
 		return NULL;
-	EVP_EncodeBlock(b64, (const unsigned char *)pair, (int)n);
+	c->encode_block(b64, (const unsigned char *)pair, (int)n);
 	char *h = NULL;
 	return asprintf(&h, "Authorization: Basic %s", b64) < 0 ? NULL : h;
 }

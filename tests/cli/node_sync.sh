@@ -96,4 +96,15 @@ sed 's/^  baseProfileName: runc-v1.1.5/  baseProfileName: app/' "$T_TMP/b/web.ya
 	mv "$T_TMP/b/web.tmp" "$T_TMP/b/web.yaml"
 expect_msg "a cycle of bases (web -> app -> web): refused" 1 "cycle" \
 	"$SCMPKIT" node-sync --from "$T_TMP/b" --root "$T_TMP/b-root" --once
+# libcrypto (the digests) is loaded when first needed, not at start-up:
+# without a usable one node-sync changes nothing and says so (exit 1), and
+# commands that need no digest run as before
+mkdir -p "$T_TMP/nocrypto" "$T_TMP/root-nc" "$T_TMP/src-nc" && echo "not a library" >"$T_TMP/nocrypto/libcrypto.so.3"
+echo "$good" >"$T_TMP/src-nc/web.json"
+expect_msg "without a usable libcrypto: exit 1, nothing changed, saying a library is missing" 1 \
+	"nothing was changed: Can not access a needed shared library" \
+	env LD_LIBRARY_PATH="$T_TMP/nocrypto" "$SCMPKIT" node-sync --from "$T_TMP/src-nc" --root "$T_TMP/root-nc" --once
+ok "... and nothing installed" test ! -e "$T_TMP/root-nc/scmpkit/web.json"
+ok "lint runs without libcrypto (it is not loaded at start-up)" \
+	env LD_LIBRARY_PATH="$T_TMP/nocrypto" "$SCMPKIT" lint "$T_TMP/src-nc/web.json"
 done_testing
