@@ -69,6 +69,7 @@ struct ebpf_rec {
 	struct sk_cgroup_target cg;      /* fd -1 unless cgroup mode */
 	unsigned filtered;               /* seeded targets under a seccomp filter */
 	unsigned seeded;                 /* targets marked by seeding */
+	unsigned beyond;                 /* targets whose pid the bitmap cannot hold */
 	struct sk_diags *seed_diags;     /* where seeding names them */
 	bool started;                    /* the fds above are set */
 };
@@ -154,8 +155,12 @@ static bool is_marked(void *ctx, pid_t pid)
 static bool seed(void *ctx, pid_t pid)
 {
 	struct ebpf_rec *e = ctx;
-	if (pid == getpid() || !in_set(e, pid))
+	if (pid == getpid() || pid <= 0)
 		return false; /* scmpkit in what it watches: not its own calls */
+	if (!in_set(e, pid)) {
+		e->beyond++; /* pid_max raised since the bitmap was sized */
+		return false;
+	}
 	mark(e, pid);
 	e->seeded++;
 	struct sk_diags quiet = {0};
@@ -333,6 +338,7 @@ static int start_command(struct ebpf_rec *e, struct sk_diags *d)
 		return rc;
 	e->pidfd = (int)syscall(SYS_pidfd_open, e->pid, 0);
 	r->sig.relay_pid = r->sig.kill_pid = e->pid;
+	e->beyond += !in_set(e, e->pid); /* it could not mark itself: said at the end */
 	return 0;
 }
 
@@ -486,14 +492,15 @@ static void collect(struct ebpf_rec *e, struct sk_diags *d)
 		for (int k = 0; k < SK_BPF_NKINDS && e->arch[a] != SK_ARCH_INVALID; k++)
 			if (st->overflow[a][k])
 				e->base.result->arch[e->arch[a]].values[k].overflow = true;
-	if (st->lost_extra || st->lost_fork) {
+	if (st->lost_extra || st->lost_fork || e->beyond) {
 		e->base.incomplete = true;
 		sk_diags_add(d, SK_SEV_ERROR, NULL, 0, 0, "record-lost",
 			     "calls may be missing: %llu call(s) with numbers outside the "
 			     "recorded range found its table full (%d entries), %llu process(es) "
-			     "had a pid beyond the target bitmap",
+			     "had a pid beyond the target bitmap (sized to pid_max when the recording "
+			     "began)",
 			     (unsigned long long)st->lost_extra, SK_BPF_MAX_EXTRA,
-			     (unsigned long long)st->lost_fork);
+			     (unsigned long long)st->lost_fork + e->beyond);
 	}
 	if (st->listener_tgid) {
 		e->base.incomplete = true;
