@@ -97,8 +97,10 @@ static bool covers(const struct btf *b, const struct btf *t)
 		for (unsigned i = 0; i < btf_vlen(tt); i++) {
 			const char *want = btf__name_by_offset(t, tm[i].name_off);
 			bool found = false;
-			for (unsigned j = 0; !found && want && j < btf_vlen(bt); j++)
-				found = !strcmp(want, btf__name_by_offset(b, bm[j].name_off));
+			for (unsigned j = 0; !found && want && j < btf_vlen(bt); j++) {
+				const char *have = btf__name_by_offset(b, bm[j].name_off);
+				found = have && !strcmp(want, have);
+			}
 			if (!found)
 				return false;
 		}
