@@ -72,6 +72,18 @@ kill_case() {
 	fi
 }
 
+# A launcher that restores the default disposition of SIGHUP, SIGINT and
+# SIGQUIT before it execs: a background job of a script starts with SIGINT
+# and SIGQUIT ignored, and the whole test with SIGHUP ignored when it runs
+# under nohup; a shell cannot undo either (POSIX), so perl does, as an
+# interactive shell would
+printf '%s\n' '#!/usr/bin/perl' \
+	'$SIG{HUP} = "DEFAULT"; $SIG{INT} = "DEFAULT"; $SIG{QUIT} = "DEFAULT"; exec @ARGV or die;' \
+	>"$W/dfl"
+chmod 755 "$W/dfl"
+dfl=
+command -v perl >/dev/null && dfl=$W/dfl
+
 for mode in plain report notify; do
 	case $mode in
 	plain) set -- -p "$W/deny.json" ;;
@@ -94,7 +106,7 @@ for mode in plain report notify; do
 
 	# `kill scmpkit`: the command gets the signal and its death is ours
 	kill_case "$mode: kill -TERM scmpkit: 143, and the command is gone" TERM 143 -- "$@"
-	kill_case "$mode: kill -HUP scmpkit: 129, and the command is gone" HUP 129 -- "$@"
+	kill_case "$mode: kill -HUP scmpkit: 129, and the command is gone" HUP 129 $dfl -- "$@"
 	kill_case "$mode: kill -USR1 scmpkit: 138, and the command is gone" USR1 138 -- "$@"
 
 	# the command really got SIGTERM: it traps it, says so and exits 3
@@ -116,12 +128,9 @@ for mode in plain report notify; do
 
 done
 
-# SIGINT: a background job of a script starts with SIGINT ignored, so start
-# scmpkit through perl with the default disposition, as an interactive shell would
-if command -v perl >/dev/null; then
-	printf '%s\n' '#!/usr/bin/perl' '$SIG{INT} = "DEFAULT"; $SIG{QUIT} = "DEFAULT"; exec @ARGV or die;' \
-		>"$W/dfl"
-	chmod 755 "$W/dfl"
+# SIGINT and SIGQUIT: through the launcher above (a background job has them
+# ignored)
+if [ -n "$dfl" ]; then
 	for mode in report notify; do
 		case $mode in
 		report) set -- -p "$W/deny.json" --report-denials ;;
