@@ -22,6 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/grow.h"
+
 #define CHUNK 65536
 #define MAX_NAME 64       /* longest name looked for, its NUL included */
 #define MAX_NAMES 128     /* distinct names in the template */
@@ -54,7 +56,7 @@ struct kbtf {
 	unsigned roots[MAX_NAMES]; /* the names of the template's named structs */
 	unsigned nroots;
 	uint32_t *cands; /* ids of kernel structs and unions named like a template one */
-	unsigned ncands;
+	size_t ncands, capcands;
 	const struct btf *tmpl;
 	struct btf *out;
 	int *made;  /* template type id -> its new id, 0 while not made */
@@ -94,13 +96,22 @@ static int read_at(struct kbtf *k, void *buf, size_t len, uint64_t at)
 
 /* ---- what is wanted: the template's names --------------------------------- */
 
+/* The index of name S among those looked for, -1 when it is not one. */
+static int name_index(const struct kbtf *k, const char *s)
+{
+	for (unsigned i = 0; i < k->nnames; i++)
+		if (!strcmp(k->names[i].s, s))
+			return (int)i;
+	return -1;
+}
+
 /* Name S is looked for; its index, or < 0. */
 static int want(struct kbtf *k, const char *s)
 {
+	int known = name_index(k, s);
+	if (known >= 0)
+		return known;
 	size_t len = strlen(s);
-	for (unsigned i = 0; i < k->nnames; i++)
-		if (k->names[i].len == len && !memcmp(k->names[i].s, s, len))
-			return (int)i;
 	if (len >= MAX_NAME || k->nnames == MAX_NAMES)
 		return fail(k, EINVAL, "the template names more than scmpkit looks for (%s)", s);
 	k->names[k->nnames] = (struct name){.s = s, .len = len};
@@ -205,14 +216,6 @@ static bool named(const struct kbtf *k, unsigned name, uint32_t off)
 	return false;
 }
 
-static int name_index(const struct kbtf *k, const char *s)
-{
-	for (unsigned i = 0; i < k->nnames; i++)
-		if (!strcmp(k->names[i].s, s))
-			return (int)i;
-	return -1;
-}
-
 /* ---- pass 2: the types, for where each starts ------------------------------ */
 
 /* Bytes after the 12-byte struct btf_type: FIXED[kind] + PER[kind] * vlen;
@@ -251,20 +254,6 @@ static inline int64_t tail_len(const struct btf_type *t)
 	return tails[kind].fixed + (int64_t)tails[kind].per * btf_vlen(t);
 }
 
-static int push(struct kbtf *k, uint32_t **arr, unsigned *n, unsigned *cap, uint32_t v)
-{
-	if (*n == *cap) {
-		unsigned nc = *cap ? *cap * 2 : 1024;
-		uint32_t *na = realloc(*arr, nc * sizeof *na);
-		if (!na)
-			return fail(k, ENOMEM, "out of memory reading the kernel's BTF");
-		*arr = na;
-		*cap = nc;
-	}
-	(*arr)[(*n)++] = v;
-	return 0;
-}
-
 static bool wanted_struct_name(const struct kbtf *k, uint32_t name_off)
 {
 	for (unsigned i = 0; i < k->nroots; i++)
@@ -275,7 +264,7 @@ static bool wanted_struct_name(const struct kbtf *k, uint32_t name_off)
 
 static int scan_types(struct kbtf *k, uint8_t *buf)
 {
-	unsigned ncap = 0, n = 0;
+	unsigned n = 0;
 	/* one entry per 12 bytes at most: a bound known before reading, and the
 	 * pages beyond the real count are never touched */
 	uint64_t most = k->types_len / sizeof(struct btf_type);
@@ -302,10 +291,11 @@ static int scan_types(struct kbtf *k, uint8_t *buf)
 		if (n == MAX_TYPES)
 			return fail(k, EINVAL, "the kernel's BTF holds more than %u types", MAX_TYPES);
 		k->start[n++] = (uint32_t)next;
-		int r;
-		if (is_composite(&t) && t.name_off && wanted_struct_name(k, t.name_off) &&
-		    (r = push(k, &k->cands, &k->ncands, &ncap, n)))
-			return r;
+		if (is_composite(&t) && t.name_off && wanted_struct_name(k, t.name_off)) {
+			if (SK_GROW(k->cands, k->capcands, k->ncands) < 0)
+				return fail(k, ENOMEM, "out of memory reading the kernel's BTF");
+			k->cands[k->ncands++] = n;
+		}
 		next += sizeof t + (uint64_t)tail;
 	}
 	if (next != k->types_len)
@@ -323,6 +313,13 @@ static int ktype(struct kbtf *k, uint32_t id, struct btf_type *t)
 	return read_at(k, t, sizeof *t, k->types_at + k->start[id - 1]);
 }
 
+/* Where the tail of type ID (after its struct btf_type) lies in the file;
+ * ID checked by ktype first. */
+static uint64_t tail_at(const struct kbtf *k, uint32_t id)
+{
+	return k->types_at + k->start[id - 1] + sizeof(struct btf_type);
+}
+
 /* The tail of type ID (its members, its array, ...) into a new buffer. */
 static int ktail(struct kbtf *k, uint32_t id, const struct btf_type *t, void **tail)
 {
@@ -330,7 +327,7 @@ static int ktail(struct kbtf *k, uint32_t id, const struct btf_type *t, void **t
 	*tail = malloc(len ? len : 1);
 	if (!*tail)
 		return fail(k, ENOMEM, "out of memory reading the kernel's BTF");
-	int r = read_at(k, *tail, len, k->types_at + k->start[id - 1] + sizeof *t);
+	int r = read_at(k, *tail, len, tail_at(k, id));
 	if (r) {
 		free(*tail);
 		*tail = NULL;
@@ -370,10 +367,18 @@ static uint32_t tskip(const struct btf *b, uint32_t id)
 	return id;
 }
 
+/* Member M's offset in bits from its struct's start (T's kind_flag packs a
+ * bitfield's width in the top byte). */
+static uint32_t member_bits(const struct btf_type *t, const struct btf_member *m)
+{
+	return btf_kflag(t) ? BTF_MEMBER_BIT_OFFSET(m->offset) : m->offset;
+}
+
 struct found {
 	uint32_t type;
 	uint32_t bits;   /* offset in the outermost struct */
 	uint32_t bitsz;  /* a bitfield's width, else 0 */
+	unsigned member; /* relayout's: which template member this is */
 };
 
 /* Member NAME of kernel struct or union ID (T), looked for through its
@@ -386,16 +391,14 @@ static int kmember(struct kbtf *k, uint32_t id, const struct btf_type *t, unsign
 	if (r)
 		return r;
 	const struct btf_member *m = tail;
-	bool kflag = btf_kflag(t);
 	if ((k->visits += btf_vlen(t)) > MAX_VISITS) {
 		free(tail);
 		return fail(k, EINVAL, "the kernel's BTF nests anonymous members beyond any kernel's");
 	}
 	for (unsigned i = 0; r == 0 && i < btf_vlen(t); i++) {
-		uint32_t bits = kflag ? BTF_MEMBER_BIT_OFFSET(m[i].offset) : m[i].offset;
 		if (m[i].name_off && named(k, name, m[i].name_off)) {
-			*f = (struct found){.type = m[i].type, .bits = base + bits,
-					    .bitsz = kflag ? BTF_MEMBER_BITFIELD_SIZE(m[i].offset) : 0};
+			*f = (struct found){.type = m[i].type, .bits = base + member_bits(t, &m[i]),
+					    .bitsz = btf_kflag(t) ? BTF_MEMBER_BITFIELD_SIZE(m[i].offset) : 0};
 			r = 1;
 		}
 	}
@@ -410,9 +413,7 @@ static int kmember(struct kbtf *k, uint32_t id, const struct btf_type *t, unsign
 		uint32_t sub = m[i].type;
 		struct btf_type st;
 		if ((r = kskip(k, &sub, &st)) == 0 && is_composite(&st))
-			r = kmember(k, sub, &st, name, base + (kflag ? BTF_MEMBER_BIT_OFFSET(m[i].offset)
-							       : m[i].offset),
-				    depth + 1, f);
+			r = kmember(k, sub, &st, name, base + member_bits(t, &m[i]), depth + 1, f);
 	}
 	free(tail);
 	return r;
@@ -460,7 +461,7 @@ static int emit(struct kbtf *k, uint32_t tid, uint32_t kid, const char *where, i
 	switch (kind) {
 	case BTF_KIND_INT: {
 		uint32_t info;
-		if ((r = read_at(k, &info, sizeof info, k->types_at + k->start[kid - 1] + sizeof kt)))
+		if ((r = read_at(k, &info, sizeof info, tail_at(k, kid))))
 			return r;
 		if (BTF_INT_OFFSET(info) || !kt.size || kt.size > 16 || (kt.size & (kt.size - 1)))
 			return fail(k, EINVAL, "%s is an integer of an unusual shape in this kernel", where);
@@ -475,7 +476,7 @@ static int emit(struct kbtf *k, uint32_t tid, uint32_t kid, const char *where, i
 		return made(k, btf__add_ptr(k->out, 0), where);
 	case BTF_KIND_ARRAY: {
 		struct btf_array ka;
-		if ((r = read_at(k, &ka, sizeof ka, k->types_at + k->start[kid - 1] + sizeof kt)))
+		if ((r = read_at(k, &ka, sizeof ka, tail_at(k, kid))))
 			return r;
 		int elem = emit(k, btf_array(t)->type, ka.type, where, depth + 1);
 		if (elem < 0)
@@ -540,7 +541,7 @@ static int relayout(struct kbtf *k, uint32_t tid, uint32_t kid, int depth)
 			r = ids[i];
 			goto out;
 		}
-		f[i].type = i; /* from here on: which template member */
+		f[i].member = i;
 	}
 	qsort(f, n, sizeof *f, by_offset);
 	const char *name = t->name_off ? sname : NULL;
@@ -548,7 +549,7 @@ static int relayout(struct kbtf *k, uint32_t tid, uint32_t kid, int depth)
 						      : btf__add_struct(k->out, name, kt.size),
 		      sname);
 	for (unsigned i = 0; id >= 0 && i < n; i++) {
-		uint32_t which = f[i].type;
+		unsigned which = f[i].member;
 		int fr = btf__add_field(k->out, btf__name_by_offset(k->tmpl, m[which].name_off),
 					ids[which], f[i].bits, f[i].bitsz);
 		if (fr < 0)
@@ -604,7 +605,7 @@ static int relayout_all(struct kbtf *k)
 		const char *name = btf__name_by_offset(k->tmpl, t->name_off);
 		int ni = name_index(k, name);
 		uint32_t kid = 0;
-		for (unsigned c = 0; !kid && ni >= 0 && c < k->ncands; c++) {
+		for (size_t c = 0; !kid && ni >= 0 && c < k->ncands; c++) {
 			struct btf_type kt;
 			int r = ktype(k, k->cands[c], &kt);
 			if (r)
