@@ -6,9 +6,6 @@
 
 #include "util/dl.h"
 
-/* OpenSSL 3's soname (Debian 12: libssl3) */
-#define CRYPTO_SONAME "libcrypto.so.3"
-
 static struct sk_crypto crypto;
 
 #define ENTRY(field, sym) {#sym, offsetof(struct sk_crypto, field)}
@@ -19,7 +16,7 @@ static const struct sk_dl_symbol symbols[] = {
 	ENTRY(decode_block, EVP_DecodeBlock),
 };
 
-static struct sk_dl lib = SK_DL_INIT(CRYPTO_SONAME, symbols, crypto);
+static struct sk_dl lib = SK_DL_INIT(SK_CRYPTO_SONAME, symbols, crypto);
 
 const struct sk_crypto *sk_crypto(void)
 {

@@ -8,6 +8,9 @@
 
 #include <openssl/evp.h>
 
+/* OpenSSL 3's soname (Debian 12: libssl3), for the messages that name it */
+#define SK_CRYPTO_SONAME "libcrypto.so.3"
+
 struct sk_crypto {
 	__typeof__(EVP_Digest) *digest;
 	__typeof__(EVP_sha256) *sha256;

@@ -79,7 +79,7 @@ static int entry_auth(const struct sk_doc_node *e, const char *file, char **user
 		const struct sk_crypto *c = sk_crypto();
 		if (!c) {
 			sk_diags_add(d, SK_SEV_ERROR, file, e->pos.line, e->pos.col, "docker-config",
-				     "cannot load libcrypto (libcrypto.so.3, Debian package libssl3) "
+				     "cannot load libcrypto (" SK_CRYPTO_SONAME ", Debian package libssl3) "
 				     "to decode \"auth\": %s", sk_crypto_error());
 			return -ELIBACC;
 		}
