@@ -433,45 +433,63 @@ static void hold(struct gctx *c, uint32_t node, uint64_t a)
 		c->tab[c->n_tab++] = (struct pair){node, n};
 }
 
-/* Does anything FROM (NF functions' worth of nodes, NN in all) reaches
- * through EDGES hold a chunk of the applet table? */
-static int reaches_table(struct gctx *c, const uint32_t *from, size_t n_from, bool *hit)
+static size_t print_path(const struct xgraph *g, const struct xobj *o, const uint32_t *parent,
+			 uint32_t end, uint32_t *scratch, size_t ends, struct sk_sb *sb);
+
+/* The longest path a note spells out: its first and last hops, the middle
+ * counted (a path through unbounded data can be dozens of chunks long). */
+#define PATH_ENDS 5
+
+/* Does anything FROM reach a chunk of the applet table through the edges so
+ * far? If so, *PATH gets the shortest such path ("busybox+0x55c736 -> (data
+ * at 0x5ddd90) -> ... -> busybox+0x4ebf6f"), the dispatcher that reads the
+ * table last, for the note: why every applet counts is the first question. */
+static int reaches_table(struct gctx *c, const uint32_t *from, size_t n_from, bool *hit,
+			 struct sk_sb *path, size_t *n_data)
 {
 	const struct xgraph *g = c->g;
+	const struct xapplet *ap = &c->o->applet;
 	uint32_t *first, *next;
-	uint8_t *seen = calloc(g->nn, 1);
-	uint32_t *stack = malloc((g->nn + 1) * sizeof *stack);
-	int rc = seen && stack ? csr(c->edges, c->n_edges, g->nn, &first, &next) : -ENOMEM;
+	uint32_t *parent = malloc((g->nn + 1) * sizeof *parent);
+	uint32_t *queue = malloc((g->nn + 1) * sizeof *queue);
+	int rc = parent && queue ? csr(c->edges, c->n_edges, g->nn, &first, &next) : -ENOMEM;
 	*hit = false;
+	*n_data = 0;
 	if (rc < 0) {
-		free(seen);
-		free(stack);
+		free(parent);
+		free(queue);
 		return rc;
 	}
-	size_t sp = 0;
+	memset(parent, 0xff, (g->nn + 1) * sizeof *parent);
+	size_t n = 0, head = 0;
 	for (size_t i = 0; i < n_from; i++)
-		if (from[i] != XT_NONE && !seen[from[i]]) {
-			seen[from[i]] = 1;
-			stack[sp++] = from[i];
+		if (from[i] != XT_NONE && parent[from[i]] == XT_NONE) {
+			parent[from[i]] = from[i];
+			queue[n++] = from[i];
 		}
-	while (sp && !*hit) {
-		uint32_t v = stack[--sp];
-		if (v >= g->nf && v < g->nf + g->nc) {
-			const struct xrange *k = &g->chunk[v - g->nf];
-			const struct xapplet *ap = &c->o->applet;
-			*hit = k->end > ap->table && k->start < ap->table + 8ull * ap->n;
-		}
-		for (uint32_t e = first[v]; e < first[v + 1]; e++)
-			if (!seen[next[e]]) {
-				seen[next[e]] = 1;
-				stack[sp++] = next[e];
+	uint32_t via = XT_NONE; /* the node that refers to the table */
+	while (head < n && via == XT_NONE) {
+		uint32_t v = queue[head++];
+		for (uint32_t e = first[v]; e < first[v + 1] && via == XT_NONE; e++) {
+			uint32_t w = next[e];
+			const struct xrange *k = w >= g->nf && w < g->nf + g->nc ? &g->chunk[w - g->nf]
+										: NULL;
+			if (k && k->end > ap->table && k->start < ap->table + 8ull * ap->n)
+				via = v;
+			else if (parent[w] == XT_NONE) {
+				parent[w] = v;
+				queue[n++] = w;
 			}
+		}
 	}
+	*hit = via != XT_NONE;
+	if (*hit)
+		*n_data = print_path(g, c->o, parent, via, queue, PATH_ENDS, path);
 	free(first);
 	free(next);
-	free(seen);
-	free(stack);
-	return 0;
+	free(parent);
+	free(queue);
+	return path->oom ? -ENOMEM : 0;
 }
 
 /* The applet the binary is started as runs from its main: the entry reaches
@@ -491,8 +509,11 @@ static void applet_edges(struct gctx *c)
 		from[n++] = node_at(c, ap->main[i]);
 	from[n++] = ROOT_INIT(c->g);
 	bool dispatch = false;
-	int rc = reaches_table(c, from, n, &dispatch);
+	struct sk_sb path = SK_SB_INIT;
+	size_t n_data;
+	int rc = reaches_table(c, from, n, &dispatch, &path, &n_data);
 	if (rc < 0) {
+		sk_sb_release(&path);
 		c->err = rc;
 		return;
 	}
@@ -500,16 +521,26 @@ static void applet_edges(struct gctx *c)
 		edge(c, c->tab[i].a, c->tab[i].b);
 	for (size_t i = 0; !dispatch && i + 1 < n; i++)
 		edge(c, ROOT_ENTRY(c->g), from[i]);
-	char note[400];
-	if (dispatch)
-		snprintf(note, sizeof note, "applet:started as %s, which can run other applets "
-			 "through the applet table (in-process, as a shell runs NOFORK and NOEXEC "
-			 "applets): all %u applets count", ap->name, ap->n);
+	char note[1200];
+	if (dispatch && !n_data)
+		snprintf(note, sizeof note, "applet:started as %s, from which the analysis reaches "
+			 "the applet table: %s (the last reads it); %s can run other applets "
+			 "in-process, as a shell does: all %u applets count", ap->name, path.buf,
+			 ap->name, ap->n);
+	else if (dispatch)
+		snprintf(note, sizeof note, "applet:started as %s, from which the analysis reaches "
+			 "the applet table: %s (the last reads it); the path runs through %zu chunks "
+			 "of data, where an object may go on past what code names (%s): all %u "
+			 "applets count", ap->name, path.buf, n_data,
+			 c->o->elf.n_syms ? "the symbols bound only some" :
+					    "a stripped file gives no bounds",
+			 ap->n);
 	else
 		snprintf(note, sizeof note, "applet:started as %s (argv[0], or `busybox NAME`): its "
 			 "main (0x%llx, applet %u of %u) is the entry; the other applets are reachable "
 			 "only through the applet table, which it cannot reach", ap->name,
 			 (unsigned long long)ap->main[0], ap->idx + 1, ap->n);
+	sk_sb_release(&path);
 	item(c, ROOT_ENTRY(c->g), xobj_item(c->o, &(struct xitem){.kind = XI_NOTE, .func = XT_NONE,
 								   .text = note}));
 }
@@ -1003,6 +1034,34 @@ static void node_name(const struct xgraph *g, const struct xobj *o, uint32_t v, 
 		sk_sb_adds(sb, v == ROOT_INIT(g) ? "(load: constructors, IFUNC resolvers)" : "(entry)");
 }
 
+/* The path a search found, from where it started (a node its own parent) to
+ * END, as " -> "-separated names; with ENDS, only the first and last ENDS
+ * hops of a longer one, the middle counted. SCRATCH holds a node per hop.
+ * Returns how many of the hops are data. */
+static size_t print_path(const struct xgraph *g, const struct xobj *o, const uint32_t *parent,
+			 uint32_t end, uint32_t *scratch, size_t ends, struct sk_sb *sb)
+{
+	size_t len = 0, data = 0;
+	for (uint32_t v = end;; v = parent[v]) { /* backwards, then printed forwards */
+		scratch[len++] = v;
+		data += v >= g->nf && v < g->nf + g->nc;
+		if (parent[v] == v)
+			break;
+	}
+	bool cut = ends && len > 2 * ends;
+	for (size_t i = len; i-- > 0;) {
+		size_t at = len - 1 - i; /* hops printed before this one */
+		if (cut && at == ends)
+			sk_sb_addf(sb, " -> (%zu more)", len - 2 * ends);
+		if (cut && at >= ends && i >= ends)
+			continue;
+		if (at)
+			sk_sb_adds(sb, " -> ");
+		node_name(g, o, scratch[i], sb);
+	}
+	return data;
+}
+
 static bool owns(const struct xgraph *g, uint32_t v, size_t it)
 {
 	for (uint32_t k = g->ifirst[v]; k < g->ifirst[v + 1]; k++)
@@ -1064,19 +1123,8 @@ int xgraph_chain(const struct xgraph *g, const struct xobj *o, enum xstart how, 
 				queue[n++] = g->edge[k];
 			}
 	}
-	if (hit != XT_NONE) { /* the path backwards into queue, then printed forwards */
-		size_t len = 0;
-		for (uint32_t v = hit;; v = parent[v]) {
-			queue[len++] = v;
-			if (parent[v] == v)
-				break;
-		}
-		for (size_t i = len; i-- > 0;) {
-			node_name(g, o, queue[i], sb);
-			if (i)
-				sk_sb_adds(sb, " -> ");
-		}
-	}
+	if (hit != XT_NONE)
+		print_path(g, o, parent, hit, queue, 0, sb);
 	free(parent);
 	free(queue);
 	return hit == XT_NONE ? 1 : 0;
