@@ -35,7 +35,7 @@ xl_build_go >/dev/null 2>&1 || echo "(go programs not built: golang-go missing?)
 export XDG_CACHE_HOME="$T_TMP/cache"
 
 CORPUS=${XL_ONLY:-"go-hello-cgo0 go-hello-cgo1 go-http-cgo0 go-http-cgo1 go-http-pie go-unix-cgo0 go-unix-cgo1
-c-glibc-static c-musl-static busybox-sh busybox-ls busybox-httpd
+c-glibc-static c-musl-static busybox-sh busybox-sh-applets busybox-ls busybox-httpd
 ls cat cp tar nginx redis python3"}
 
 now() { date +%s.%N; }
@@ -54,7 +54,7 @@ median() {
 xl_profile_names "$T_TMP/docker.json" >"$T_TMP/docker.names"
 docker_n=$(wc -l <"$T_TMP/docker.names")
 
-printf '%-15s %9s %9s %7s %7s %6s %9s %8s\n' program extracted recorded ratio strace misses "docker%" time
+printf '%-18s %9s %9s %7s %7s %6s %9s %8s\n' program extracted recorded ratio strace misses "docker%" time
 total=0
 count=0
 for p in $CORPUS; do
@@ -79,11 +79,13 @@ for p in $CORPUS; do
 	rec=$(wc -l <"$d/rec.union")
 	misses=$(sort -u "$d/rec.union" "$d/strace.names" | comm -23 - "$d/ext.names" | wc -l)
 	share=$(comm -12 "$d/ext.names" "$T_TMP/docker.names" | wc -l)
-	printf '%-15s %9d %9d %6.2fx %7d %6d %8.0f%% %7.2fs\n' "$p" "$ext" "$rec" \
+	printf '%-18s %9d %9d %6.2fx %7d %6d %8.0f%% %7.2fs\n' "$p" "$ext" "$rec" \
 		"$(calc "$ext / $rec")" "$(wc -l <"$d/strace.names")" "$misses" \
 		"$(calc "100 * $share / $docker_n")" "$t"
-	total=$((total + ext))
-	count=$((count + 1))
+	case $p in
+	busybox-sh-applets) ;; # busybox-sh's program, another workload: counted once
+	*) total=$((total + ext)) count=$((count + 1)) ;;
+	esac
 done
 [ "$count" -gt 0 ] && printf '\ncorpus average: %.1f distinct syscalls extracted per program (B-Side: 43 on 557 Debian binaries; Docker'"'"'s default allows %d)\n' \
 	"$(calc "$total / $count")" "$docker_n"

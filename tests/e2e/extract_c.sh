@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # scmpkit extract on C programs: tests/helpers/extract_prog.c static with
 # glibc and with musl; coreutils ls, cat, cp and tar (tar runs gzip: both are
-# extracted); busybox-static's sh, ls and httpd applets (httpd serves a few
-# requests, then stops). The four properties of xl_check each.
+# extracted); busybox-static's sh (a small script, and one that runs 68
+# applets: tests/data/extract/busybox-applets.sh), ls and httpd applets (httpd
+# serves a few requests, then stops). The four properties of xl_check each.
 . "$(dirname "$0")/../cli/tap.sh"
 . "$(dirname "$0")/extract_lib.sh"
 command -v strace >/dev/null || skip_all "strace not installed"
@@ -14,7 +15,7 @@ for p in c-glibc-static c-musl-static; do
 	if [ -x "$(xl_bins $p)" ]; then xl_check $p; else
 		echo "ok $((T_N = T_N + 1)) # SKIP $p: not built (no static libc or musl-gcc)"; fi
 done
-for p in ls cat cp tar busybox-sh busybox-ls busybox-httpd; do
+for p in ls cat cp tar busybox-sh busybox-sh-applets busybox-ls busybox-httpd; do
 	xl_check $p
 done
 # busybox is one program for all its applets: an applet no workload runs

@@ -59,6 +59,7 @@ xl_bins() {
 
 xl_with() {
 	case $1 in
+	busybox-sh-applets) echo "--applet sh" ;;
 	busybox-*) echo "--applet ${1#busybox-}" ;; # the workload runs `busybox APPLET`
 	python3)
 		for m in _json _hashlib _bz2; do
@@ -174,6 +175,7 @@ xl_run() {
 	cp) "$@" cp -a /etc/apt "$XL_WORK/out/apt" && ls "$XL_WORK/out/apt" ;;
 	tar) "$@" tar czf "$XL_WORK/out/x.tgz" -C /etc apt && tar tzf "$XL_WORK/out/x.tgz" | sort ;;
 	busybox-sh) "$@" busybox sh -c 'for f in /etc/hostname /etc/passwd; do [ -r $f ] && echo $f; done; echo $((6 * 7)) | wc -c' ;;
+	busybox-sh-applets) "$@" busybox sh "$XL_SRC/busybox-applets.sh" ;;
 	busybox-ls) "$@" busybox ls -l /etc/apt ;;
 	busybox-httpd|nginx|redis) xl_server "$name" "$@" ;;
 	python3) "$@" "$XL_PY" -c 'import bz2, hashlib, json, os, socket
