@@ -90,8 +90,9 @@ static uint64_t encoded(struct cur *c, uint8_t enc)
 	return v;
 }
 
-/* The FDE pointer encoding of the CIE at OFF ('R' augmentation). */
-static int cie_encoding(const struct cur *whole, size_t off, uint8_t *enc)
+/* The FDE pointer encoding of the CIE at OFF ('R' augmentation), and
+ * whether its FDEs describe signal frames ('S'). */
+static int cie_encoding(const struct cur *whole, size_t off, uint8_t *enc, bool *signal)
 {
 	struct cur c = *whole;
 	c.pos = off;
@@ -106,6 +107,7 @@ static int cie_encoding(const struct cur *whole, size_t off, uint8_t *enc)
 		return -1;
 	c.pos += (size_t)(nul - aug) + 1;
 	*enc = PE_ABSPTR;
+	*signal = false;
 	if (aug[0] != 'z')
 		return aug[0] ? -1 : 0;
 	uleb(&c); /* code alignment */
@@ -123,8 +125,11 @@ static int cie_encoding(const struct cur *whole, size_t off, uint8_t *enc)
 		else if (*a == 'P') {
 			uint8_t penc = (uint8_t)get(&c, 1);
 			encoded(&c, penc & 0x7f);
-		} else if (*a != 'S' && *a != 'B')
+		} else if (*a == 'S') {
+			*signal = true;
+		} else if (*a != 'B') {
 			return -1;
+		}
 	}
 	return c.bad ? -1 : 0;
 }
@@ -137,6 +142,7 @@ int xeh_functions(const struct xelf *e, struct xrange **out, size_t *n, size_t *
 	struct cur c = {.b = (const uint8_t *)e->data + s->off, .len = s->size, .addr = s->addr};
 	size_t last_cie = SIZE_MAX;
 	uint8_t enc = 0;
+	bool signal = false;
 	while (c.pos < c.len && !c.bad) {
 		uint64_t len = get(&c, 4);
 		if (len == 0 || len == 0xffffffff || c.bad || len > c.len - c.pos)
@@ -148,13 +154,19 @@ int xeh_functions(const struct xelf *e, struct xrange **out, size_t *n, size_t *
 			if (id > id_at)
 				break;
 			size_t cie = id_at - id;
-			if (cie != last_cie && cie_encoding(&c, cie, &enc) < 0)
+			if (cie != last_cie && cie_encoding(&c, cie, &enc, &signal) < 0)
 				break;
 			last_cie = cie;
 			uint64_t begin = encoded(&c, enc);
 			uint64_t range = encoded(&c, enc & 0x0f);
 			if (c.bad)
 				break;
+			/* a signal frame's FDE starts a byte early, in the instruction
+			 * before the code (glibc's __restore_rt): an unwinder looks up
+			 * the return address minus one, and the kernel's return address
+			 * for a handler is the code itself. The code starts a byte on. */
+			if (signal && range > 1)
+				begin++, range--;
 			if (begin && range && begin + range > begin) {
 				if (SK_GROW(*out, *cap, *n) < 0)
 					return -ENOMEM;
