@@ -43,6 +43,11 @@ static const char help[] =
 	"                        the filter\n"
 	"      --no-essentials   do not add the P7 essentials and vDSO calls\n"
 	"      --no-cache        analyse every library; read and write no cache\n"
+	"      --debug-dir DIR   look a stripped file's debug file up by its build-id\n"
+	"                        in DIR/.build-id; repeat for more (default:\n"
+	"                        /usr/lib/debug, inside --rootfs when given); its\n"
+	"                        symbols make the result finer\n"
+	"      --no-debuginfo    use no debug file\n"
 	"  -h, --help            this help\n\n"
 	"Exit status: 0 ok; 1 --strict found an unresolved site, --explain found no\n"
 	"site, or the output could not be written; 2 bad usage or input (not an\n"
@@ -50,16 +55,16 @@ static const char help[] =
 
 struct opts {
 	const char *out, *rootfs, *explain, *runtime, *applet;
-	const char **with;
-	size_t n_with;
+	const char **with, **debug_dirs; /* room for argc each */
+	size_t n_with, n_debug_dirs;
 	int format; /* enum sk_format, or -1 for names */
-	bool strict, no_cache, no_essentials;
+	bool strict, no_cache, no_essentials, no_debuginfo;
 };
 
 static int parse(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_ROOTFS = 256, OPT_WITH, OPT_EXPLAIN, OPT_STRICT, OPT_NO_ESS, OPT_NO_CACHE,
-	       OPT_APPLET };
+	       OPT_APPLET, OPT_DEBUG_DIR, OPT_NO_DEBUGINFO };
 	static const struct option lopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'f'},
@@ -71,6 +76,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		{"runtime", required_argument, NULL, 'r'},
 		{"no-essentials", no_argument, NULL, OPT_NO_ESS},
 		{"no-cache", no_argument, NULL, OPT_NO_CACHE},
+		{"debug-dir", required_argument, NULL, OPT_DEBUG_DIR},
+		{"no-debuginfo", no_argument, NULL, OPT_NO_DEBUGINFO},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -99,6 +106,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_NO_ESS: o->no_essentials = true; break;
 		case OPT_NO_CACHE: o->no_cache = true; break;
+		case OPT_DEBUG_DIR: o->debug_dirs[o->n_debug_dirs++] = optarg; break;
+		case OPT_NO_DEBUGINFO: o->no_debuginfo = true; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
 		default: return cli_usage("extract", "unknown option");
 		}
@@ -149,11 +158,12 @@ static int write_result(const struct sk_extract *x, const struct opts *o, char *
 
 int cmd_extract(int argc, char **argv)
 {
-	struct opts o = {.format = SK_FORMAT_DOCKER, .with = calloc((size_t)argc, sizeof(char *))};
+	struct opts o = {.format = SK_FORMAT_DOCKER, .with = calloc(2 * (size_t)argc, sizeof(char *))};
 	if (!o.with) {
 		cli_error("out of memory");
 		return EXIT_USAGE;
 	}
+	o.debug_dirs = o.with + argc;
 	int rc = parse(argc, argv, &o);
 	if (rc >= 0) {
 		free(o.with);
@@ -161,7 +171,8 @@ int cmd_extract(int argc, char **argv)
 	}
 	struct sk_extract_opts eo = {.rootfs = o.rootfs, .with = o.with, .n_with = o.n_with,
 				     .strict = o.strict, .no_cache = o.no_cache, .applet = o.applet,
-				     .explain = o.explain != NULL};
+				     .explain = o.explain != NULL, .debug_dirs = o.debug_dirs,
+				     .n_debug_dirs = o.n_debug_dirs, .no_debuginfo = o.no_debuginfo};
 	struct sk_diags d = {0};
 	struct sk_extract *x = NULL;
 	int r = sk_extract_run((const char *const *)argv + optind, (size_t)(argc - optind), &eo,

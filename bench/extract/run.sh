@@ -11,6 +11,9 @@
 #     extracted profile allows (target: < 60% for dynamic C programs);
 #   - the corpus average of distinct extracted syscalls (B-Side, Middleware
 #     '24, reports 43 on 557 Debian binaries);
+#   - "w/o dbg": extracted without the stripped files' debug files (the
+#     symbols of /usr/lib/debug/.build-id, e.g. libc6-dbg, when installed);
+#     the files whose debug file was used are listed after the table;
 #   - time: a Go binary of a few MB (target < 0.3 s), the first summary of
 #     libc (ld.so, libc and a small program, no cache: < 3 s), the same from
 #     the cache (< 50 ms); medians.
@@ -54,7 +57,8 @@ median() {
 xl_profile_names "$T_TMP/docker.json" >"$T_TMP/docker.names"
 docker_n=$(wc -l <"$T_TMP/docker.names")
 
-printf '%-18s %9s %9s %7s %7s %6s %9s %8s\n' program extracted recorded ratio strace misses "docker%" time
+printf '%-18s %9s %8s %9s %7s %7s %6s %9s %8s\n' program extracted "w/o dbg" recorded ratio strace \
+	misses "docker%" time
 total=0
 count=0
 for p in $CORPUS; do
@@ -64,9 +68,14 @@ for p in $CORPUS; do
 	mkdir -p "$d"
 	s=$(now)
 	# shellcheck disable=SC2046
-	"$SCMPKIT" extract --no-cache -o "$d/ext.json" $(xl_with "$p") $(xl_bins "$p") 2>/dev/null || true
+	"$SCMPKIT" extract --no-cache -o "$d/ext.json" $(xl_with "$p") $(xl_bins "$p") 2>"$d/ext.err" || true
 	t=$(calc "$(now) - $s")
 	xl_profile_names "$d/ext.json" >"$d/ext.names"
+	sed -n 's/: note: stripped: its symbols come from .*extract-debuginfo.*//p' "$d/ext.err" >>"$T_TMP/dbg"
+	# shellcheck disable=SC2046
+	"$SCMPKIT" extract --no-cache --no-debuginfo -o "$d/nodbg.json" $(xl_with "$p") $(xl_bins "$p") \
+		2>/dev/null || true
+	xl_profile_names "$d/nodbg.json" >"$d/nodbg.names"
 	: >"$d/rec.union"
 	for run in $(seq "$RUNS"); do
 		xl_run "$p" "$SCMPKIT" record -q -o "$d/rec$run.json" -- >/dev/null 2>&1 </dev/null || true
@@ -79,7 +88,8 @@ for p in $CORPUS; do
 	rec=$(wc -l <"$d/rec.union")
 	misses=$(sort -u "$d/rec.union" "$d/strace.names" | comm -23 - "$d/ext.names" | wc -l)
 	share=$(comm -12 "$d/ext.names" "$T_TMP/docker.names" | wc -l)
-	printf '%-18s %9d %9d %6.2fx %7d %6d %8.0f%% %7.2fs\n' "$p" "$ext" "$rec" \
+	printf '%-18s %9d %8d %9d %6.2fx %7d %6d %8.0f%% %7.2fs\n' "$p" "$ext" \
+		"$(wc -l <"$d/nodbg.names")" "$rec" \
 		"$(calc "$ext / $rec")" "$(wc -l <"$d/strace.names")" "$misses" \
 		"$(calc "100 * $share / $docker_n")" "$t"
 	case $p in
@@ -87,6 +97,8 @@ for p in $CORPUS; do
 	*) total=$((total + ext)) count=$((count + 1)) ;;
 	esac
 done
+[ -s "$T_TMP/dbg" ] && printf '\ndebug files used (by build-id): %s\n' \
+	"$(sort -u "$T_TMP/dbg" | sed 's|.*/||' | tr '\n' ' ')"
 [ "$count" -gt 0 ] && printf '\ncorpus average: %.1f distinct syscalls extracted per program (B-Side: 43 on 557 Debian binaries; Docker'"'"'s default allows %d)\n' \
 	"$(calc "$total / $count")" "$docker_n"
 

@@ -66,6 +66,15 @@ struct sk_extract_opts {
 	 * else the whole binary counts. An error when no program given has an
 	 * applet of this name. */
 	const char *applet;
+	/* Where a stripped file's separate debug file is looked up by build-id
+	 * (DIR/.build-id/NN/N....debug), in this order: its symbols make the
+	 * analysis finer. None: /usr/lib/debug, inside rootfs when one is given.
+	 * On the host the file must be root's or the caller's and writable by
+	 * nobody else. */
+	const char *const *debug_dirs;
+	size_t n_debug_dirs;
+	/* Use no debug file. */
+	bool no_debuginfo;
 	/* Keep every call graph for sk_extract_explain (costs memory; cached
 	 * summaries have no graph, so their files are analysed again). */
 	bool explain;

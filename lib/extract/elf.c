@@ -309,6 +309,7 @@ static int read_symbols(struct xelf *e, Elf *elf, struct xsym **symtab, size_t *
 			*dynsym_ndx = elf_ndxscn(scn);
 			rc = read_symtab(elf, scn, &sh, &e->dynsyms, &e->n_dynsyms);
 		} else if (sh.sh_type == SHT_SYMTAB && !*symtab) {
+			e->has_symtab = true;
 			*symtab_ndx = elf_ndxscn(scn);
 			rc = read_symtab(elf, scn, &sh, symtab, n_symtab);
 		}
@@ -365,6 +366,80 @@ static int read_sections(struct xelf *e, Elf *elf, struct sk_diags *d)
 	return rc;
 }
 
+/* A stripped file's symbols, from its separate debug file (objcopy
+ * --only-keep-debug: the sections it kept, .symtab among them, and the others
+ * as NOBITS at the same addresses; Debian's -dbgsym and libc6-dbg packages
+ * install them under /usr/lib/debug/.build-id). The symbols give what the
+ * stripped file lost: function bounds, and the bounds of data objects, which
+ * keep a table reached from one object from running on into the next (see
+ * graph.c). Only a file with the same build-id counts: the linker computed it
+ * over the output those symbols describe. */
+int xelf_add_debug(struct xelf *e, char *data, size_t len, const char **why)
+{
+	Elf *elf = data && len >= EI_NIDENT && !memcmp(data, ELFMAG, SELFMAG) ?
+			   elf_memory(data, len) : NULL;
+	GElf_Ehdr eh;
+	*why = NULL;
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh))
+		*why = "not an ELF file";
+	else if (eh.e_machine != EM_X86_64 || data[EI_CLASS] != ELFCLASS64 ||
+		 data[EI_DATA] != ELFDATA2LSB)
+		*why = "not a debug file of an x86-64 ELF file";
+	struct xelf dbg = {.path = e->path, .data = data, .size = len};
+	Elf_Scn *scn = NULL, *symtab = NULL;
+	GElf_Shdr symsh;
+	while (!*why && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		if (sh.sh_type != SHT_NOBITS &&
+		    (sh.sh_offset > len || sh.sh_size > len - sh.sh_offset))
+			*why = "truncated or corrupt: a section lies past the end of the file";
+		else if (sh.sh_type == SHT_NOTE && !dbg.build_id_len)
+			read_build_id(&dbg, scn);
+		else if (sh.sh_type == SHT_SYMTAB && !symtab)
+			symtab = scn, symsh = sh;
+	}
+	if (!*why && (dbg.build_id_len != e->build_id_len || !e->build_id_len ||
+		      memcmp(dbg.build_id, e->build_id, e->build_id_len)))
+		*why = "its build-id is not the file's";
+	else if (!*why && !symtab)
+		*why = "it has no symbol table";
+	struct xsym *tab = NULL;
+	size_t n = 0, cap = 0;
+	int rc = *why ? 1 : read_symtab(elf, symtab, &symsh, &tab, &n);
+	struct xsym *own = e->syms;
+	size_t n_own = e->n_syms;
+	if (rc == 0) { /* the debug file's first, then what the file had (.dynsym) */
+		e->syms = NULL;
+		e->n_syms = 0;
+		rc = collect_syms(e, tab, n, false, &cap);
+		for (size_t i = 0; rc == 0 && i < n_own; i++) {
+			if (SK_GROW(e->syms, cap, e->n_syms) < 0)
+				rc = -ENOMEM;
+			else
+				e->syms[e->n_syms++] = own[i];
+		}
+		if (rc < 0) {
+			free(e->syms);
+			e->syms = own, e->n_syms = n_own;
+		} else {
+			free(own);
+		}
+	}
+	free(tab);
+	if (rc != 0) {
+		if (elf)
+			elf_end(elf);
+		free(data);
+		return rc;
+	}
+	e->dbg_data = data;
+	e->dbg_size = len;
+	e->dbg_elf = elf;
+	return 0;
+}
+
 static bool has_dynamic_segment(Elf *elf)
 {
 	size_t n;
@@ -409,6 +484,9 @@ void xelf_free(struct xelf *e)
 {
 	if (e->elf)
 		elf_end(e->elf);
+	if (e->dbg_elf)
+		elf_end(e->dbg_elf);
+	free(e->dbg_data);
 	free(e->segs);
 	free(e->secs);
 	free(e->syms);

@@ -27,6 +27,7 @@ void sk_extract_free(struct sk_extract *x)
 		free(l->deps);
 		free(l->path);
 		free(l->shown);
+		free(l->debug);
 	}
 	for (size_t i = 0; i < x->n_progs; i++) {
 		free(x->progs[i].scope);

@@ -97,6 +97,10 @@ struct xelf {
 	uint64_t arr[XARR_COUNT][2];    /* address and size of each array */
 	uint8_t build_id[64];
 	size_t build_id_len;
+	bool has_symtab;      /* a .symtab of its own (not stripped) */
+	char *dbg_data;       /* a separate debug file whose symbols were added */
+	size_t dbg_size;
+	void *dbg_elf;        /* Elf * over dbg_data: the names point into it */
 };
 
 /* Parse DATA (LEN bytes of PATH, owned by E afterwards even on error).
@@ -104,6 +108,10 @@ struct xelf {
  * ELF executable or shared object with consistent headers. */
 int xelf_load(struct xelf *e, const char *path, char *data, size_t len, struct sk_diags *d);
 void xelf_free(struct xelf *e);
+/* Add the symbol table of E's separate debug file (DATA, LEN bytes; taken
+ * in every case): 0, or 1 with *WHY when the file cannot serve (another
+ * build-id, not a debug file of an x86-64 ELF, no symbol table). */
+int xelf_add_debug(struct xelf *e, char *data, size_t len, const char **why);
 /* LEN bytes of the file at address VADDR, or NULL when not all of them are
  * in the file (outside every segment, or in .bss). */
 const uint8_t *xelf_at(const struct xelf *e, uint64_t vaddr, size_t len);
@@ -475,6 +483,9 @@ struct xfs;
 /* Where libraries are looked up: ROOTFS (NULL: the host). */
 struct xfs *xfs_open(const char *rootfs, struct sk_diags *d);
 void xfs_close(struct xfs *fs);
+/* PATH inside the root (the host's when there is none) as an O_PATH fd, or
+ * -errno; symlinks and ".." stay inside the root. */
+int xfs_open_path(const struct xfs *fs, const char *path);
 /* Read and parse PATH (absolute, inside the root) into O (indexed); *SHOWN
  * gets the path as messages name it (caller frees, even on error). */
 int xfs_load(const struct xfs *fs, const char *path, struct xobj *o, char **shown,
@@ -486,6 +497,19 @@ int xfs_find(const struct xfs *fs, const char *name, const struct xobj *loader,
 	     const char *loader_path, const struct xobj *program, struct xobj *o, char **found,
 	     char **shown, struct stat *st, struct sk_diags *d);
 
+/* ---- debuginfo.c ---------------------------------------------------------- */
+
+/* E's separate debug file, when E has no symbols of its own: the first
+ * DIR/.build-id/NN/N....debug of the N_DIRS host directories DIRS (none:
+ * /usr/lib/debug in FS, inside the root when IN_ROOT) that is one extract may
+ * use. 0 with *PATH (caller frees) and *ST, 1 when there is none, -ENOMEM. */
+int xdebug_find(const struct xfs *fs, const char *const *dirs, size_t n_dirs, bool in_root,
+		const struct xelf *e, char **path, struct stat *st);
+/* Read the debug file at PATH (as found above: HOST when DIRS were given)
+ * and add its symbols to E: 0, 1 with *WHY when it cannot serve, -ENOMEM. */
+int xdebug_add(const struct xfs *fs, bool host, bool in_root, struct xelf *e, const char *path,
+	       const char **why);
+
 /* ---- link.c: the objects of the programs and their union -------------------- */
 
 struct lobj {
@@ -495,6 +519,9 @@ struct lobj {
 	struct xobj obj; /* parsed and indexed; analysed unless the cache had it */
 	bool summarised, from_cache;
 	struct xsummary sum;
+	char *debug;          /* its separate debug file (debuginfo.c), or NULL */
+	uint64_t debug_size;  /* in the cache key: a summary made with its symbols */
+	bool debug_added;     /* the debug file's symbols were read (or failed to) */
 	struct xgraph *graph; /* with explain */
 	uint32_t *deps;       /* DT_NEEDED, resolved */
 	size_t n_deps;
@@ -533,6 +560,13 @@ struct sk_extract {
 	size_t n_unres, cap_unres;
 	char **notes;
 	size_t n_notes, cap_notes;
+	struct { /* where debug files are, during xlink_run only */
+		const struct xfs *fs;
+		const char *const *dirs; /* host directories; none: /usr/lib/debug in fs */
+		size_t n_dirs;
+		bool in_root, off;
+		struct sk_diags *d;
+	} debug;
 };
 
 struct xprov {

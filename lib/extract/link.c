@@ -34,7 +34,7 @@
 #include "util/strbuf.h"
 
 /* Bump when the analysis changes what it finds: old cache entries die. */
-#define ANALYSIS_VERSION UINT64_C(8)
+#define ANALYSIS_VERSION UINT64_C(9)
 
 /* Functions ld.so calls by looking their names up at start-up, not through
  * a relocation (glibc 2.34+: elf/dl-call-libc-early-init.c, and
@@ -64,6 +64,21 @@ static uint32_t add_obj(struct sk_extract *x, struct xobj *o, char *path, char *
 	*l = (struct lobj){.path = path, .shown = shown, .dev = st->st_dev, .ino = st->st_ino,
 			   .obj = *o};
 	l->obj.elf.path = shown; /* the message name now lives in the lobj */
+	struct stat dst;
+	int rc = x->debug.off ? 1 : xdebug_find(x->debug.fs, x->debug.dirs, x->debug.n_dirs,
+						x->debug.in_root, &l->obj.elf, &l->debug, &dst);
+	if (rc < 0) {
+		xobj_free(&l->obj);
+		free(path);
+		free(shown);
+		return XT_NONE;
+	}
+	if (rc == 0) {
+		l->debug_size = (uint64_t)dst.st_size;
+		sk_diags_add(x->debug.d, SK_SEV_NOTE, shown, 0, 0, "extract-debuginfo",
+			     "stripped: its symbols come from %s, the debug file of its build-id",
+			     l->debug);
+	}
 	return (uint32_t)x->n_objs++;
 }
 
@@ -267,10 +282,13 @@ static bool import_needs(struct sk_extract *x, const struct xprog *p, struct xob
 	return changed;
 }
 
-static uint64_t summary_key(const struct xobj *o)
+static uint64_t summary_key(const struct lobj *l)
 {
+	const struct xobj *o = &l->obj;
 	uint64_t h = xhash(XHASH_INIT, o->elf.data, o->elf.size);
 	h = xhash(h, &(uint64_t){ANALYSIS_VERSION}, 8);
+	if (l->debug) /* with its debug file's symbols (the build-id names the file) */
+		h = xhash(h, &l->debug_size, sizeof l->debug_size);
 	if (xapplet_on(o))
 		h = xhash(h, o->applet.name, strlen(o->applet.name) + 1);
 	for (size_t i = 0; i < o->n_imports; i++)
@@ -285,8 +303,7 @@ static uint64_t summary_key(const struct xobj *o)
 static int summarise(struct sk_extract *x, struct lobj *l, struct xcache *cache,
 		     const struct xdec *dec)
 {
-	struct xsummary want = {.key = summary_key(&l->obj),
-				.build_id_len = l->obj.elf.build_id_len};
+	struct xsummary want = {.key = summary_key(l), .build_id_len = l->obj.elf.build_id_len};
 	memcpy(want.build_id, l->obj.elf.build_id, want.build_id_len);
 	if (l->summarised)
 		xsummary_free(&l->sum);
@@ -297,8 +314,24 @@ static int summarise(struct sk_extract *x, struct lobj *l, struct xcache *cache,
 		l->summarised = l->from_cache = true;
 		return 0;
 	}
+	int rc = 0;
+	if (l->debug && !l->debug_added) {
+		const char *why;
+		l->debug_added = true;
+		rc = xdebug_add(x->debug.fs, x->debug.n_dirs > 0, x->debug.in_root, &l->obj.elf,
+				l->debug, &why);
+		if (rc == 1) { /* analysed without it, and cached as such */
+			sk_diags_add(x->debug.d, SK_SEV_WARNING, l->shown, 0, 0, "extract-debuginfo",
+				     "its debug file %s is not used: %s", l->debug, why);
+			free(l->debug);
+			l->debug = NULL;
+			want.key = summary_key(l);
+		}
+		if (rc < 0)
+			return rc;
+	}
 	xobj_reset(&l->obj);
-	int rc = xobj_analyse(&l->obj, dec);
+	rc = xobj_analyse(&l->obj, dec);
 	if (rc == 0)
 		rc = xobj_summarize(&l->obj, &l->sum, x->explain ? &l->graph : NULL);
 	if (rc < 0)
@@ -599,6 +632,12 @@ int xlink_run(struct sk_extract *x, const char *const *paths, size_t n,
 	struct xfs *fs = xfs_open(o->rootfs, d);
 	if (!fs)
 		return o->rootfs ? -ENOENT : -ENOMEM;
+	x->debug.fs = fs;
+	x->debug.dirs = o->debug_dirs;
+	x->debug.n_dirs = o->n_debug_dirs;
+	x->debug.in_root = o->rootfs != NULL;
+	x->debug.off = o->no_debuginfo;
+	x->debug.d = d;
 	struct xdec *dec = xdec_new();
 	struct xcache *cache = o->no_cache ? NULL : xcache_open(o->cache_dir, d);
 	int rc = dec ? 0 : -ENOMEM;
@@ -621,5 +660,6 @@ int xlink_run(struct sk_extract *x, const char *const *paths, size_t n,
 	xcache_close(cache);
 	xdec_free(dec);
 	xfs_close(fs);
+	memset(&x->debug, 0, sizeof x->debug);
 	return rc;
 }

@@ -48,12 +48,19 @@ static const char *const default_dirs[] = {
 /* An fd for PATH inside the root (O_PATH), or -errno. */
 static int open_in(const struct xfs *fs, const char *path, int flags)
 {
-	if (fs->root < 0)
-		return open(path, flags | O_CLOEXEC);
+	if (fs->root < 0) {
+		int fd = open(path, flags | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
 	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
 			       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
 	int fd = (int)syscall(SYS_openat2, fs->root, path, &how, sizeof how);
 	return fd < 0 ? -errno : fd;
+}
+
+int xfs_open_path(const struct xfs *fs, const char *path)
+{
+	return open_in(fs, path, O_PATH);
 }
 
 /* Read PATH inside the root through sk_read_input (its limits, its checks). */

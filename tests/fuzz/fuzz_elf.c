@@ -2,7 +2,8 @@
 /* libFuzzer harness for lib/extract's reading of an ELF file: arbitrary
  * bytes as a file -> libelf tables, .eh_frame, Go's table found by magic,
  * functions, Zydis decoding, the value analysis, a multi-call binary's applet
- * tables, the graph and the summary;
+ * tables, the graph and the summary; the same bytes as the file's own
+ * separate debug file (its build-id matches), whose symbols are added first;
  * the summary's text must parse back to the same counts. Must never crash,
  * leak, hang or hit UB: a program to analyse is untrusted input. */
 #include <stdint.h>
@@ -16,14 +17,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct xdec *dec;
 	if (!dec && !(dec = xdec_new()))
 		abort();
-	char *copy = malloc(size ? size : 1);
-	if (!copy)
+	char *copy = malloc(size ? size : 1), *debug = malloc(size ? size : 1);
+	if (!copy || !debug) {
+		free(copy);
+		free(debug);
 		return 0;
+	}
 	memcpy(copy, data, size);
+	memcpy(debug, data, size);
 	struct xobj o = {0};
 	struct sk_diags d = {0};
-	if (xelf_load(&o.elf, "fuzz", copy, size, &d) == 0 && xobj_set_label(&o) == 0 &&
-	    xobj_analyse(&o, dec) == 0) {
+	const char *why;
+	int rc = xelf_load(&o.elf, "fuzz", copy, size, &d);
+	if (rc == 0)
+		rc = xelf_add_debug(&o.elf, debug, size, &why) < 0 ? -1 : 0; /* takes DEBUG */
+	else
+		free(debug);
+	if (rc == 0 && xobj_set_label(&o) == 0 && xobj_analyse(&o, dec) == 0) {
 		/* a multi-call binary's tables, looked for as extract --applet does */
 		struct xapplet a;
 		static const char *const names[] = {"ls", "sh", "a"};
