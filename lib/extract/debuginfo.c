@@ -23,7 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <scmpkit/fileio.h>
 
 #include "util/cleanup.h"
 #include "util/strbuf.h"
@@ -93,15 +92,12 @@ int xdebug_add(const struct xfs *fs, bool host, bool in_root, struct xelf *e, co
 		*why = "it is gone, or no longer a regular file of root's or ours";
 		return 1;
 	}
-	char proc[64], *data = NULL;
-	size_t len = 0;
+	char proc[64];
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-	int rc = sk_read_input(proc, SK_INPUT_BINARY, &data, &len);
-	if (rc == -ENOMEM)
-		return rc;
-	if (rc < 0) {
-		*why = sk_read_error(rc, SK_INPUT_BINARY);
+	_sk_cleanup_close_ int rfd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (rfd < 0) {
+		*why = strerror(errno);
 		return 1;
 	}
-	return xelf_add_debug(e, data, len, why);
+	return xelf_add_debug_fd(e, rfd, (size_t)st.st_size, why);
 }

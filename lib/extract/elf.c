@@ -374,18 +374,20 @@ static int read_sections(struct xelf *e, Elf *elf, struct sk_diags *d)
  * keep a table reached from one object from running on into the next (see
  * graph.c). Only a file with the same build-id counts: the linker computed it
  * over the output those symbols describe. */
-int xelf_add_debug(struct xelf *e, char *data, size_t len, const char **why)
+/* Add ELF's symbols (a debug file of LEN bytes) to E; 0, 1 with *WHY, or
+ * -ENOMEM. ELF is E's afterwards on 0, the caller's otherwise. */
+static int add_debug(struct xelf *e, Elf *elf, size_t len, const char **why)
 {
-	Elf *elf = data && len >= EI_NIDENT && !memcmp(data, ELFMAG, SELFMAG) ?
-			   elf_memory(data, len) : NULL;
 	GElf_Ehdr eh;
 	*why = NULL;
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh))
 		*why = "not an ELF file";
-	else if (eh.e_machine != EM_X86_64 || data[EI_CLASS] != ELFCLASS64 ||
-		 data[EI_DATA] != ELFDATA2LSB)
+	else if (eh.e_machine != EM_X86_64 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+		 eh.e_ident[EI_DATA] != ELFDATA2LSB)
 		*why = "not a debug file of an x86-64 ELF file";
-	struct xelf dbg = {.path = e->path, .data = data, .size = len};
+	else if (eh.e_shoff > len || (uint64_t)eh.e_shnum * eh.e_shentsize > len - eh.e_shoff)
+		*why = "truncated or corrupt: its section headers lie past the end of the file";
+	struct xelf dbg = {.path = e->path};
 	Elf_Scn *scn = NULL, *symtab = NULL;
 	GElf_Shdr symsh;
 	while (!*why && (scn = elf_nextscn(elf, scn))) {
@@ -428,16 +430,40 @@ int xelf_add_debug(struct xelf *e, char *data, size_t len, const char **why)
 		}
 	}
 	free(tab);
-	if (rc != 0) {
-		if (elf)
-			elf_end(elf);
-		free(data);
-		return rc;
+	if (rc == 0)
+		e->dbg_elf = elf;
+	return rc;
+}
+
+int xelf_add_debug(struct xelf *e, char *data, size_t len, const char **why)
+{
+	Elf *elf = data && len >= EI_NIDENT && !memcmp(data, ELFMAG, SELFMAG) ?
+			   elf_memory(data, len) : NULL;
+	int rc = add_debug(e, elf, len, why);
+	if (rc == 0) {
+		e->dbg_data = data;
+		return 0;
 	}
-	e->dbg_data = data;
-	e->dbg_size = len;
-	e->dbg_elf = elf;
-	return 0;
+	if (elf)
+		elf_end(elf);
+	free(data);
+	return rc;
+}
+
+int xelf_add_debug_fd(struct xelf *e, int fd, size_t len, const char **why)
+{
+	/* ELF_C_READ: libelf reads the headers now and a section's data when
+	 * asked (pread), so of a debug file mostly DWARF only the symbol table,
+	 * its strings and the notes are read */
+	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+	int rc = add_debug(e, elf, len, why);
+	if (rc == 0) {
+		elf_cntl(elf, ELF_C_FDDONE); /* what the names point into is read */
+		return 0;
+	}
+	if (elf)
+		elf_end(elf);
+	return rc;
 }
 
 static bool has_dynamic_segment(Elf *elf)

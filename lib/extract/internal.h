@@ -98,9 +98,9 @@ struct xelf {
 	uint8_t build_id[64];
 	size_t build_id_len;
 	bool has_symtab;      /* a .symtab of its own (not stripped) */
-	char *dbg_data;       /* a separate debug file whose symbols were added */
-	size_t dbg_size;
-	void *dbg_elf;        /* Elf * over dbg_data: the names point into it */
+	char *dbg_data;       /* a separate debug file read whole (fuzzing), or NULL */
+	void *dbg_elf;        /* Elf * of the debug file whose symbols were added:
+				 their names point into it */
 };
 
 /* Parse DATA (LEN bytes of PATH, owned by E afterwards even on error).
@@ -112,6 +112,9 @@ void xelf_free(struct xelf *e);
  * in every case): 0, or 1 with *WHY when the file cannot serve (another
  * build-id, not a debug file of an x86-64 ELF, no symbol table). */
 int xelf_add_debug(struct xelf *e, char *data, size_t len, const char **why);
+/* The same from the open file FD (LEN bytes), reading only what it needs: the
+ * caller may close FD afterwards. */
+int xelf_add_debug_fd(struct xelf *e, int fd, size_t len, const char **why);
 /* LEN bytes of the file at address VADDR, or NULL when not all of them are
  * in the file (outside every segment, or in .bss). */
 const uint8_t *xelf_at(const struct xelf *e, uint64_t vaddr, size_t len);

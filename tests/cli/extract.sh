@@ -200,6 +200,10 @@ if command -v objcopy >/dev/null && command -v strip >/dev/null && command -v re
 	expect_msg "a debug file of another build-id: a warning, not used" 0 \
 		"stripped: warning: its debug file .* is not used: its build-id is not the file's" \
 		"$SCMPKIT" extract --no-cache -f names --debug-dir "$g/dir" stripped
+	head -c 3000 full.debug >"$f"
+	expect_msg "a truncated debug file: a warning, not used" 0 \
+		"stripped: warning: its debug file .* is not used: truncated or corrupt" \
+		"$SCMPKIT" extract --no-cache -f names --debug-dir "$g/dir" stripped
 	cp full.debug "$f" && chmod 664 "$f"
 	"$SCMPKIT" extract --no-cache -f names --debug-dir "$g/dir" stripped >n.writable 2>e.writable
 	if cmp -s n.writable n.stripped && ! grep -q debuginfo e.writable; then
