@@ -76,12 +76,7 @@ for p in $CORPUS; do
 	"$SCMPKIT" extract --no-cache --no-debuginfo -o "$d/nodbg.json" $(xl_with "$p") $(xl_bins "$p") \
 		2>/dev/null || true
 	xl_profile_names "$d/nodbg.json" >"$d/nodbg.names"
-	: >"$d/rec.union"
-	for run in $(seq "$RUNS"); do
-		xl_run "$p" "$SCMPKIT" record -q -o "$d/rec$run.json" -- >/dev/null 2>&1 </dev/null || true
-		xl_profile_names "$d/rec$run.json" >>"$d/rec.union" 2>/dev/null || true
-	done
-	sort -u -o "$d/rec.union" "$d/rec.union"
+	xl_record_union "$p" "$SCMPKIT" "$RUNS" "$d"
 	xl_run "$p" strace -f -qq -o "$d/strace.out" >/dev/null 2>&1 </dev/null || true
 	xl_strace_names "$d/strace.out" >"$d/strace.names"
 	ext=$(wc -l <"$d/ext.names")

@@ -185,6 +185,17 @@ print(json.dumps({"sha": hashlib.sha256(b"scmpkit").hexdigest()[:16], "pid": os.
 	esac
 }
 
+# The union of RUNS `SCMPKIT record` runs of NAME's workload (a Go program's
+# set varies from run to run), as profile names in DIR/rec.union.
+xl_record_union() {
+	: >"$4/rec.union"
+	for xl_r in $(seq "$3"); do
+		xl_run "$1" "$2" record -q -o "$4/rec$xl_r.json" -- >/dev/null 2>&1 </dev/null || true
+		xl_profile_names "$4/rec$xl_r.json" >>"$4/rec.union" 2>/dev/null || true
+	done
+	sort -u -o "$4/rec.union" "$4/rec.union"
+}
+
 # Every name of a profile's allow rules, and of its ERRNO(38) rules (the
 # caller falls back: clone3 -> clone), and the names strace printed.
 xl_profile_names() {
