@@ -373,8 +373,9 @@ static int read_sections(struct xelf *e, Elf *elf, struct sk_diags *d)
  * stripped file lost: function bounds, and the bounds of data objects, which
  * keep a table reached from one object from running on into the next (see
  * graph.c). Only a file with the same build-id counts: the linker computed it
- * over the output those symbols describe. */
-/* Add ELF's symbols (a debug file of LEN bytes) to E; 0, 1 with *WHY, or
+ * over the output those symbols describe.
+ *
+ * Adds ELF's symbols (a debug file of LEN bytes) to E: 0, 1 with *WHY, or
  * -ENOMEM. ELF is E's afterwards on 0, the caller's otherwise. */
 static int add_debug(struct xelf *e, Elf *elf, size_t len, const char **why)
 {
