@@ -23,17 +23,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 #include "util/cleanup.h"
 #include "util/strbuf.h"
 
 #define DEBUG_DIR "/usr/lib/debug"
 
-/* DIR/.build-id/NN/NNNN....debug for E's build-id; NULL without one. */
+/* DIR/.build-id/NN/NNNN....debug for E's build-id (two bytes or more);
+ * NULL when out of memory. */
 static char *debug_path(const char *dir, const struct xelf *e)
 {
-	if (e->build_id_len < 2)
-		return NULL;
 	struct sk_sb sb = SK_SB_INIT;
 	sk_sb_addf(&sb, "%s/.build-id/%02x/", dir, e->build_id[0]);
 	for (size_t i = 1; i < e->build_id_len; i++)
