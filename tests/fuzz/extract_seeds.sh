@@ -4,7 +4,8 @@
 # in, each file a few KB, under libFuzzer's 64 KiB max_len):
 #   fuzz_elf:     tiny x86-64 programs built here: static and static-pie (a
 #                 wrapper taking its number in rdi, a table of function
-#                 pointers: relocations, .eh_frame), one with int 0x80
+#                 pointers: relocations, .eh_frame), one with int 0x80, one
+#                 with a signal frame's FDE, the static one's debug file
 #   fuzz_pclntab: Go function tables in the 1.16, 1.18 and 1.20 layouts
 #   fuzz_summary: the cache text of the tiny programs' summaries
 # Run from anywhere: sh tests/fuzz/extract_seeds.sh BUILD_DIR (a built tree).
@@ -41,10 +42,32 @@ void _start(void)
 		;
 }
 C
+# a signal restorer as glibc writes it: an FDE of a CIE with the 'S'
+# augmentation starting in the nop before the code (ehframe.c)
+cat >"$tmp/c.s" <<'S'
+	.text
+	.globl _start
+_start:
+	lea restore(%rip), %rdi
+	mov $60, %eax
+	syscall
+	.cfi_startproc simple
+	.cfi_signal_frame
+	.cfi_def_cfa %rsp, 8
+	nop
+restore:
+	mov $15, %rax
+	syscall
+	.cfi_endproc
+S
 flags="-nostdlib -Os -fno-stack-protector -Wl,-z,max-page-size=0x1000 -Wl,-z,noseparate-code"
 cc $flags -static -o "$here/corpus/fuzz_elf/static" "$tmp/a.c"
 cc $flags -static-pie -fpie -o "$here/corpus/fuzz_elf/static-pie" "$tmp/a.c"
 cc $flags -static -s -o "$here/corpus/fuzz_elf/stripped-int80" "$tmp/b.c"
+cc $flags -static -s -o "$here/corpus/fuzz_elf/signal-frame" "$tmp/c.s"
+# a separate debug file (objcopy --only-keep-debug): code and data as NOBITS,
+# the symbols kept; fuzz_elf feeds every input as its own debug file too
+objcopy --only-keep-debug "$here/corpus/fuzz_elf/static" "$here/corpus/fuzz_elf/static.debug"
 python3 - "$here/corpus/fuzz_pclntab" <<'PY'
 import struct, sys
 names = [b"runtime.main", b"main.main", b"syscall.Syscall"]
