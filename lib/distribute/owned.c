@@ -29,6 +29,7 @@
 #include "util/cleanup.h"
 #include "util/grow.h"
 #include "util/json_quote.h"
+#include "util/owner.h"
 #include "util/strbuf.h"
 
 bool sk_own_subdir_valid(const char *subdir)
@@ -74,7 +75,7 @@ static int open_component(int parent, const char *name, const char *shown, struc
 		return e == -ENOTDIR ? -ELOOP : e;
 	}
 	struct stat st;
-	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022)) {
+	if (fstat(fd, &st) < 0 || !sk_owner_trusted(&st, SK_OWNER_SELF)) {
 		sk_diags_add(d, SK_SEV_ERROR, shown, 0, 0, "sync-root",
 			     "owned by uid %u or writable by others (mode %04o): another party could "
 			     "swap files under node-sync; refusing",

@@ -36,6 +36,7 @@
 #include <scmpkit/fileio.h>
 
 #include "util/cleanup.h"
+#include "util/owner.h"
 #include "util/strbuf.h"
 
 struct xcache {
@@ -79,10 +80,10 @@ static void walk_release(struct walk *w)
  * and a directory writable by nobody else unless it is sticky. */
 static bool trusted(struct walk *w, const struct stat *st)
 {
-	if (st->st_uid != 0 && st->st_uid != geteuid())
+	if (!sk_owner_allowed(st->st_uid, SK_OWNER_ROOT | SK_OWNER_SELF))
 		snprintf(w->why, sizeof w->why, "%s uid %u, neither root nor you",
 			 S_ISLNK(st->st_mode) ? "a symlink of" : "owned by", (unsigned)st->st_uid);
-	else if (S_ISDIR(st->st_mode) && (st->st_mode & 022) && !(st->st_mode & S_ISVTX))
+	else if (!sk_owner_trusted(st, SK_OWNER_ROOT | SK_OWNER_SELF | SK_OWNER_STICKY))
 		snprintf(w->why, sizeof w->why, "writable by group or others (mode %04o)",
 			 (unsigned)(st->st_mode & 07777));
 	else
@@ -163,7 +164,7 @@ static int walk_step(struct walk *w, const char *name, bool last)
 	if (!last)
 		return trusted(w, &st) ? 0 : -EPERM;
 	/* the cache directory: ours, and made private if it was not */
-	if (st.st_uid != geteuid()) {
+	if (!sk_owner_allowed(st.st_uid, SK_OWNER_SELF)) {
 		snprintf(w->why, sizeof w->why, "owned by uid %u, not by you", (unsigned)st.st_uid);
 		return -EPERM;
 	}
@@ -311,8 +312,8 @@ int xcache_get(struct xcache *c, const struct xsummary *want, struct xsummary *s
 	_sk_cleanup_close_ int fd =
 		openat(c->dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 022))
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    !sk_owner_trusted(&st, SK_OWNER_SELF))
 		return -ENOENT;
 	_sk_cleanup_free_ char *text = NULL;
 	size_t len = 0;

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/owner.h"
 #include "util/strbuf.h"
 
 #define DEBUG_DIR "/usr/lib/debug"
@@ -49,7 +50,7 @@ static int open_debug(const struct xfs *fs, bool host, bool in_root, const char 
 	int fd = host ? open(path, O_PATH | O_CLOEXEC) : xfs_open_path(fs, path);
 	bool image = in_root && !host; /* as trusted as the image's own libraries */
 	if (fd >= 0 && fstat(fd, st) == 0 && S_ISREG(st->st_mode) &&
-	    (image || ((st->st_uid == 0 || st->st_uid == geteuid()) && !(st->st_mode & 022))))
+	    (image || sk_owner_trusted(st, SK_OWNER_ROOT | SK_OWNER_SELF)))
 		return fd;
 	if (fd >= 0)
 		close(fd);

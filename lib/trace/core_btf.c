@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/owner.h"
 
 #define CACHE_PARENT "/run"
 #define CACHE_DIR "scmpkit"
@@ -57,11 +58,6 @@ static int cache_name(const void *tmpl, size_t len, char *name, size_t size)
 	return 0;
 }
 
-/* root's, and writable by root alone */
-static bool trusted(const struct stat *st)
-{
-	return st->st_uid == 0 && !(st->st_mode & 022);
-}
 
 /* The cache directory, created as root's 0700 when missing; -1 when it is
  * not trusted or cannot be made. */
@@ -69,12 +65,13 @@ static int cache_dir(bool create)
 {
 	struct stat st;
 	_sk_cleanup_close_ int parent = open(CACHE_PARENT, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (parent < 0 || fstat(parent, &st) < 0 || !trusted(&st))
+	if (parent < 0 || fstat(parent, &st) < 0 || !sk_owner_trusted(&st, SK_OWNER_ROOT))
 		return -1;
 	if (create)
 		mkdirat(parent, CACHE_DIR, 0700);
 	int fd = openat(parent, CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0 && (fstat(fd, &st) < 0 || !trusted(&st) || !S_ISDIR(st.st_mode))) {
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !sk_owner_trusted(&st, SK_OWNER_ROOT) ||
+			!S_ISDIR(st.st_mode))) {
 		close(fd);
 		fd = -1;
 	}
@@ -122,8 +119,9 @@ static int cached(const char *name, const struct btf *t)
 	char *data = NULL;
 	size_t len = 0;
 	struct btf *b = NULL;
-	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && trusted(&st) && st.st_size > 0 &&
-		  st.st_size <= MAX_CACHED && sk_read_input_fd(fd, SK_INPUT_OTHER, &data, &len) == 0 &&
+	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		  sk_owner_trusted(&st, SK_OWNER_ROOT) && st.st_size > 0 && st.st_size <= MAX_CACHED &&
+		  sk_read_input_fd(fd, SK_INPUT_OTHER, &data, &len) == 0 &&
 		  (b = btf__new(data, (uint32_t)len)) != NULL && covers(b, t);
 	btf__free(b);
 	free(data);

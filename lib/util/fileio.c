@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/owner.h"
 
 #define MiB ((size_t)1 << 20)
 #define FIFO_WAIT_MS 2000
@@ -368,7 +369,7 @@ static int open_fd_of(const char *path)
 /* A link we follow: our own, or root's (/dev/stdout, /lib -> usr/lib). */
 static bool trusted_link(const struct stat *st)
 {
-	return st->st_uid == geteuid() || st->st_uid == 0;
+	return sk_owner_allowed(st->st_uid, SK_OWNER_ROOT | SK_OWNER_SELF);
 }
 
 /* PATH with every symlink on the way resolved into OUT, as realpath(3) does,

@@ -21,6 +21,7 @@
 #include <scmpkit/fileio.h>
 
 #include "util/cleanup.h"
+#include "util/owner.h"
 #include "util/strbuf.h"
 
 Test(strbuf, never_null_and_nul_terminated)
@@ -308,4 +309,52 @@ Test(cleanup, take_ptr_hands_over)
 	}
 	cr_assert(fcntl(fd, F_GETFD) >= 0, "a taken fd stays open");
 	close(fd);
+}
+
+/* The owner rule every cache and writer shares: whose, and who else may
+ * write. Made-up stats for each case, then real files. */
+Test(owner, whose_and_who_else_may_write)
+{
+	uid_t me = geteuid(), other = me == 4242 ? 4343 : 4242;
+	static const unsigned rs = SK_OWNER_ROOT | SK_OWNER_SELF;
+	struct {
+		uid_t uid;
+		mode_t mode;
+		unsigned who;
+		bool trusted;
+	} cases[] = {
+		{0, S_IFREG | 0644, SK_OWNER_ROOT, true},
+		{0, S_IFREG | 0664, SK_OWNER_ROOT, false},       /* group may write */
+		{0, S_IFREG | 0646, SK_OWNER_ROOT, false},       /* others may write */
+		{other, S_IFREG | 0600, rs, false},              /* another user's */
+		{other, S_IFLNK | 0777, rs, false},              /* another user's link */
+		{0, S_IFLNK | 0777, rs, true},                   /* a link's mode is not looked at */
+		{0, S_IFDIR | 01777, SK_OWNER_ROOT, false},      /* /tmp, sticky not allowed */
+		{0, S_IFDIR | 01777, SK_OWNER_ROOT | SK_OWNER_STICKY, true},
+		{0, S_IFDIR | 0777, SK_OWNER_ROOT | SK_OWNER_STICKY, false}, /* not sticky */
+		{0, S_IFREG | 01777, SK_OWNER_ROOT | SK_OWNER_STICKY, false}, /* files: never */
+		{me, S_IFDIR | 0700, SK_OWNER_SELF, true},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct stat st = {.st_uid = cases[i].uid, .st_mode = cases[i].mode};
+		cr_expect_eq(sk_owner_trusted(&st, cases[i].who), cases[i].trusted, "case %zu", i);
+	}
+	cr_expect(sk_owner_allowed(0, SK_OWNER_ROOT));
+	cr_expect(sk_owner_allowed(me, SK_OWNER_SELF));
+	cr_expect_not(sk_owner_allowed(other, SK_OWNER_ROOT | SK_OWNER_SELF));
+	cr_expect_eq(sk_owner_allowed(0, SK_OWNER_SELF), me == 0, "root is 'self' only as root");
+	struct stat st;
+	cr_assert_eq(stat("/", &st), 0);
+	cr_expect(sk_owner_trusted(&st, SK_OWNER_ROOT), "/ is root's, 0755");
+	char file[] = "/tmp/sk-owner-XXXXXX";
+	int fd = mkstemp(file);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(fchmod(fd, 0600), 0);
+	cr_assert_eq(fstat(fd, &st), 0);
+	cr_expect(sk_owner_trusted(&st, SK_OWNER_SELF));
+	cr_assert_eq(fchmod(fd, 0620), 0);
+	cr_assert_eq(fstat(fd, &st), 0);
+	cr_expect_not(sk_owner_trusted(&st, SK_OWNER_SELF), "group-writable");
+	close(fd);
+	unlink(file);
 }
