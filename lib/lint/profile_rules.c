@@ -213,10 +213,11 @@ static void check_grant(const struct sk_profile *p, const struct sk_rule *rl, co
 {
 	const char *why = sk_dangerous_reason(n);
 	if (why && !(sk_dangerous_args_only(n) && rl->n_args)) {
-		char fix[160];
+		char fix[200];
 		snprintf(fix, sizeof fix,
 			 sk_dangerous_args_only(n) ? "allow '%s' only with an argument filter, as "
-						     "Docker's default profile does"
+						     "Docker's default profile does (scmpkit "
+						     "record --args writes one from the values it sees)"
 						   : "remove '%s' unless the application truly needs it",
 			 n);
 		sk_lint_report(out, "P3-dangerous-syscall", p->file, at, fix, "'%s' is allowed: %s", n,
