@@ -32,6 +32,7 @@ void sk_extract_free(struct sk_extract *x)
 	for (size_t i = 0; i < x->n_progs; i++) {
 		free(x->progs[i].scope);
 		free(x->progs[i].with);
+		free(x->progs[i].origin);
 	}
 	for (size_t i = 0; i < x->n_prov; i++)
 		free(x->prov[i].text);

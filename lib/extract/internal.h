@@ -493,12 +493,26 @@ int xfs_open_path(const struct xfs *fs, const char *path);
  * gets the path as messages name it (caller frees, even on error). */
 int xfs_load(const struct xfs *fs, const char *path, struct xobj *o, char **shown,
 	     struct stat *st, struct sk_diags *d);
-/* Find and load the library NAME that LOADER (at LOADER_PATH in the root)
- * needs, in PROGRAM's process, as ld.so would; *FOUND gets its path in the
- * root, *SHOWN its name for messages (both the caller's, even on error). */
+/* Find and load the library NAME that LOADER needs, in PROGRAM's process, as
+ * ld.so would; each one's $ORIGIN is given (a library's: the directory of the
+ * path it was found at; the program's: xfs_program_origin). *FOUND gets its
+ * path in the root, *SHOWN its name for messages (both the caller's, even on
+ * error). */
 int xfs_find(const struct xfs *fs, const char *name, const struct xobj *loader,
-	     const char *loader_path, const struct xobj *program, struct xobj *o, char **found,
-	     char **shown, struct stat *st, struct sk_diags *d);
+	     const char *loader_origin, const struct xobj *program, const char *program_origin,
+	     struct xobj *o, char **found, char **shown, struct stat *st, struct sk_diags *d);
+/* PATH, a host path, as the path inside the root it lies under ("/usr/bin/x"
+ * for ROOT/usr/bin/x, taken lexically: a link in an image is resolved in the
+ * image); NULL when there is no root, PATH is outside it, or no memory. */
+char *xfs_in_root(const struct xfs *fs, const char *path);
+/* PATH's directory: "/" for "/x", "." for "x". NULL: no memory. */
+char *xfs_dirname(const char *path);
+/* The program's $ORIGIN as ld.so takes it: the directory of the file the
+ * kernel runs for PATH, symlinks followed (/proc/self/exe; Debian's
+ * /usr/bin/java -> /etc/alternatives/java -> /usr/lib/jvm/.../bin/java finds
+ * libjli.so through $ORIGIN/../lib). PATH is in the root when IN_ROOT, else a
+ * host path. PATH's own directory when it cannot be resolved. */
+char *xfs_program_origin(const struct xfs *fs, const char *path, bool in_root);
 
 /* ---- debuginfo.c ---------------------------------------------------------- */
 
@@ -536,6 +550,8 @@ struct xprog {
 	size_t n_scope, n_loaded; /* the first n_loaded: DT_NEEDED closure; then --with */
 	uint32_t *with;
 	size_t n_with;
+	char *origin;            /* the program's $ORIGIN (xfs_program_origin) */
+	bool in_root;            /* the program was read inside --rootfs */
 };
 
 /* One step of the union: a set of an object, and how it was reached. */

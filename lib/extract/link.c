@@ -124,8 +124,12 @@ static int load_needed(struct sk_extract *x, const struct xfs *fs, struct xprog 
 				char *shown = NULL, *found = NULL;
 				struct stat st;
 				const struct lobj *l = &x->objs[li];
-				int rc = xfs_find(fs, name, &l->obj, l->path, &x->objs[p->main].obj, &o,
-						  &found, &shown, &st, d);
+				char *dir = li == p->main ? NULL : xfs_dirname(l->path);
+				int rc = li != p->main && !dir ? -ENOMEM :
+					 xfs_find(fs, name, &l->obj, dir ? dir : p->origin,
+						  &x->objs[p->main].obj, p->origin, &o, &found,
+						  &shown, &st, d);
+				free(dir);
 				if (rc < 0) {
 					free(shown);
 					free(found);
@@ -147,16 +151,19 @@ static int load_needed(struct sk_extract *x, const struct xfs *fs, struct xprog 
 	return 0;
 }
 
-/* A program or a --with library named on the command line: a host path, or
- * (a --with name without '/') a library looked up like DT_NEEDED. */
+/* A program or a --with library named on the command line: a host path, a
+ * path inside the root (IN_ROOT: a program under --rootfs), or (a --with
+ * name without '/') a library looked up like DT_NEEDED. */
 static uint32_t load_named(struct sk_extract *x, const struct xfs *fs, const struct xprog *p,
-			   const char *name, struct sk_diags *d, int *rc)
+			   const char *name, bool in_root, struct sk_diags *d, int *rc)
 {
 	struct xobj o;
 	struct stat st;
 	char *path = NULL, *shown = NULL;
 	memset(&o, 0, sizeof o);
-	if (strchr(name, '/') || !p) {
+	if (in_root) { /* its links resolve in the image (/usr/bin/java is an absolute one) */
+		*rc = (path = strdup(name)) ? xfs_load(fs, name, &o, &shown, &st, d) : -ENOMEM;
+	} else if (strchr(name, '/') || !p) {
 		path = strdup(name);
 		shown = strdup(name);
 		if (!path || !shown) {
@@ -170,7 +177,8 @@ static uint32_t load_named(struct sk_extract *x, const struct xfs *fs, const str
 		}
 	} else {
 		const struct lobj *m = &x->objs[p->main];
-		*rc = xfs_find(fs, name, &m->obj, m->path, &m->obj, &o, &path, &shown, &st, d);
+		*rc = xfs_find(fs, name, &m->obj, p->origin, &m->obj, p->origin, &o, &path, &shown,
+			       &st, d);
 	}
 	if (*rc < 0) {
 		xobj_free(&o);
@@ -208,7 +216,12 @@ static int load_program(struct sk_extract *x, const struct xfs *fs, const char *
 	*p = (struct xprog){.interp = XT_NONE};
 	size_t cap = 0;
 	int rc;
-	p->main = load_named(x, fs, NULL, path, d, &rc);
+	char *in = xfs_in_root(fs, path); /* ROOTFS/usr/bin/x is the image's /usr/bin/x */
+	p->in_root = in != NULL;
+	p->main = load_named(x, fs, NULL, in ? in : path, p->in_root, d, &rc);
+	free(in);
+	if (rc == 0 && !(p->origin = xfs_program_origin(fs, x->objs[p->main].path, p->in_root)))
+		rc = -ENOMEM;
 	if (rc < 0 || (rc = scope_add(p, &cap, p->main)) < 0 ||
 	    (rc = choose_applet(&x->objs[p->main].obj, path, opts->applet, applet)) < 0)
 		return rc;
@@ -238,7 +251,7 @@ static int load_program(struct sk_extract *x, const struct xfs *fs, const char *
 		return -ENOMEM;
 	for (size_t i = 0; i < opts->n_with; i++) {
 		size_t from = p->n_scope;
-		uint32_t w = load_named(x, fs, p, opts->with[i], d, &rc);
+		uint32_t w = load_named(x, fs, p, opts->with[i], false, d, &rc);
 		if (rc < 0 || (rc = scope_add(p, &cap, w)) < 0 ||
 		    (rc = load_needed(x, fs, p, &cap, from, d)) < 0)
 			return rc;

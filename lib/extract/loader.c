@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,6 +257,92 @@ int xfs_load(const struct xfs *fs, const char *path, struct xobj *o, char **show
 	return rc;
 }
 
+/* The host path of the directory or file FD stands for, as the kernel
+ * names it (symlinks resolved); -errno. */
+static int fd_path(int fd, char out[PATH_MAX])
+{
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(proc, out, PATH_MAX - 1);
+	if (n <= 0)
+		return n < 0 ? -errno : -ENOENT;
+	out[n] = 0;
+	return 0;
+}
+
+/* PATH made absolute, "." and ".." taken lexically (no link is followed: a
+ * link inside an image means something else on the host). */
+static int lexical(const char *path, char out[PATH_MAX])
+{
+	size_t len = 0;
+	if (path[0] != '/') {
+		if (!getcwd(out, PATH_MAX))
+			return -errno;
+		len = strlen(out);
+		if (len == 1)
+			len = 0;
+	}
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		size_t n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len && out[--len] != '/')
+				;
+		} else if (n && !(n == 1 && p[0] == '.')) {
+			if (len + 1 + n >= PATH_MAX)
+				return -ENAMETOOLONG;
+			out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n;
+	}
+	if (!len)
+		out[len++] = '/';
+	out[len] = 0;
+	return 0;
+}
+
+/* TAIL when FULL is PREFIX/TAIL ("/" for PREFIX itself), else NULL. */
+static const char *under(const char *full, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	while (n && prefix[n - 1] == '/')
+		n--;
+	if (strncmp(full, prefix, n) || (full[n] && full[n] != '/'))
+		return NULL;
+	return full[n] ? full + n : "/";
+}
+
+char *xfs_in_root(const struct xfs *fs, const char *path)
+{
+	char abs[PATH_MAX], root[PATH_MAX];
+	if (fs->root < 0 || lexical(path, abs) < 0)
+		return NULL;
+	const char *tail = lexical(fs->rootdir, root) == 0 ? under(abs, root) : NULL;
+	if (!tail && fd_path(fs->root, root) == 0) /* the root as the kernel names it */
+		tail = under(abs, root);
+	return tail ? strdup(tail) : NULL;
+}
+
+char *xfs_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash == path ? strdup("/") : slash ? strndup(path, (size_t)(slash - path))
+						    : strdup(".");
+}
+
+char *xfs_program_origin(const struct xfs *fs, const char *path, bool in_root)
+{
+	char real[PATH_MAX], root[PATH_MAX];
+	const char *tail = NULL;
+	_sk_cleanup_close_ int fd = in_root ? open_in(fs, path, O_PATH) : open(path, O_PATH | O_CLOEXEC);
+	if (fd >= 0 && fd_path(fd, real) == 0)
+		tail = !in_root ? real : fd_path(fs->root, root) == 0 ? under(real, root) : NULL;
+	return xfs_dirname(tail ? tail : path);
+}
+
 /* Expand $ORIGIN (and ${ORIGIN}) in one search path entry. */
 static char *expand(const char *entry, size_t len, const char *origin)
 {
@@ -308,8 +395,8 @@ static int try_list(const struct xfs *fs, const char *list, const char *origin, 
 }
 
 int xfs_find(const struct xfs *fs, const char *name, const struct xobj *loader,
-	     const char *loader_path, const struct xobj *program, struct xobj *o, char **found,
-	     char **shown, struct stat *st, struct sk_diags *d)
+	     const char *loader_origin, const struct xobj *program, const char *program_origin,
+	     struct xobj *o, char **found, char **shown, struct stat *st, struct sk_diags *d)
 {
 	*found = NULL;
 	if (strchr(name, '/')) {
@@ -317,18 +404,15 @@ int xfs_find(const struct xfs *fs, const char *name, const struct xobj *loader,
 			return -ENOMEM;
 		return xfs_load(fs, name, o, shown, st, d);
 	}
-	char origin[4096];
-	const char *slash = strrchr(loader_path, '/');
-	snprintf(origin, sizeof origin, "%.*s", slash ? (int)(slash - loader_path) : 1,
-		 slash ? loader_path : ".");
 	const struct xelf *le = loader ? &loader->elf : NULL;
 	int rc = -ENOENT;
+	/* each list's $ORIGIN is its own object's directory */
 	if (le && !le->runpath)
-		rc = try_list(fs, le->rpath, origin, name, o, found, shown, st);
+		rc = try_list(fs, le->rpath, loader_origin, name, o, found, shown, st);
 	if (rc == -ENOENT && program && !program->elf.runpath && program != loader)
-		rc = try_list(fs, program->elf.rpath, origin, name, o, found, shown, st);
+		rc = try_list(fs, program->elf.rpath, program_origin, name, o, found, shown, st);
 	if (rc == -ENOENT && le)
-		rc = try_list(fs, le->runpath, origin, name, o, found, shown, st);
+		rc = try_list(fs, le->runpath, loader_origin, name, o, found, shown, st);
 	for (size_t i = 0; rc == -ENOENT && i < fs->n_dirs; i++)
 		rc = try_list(fs, fs->dirs[i], "", name, o, found, shown, st);
 	char *shown_name = rc == -ENOENT ? sk_escape(name) : NULL;

@@ -235,6 +235,46 @@ fi
 # root's or ours and writable by nobody else (a sticky one such as /tmp
 # excepted), a symlink only when root's or ours; else extract works without it
 # and says so once. Then entries are opened in it without following links.
+# $ORIGIN as ld.so takes it: the program's is the directory of the file the
+# kernel runs, links followed (Debian's /usr/bin/java -> /etc/alternatives/java
+# -> /usr/lib/jvm/.../bin/java finds libjli.so through $ORIGIN/../lib); the
+# program's DT_RPATH, searched for a library's needs, expands with the
+# program's directory, not the library's. prog (DT_RPATH $ORIGIN/lib1:
+# $ORIGIN/lib2) calls outer (lib1, no path of its own), which calls inner
+# (lib2), the only code that calls getpgid.
+if command -v cc >/dev/null; then
+	mkdir -p app/lib1 app/lib2 bin
+	printf '#include <unistd.h>\nint inner(void) { return (int)getpgid(0); }\n' >inner.c
+	printf 'int inner(void);\nint outer(void) { return inner(); }\n' >outer.c
+	printf 'int outer(void);\nint main(void) { return outer() < 0; }\n' >prog.c
+	if cc -shared -fPIC -o app/lib2/libsk_inner.so inner.c &&
+		cc -shared -fPIC -o app/lib1/libsk_outer.so outer.c -Lapp/lib2 -lsk_inner &&
+		cc -o app/prog prog.c -Lapp/lib1 -lsk_outer -Wl,--disable-new-dtags \
+			-Wl,-rpath,'$ORIGIN/lib1:$ORIGIN/lib2' -Wl,-rpath-link,app/lib2; then
+		expect_msg "the program's DT_RPATH finds a library's need with the program's \$ORIGIN" 0 \
+			"^getpgid$" "$SCMPKIT" extract -f names app/prog
+		ln -s "$T_TMP/app/prog" bin/prog
+		expect_msg "a program run through a symlink: \$ORIGIN is where the link leads" 0 \
+			"^getpgid$" "$SCMPKIT" extract -f names bin/prog
+		# in an image, /usr/bin/prog -> /opt/app/prog, an absolute link: it
+		# resolves in the image (on the host it leads nowhere)
+		interp=$(readelf -l app/prog | sed -n 's/.*interpreter: \(.*\)]/\1/p')
+		libc=$(ldd app/prog | awk '$1 == "libc.so.6" {print $3}')
+		mkdir -p root/opt root/usr/bin "root$(dirname "$interp")" "root$(dirname "$libc")"
+		cp -r app root/opt/ && cp -L "$interp" "root$interp" && cp -L "$libc" "root$libc"
+		ln -s /opt/app/prog root/usr/bin/prog
+		expect_msg "--rootfs: a program under the root is the image's, its links and \$ORIGIN in the image" 0 \
+			"^getpgid$" "$SCMPKIT" extract --rootfs root -f names root/usr/bin/prog
+		expect_msg "... and its libraries are the image's" 0 \
+			"^  root/opt/app/lib2/libsk_inner.so: inner -> getpgid" "$SCMPKIT" extract --rootfs root --strict \
+			-f names --explain getpgid root/usr/bin/prog
+	else
+		t_report fail "cc builds the \$ORIGIN programs"
+	fi
+else
+	t_report ok "# SKIP no cc: the \$ORIGIN cases need a compiler"
+fi
+
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	mkdir -p theirs pub mine gw && chown nobody theirs && chmod 1777 pub
 	chgrp "$(id -gn nobody)" gw && chmod 775 gw
