@@ -39,6 +39,8 @@ struct block {
 	uint8_t nsucc;
 	bool indirect;      /* ends in a jump to an unknown place in the function */
 	bool orphan;        /* no known predecessor */
+	bool outside;       /* entered from outside (a call into the function, a
+			       pointer) and reached by nothing else but padding */
 	bool falls_out;     /* runs off the end of the function */
 };
 
@@ -151,12 +153,28 @@ static int decode(struct fctx *c)
 	c->n_ins = 0;
 	if (!code || (fn->flags & XF_DATA))
 		return 0;
+	/* after a ret or jmp, zero bytes are padding (Free Pascal's between
+	 * functions): decoded as `add %al,(%rax)`, the last would eat the next
+	 * function's first byte. (Reachability, in scan.c, still takes them
+	 * for code that may fall through: some of Free Pascal's functions are
+	 * reached no other way the analysis sees.) */
+	bool ended = false;
 	for (uint64_t a = fn->start; a < fn->end;) {
 		if (SK_GROW(c->ins, c->cap_ins, c->n_ins) < 0)
 			return -ENOMEM;
 		struct xinsn *x = &c->ins[c->n_ins];
+		if (ended && !code[a - fn->start]) {
+			a++;
+			continue;
+		}
 		if (xdec_one(c->dec, code + (a - fn->start), fn->end - a, a, x) < 0) {
 			a++;
+			continue;
+		}
+		ended = x->op == XO_RET || x->op == XO_JMP || x->op == XO_STOP;
+		uint64_t b = xobj_next_bound(c->o, a);
+		if (b < a + x->len) { /* code names a start inside it: decode from there */
+			a = b;
 			continue;
 		}
 		a += x->len;
@@ -221,6 +239,8 @@ static int find_blocks(struct fctx *c)
 		int64_t t = local_target(c, &c->ins[i]);
 		if ((c->ins[i].op == XO_JCC || c->ins[i].op == XO_JMP) && t >= 0)
 			lead[t] = 1;
+		if (i && xobj_entered(c->o, c->ins[i].addr)) /* entered from outside */
+			lead[i] = 1;
 		if (ends_block(c, &c->ins[i]) || (i + 1 < c->n_ins &&
 					       c->ins[i].addr + c->ins[i].len != c->ins[i + 1].addr))
 			lead[i + 1] = 1;
@@ -256,6 +276,24 @@ static uint32_t block_of(const struct fctx *c, int64_t ins)
 	return (uint32_t)lo;
 }
 
+static bool padding(const struct fctx *c, uint32_t b);
+
+/* A block code elsewhere enters (a call into the middle of this function, as
+ * when the file gives no bounds and a stub follows the code that calls it)
+ * whose only predecessor is padding nothing reaches: unless seeded it would
+ * never run in the analysis, and its sites would be lost without a word. */
+static void mark_outside(struct fctx *c)
+{
+	for (uint32_t b = 1; b < c->n_bl; b++)
+		c->bl[b].outside = xobj_entered(c->o, c->ins[c->bl[b].first].addr);
+	for (uint32_t b = 0; b < c->n_bl; b++) {
+		const struct block *bl = &c->bl[b];
+		bool dead_padding = bl->orphan && b && padding(c, b);
+		for (unsigned s = 0; s < bl->nsucc && !dead_padding; s++)
+			c->bl[bl->succ[s]].outside = false;
+	}
+}
+
 static void link_blocks(struct fctx *c)
 {
 	c->any_indirect = false;
@@ -281,6 +319,7 @@ static void link_blocks(struct fctx *c)
 	}
 	if (c->n_bl)
 		c->bl[0].orphan = false;
+	mark_outside(c);
 }
 
 /* The System V argument registers, in order: what XL_MEM0 + i points through. */
@@ -748,8 +787,9 @@ static int run_blocks(struct fctx *c)
 	 * the indirect jumps bring (below); else dead code or padding (a hlt's
 	 * trailing jmp): never runs, not seeded */
 	for (uint32_t b = 1; b < c->n_bl; b++)
-		if (c->bl[b].orphan && !padding(c, b) &&
-		    (c->o->has_eh || xobj_entered(c->o, c->ins[c->bl[b].first].addr))) {
+		if ((c->bl[b].orphan && !padding(c, b) &&
+		     (c->o->has_eh || xobj_entered(c->o, c->ins[c->bl[b].first].addr))) ||
+		    c->bl[b].outside) {
 			st_unknown(&c->in[b]);
 			ENQ(b);
 		}

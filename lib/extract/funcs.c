@@ -376,6 +376,8 @@ static int build_range(struct xobj *o, const struct cands *c, size_t *ci, uint64
 				args = c->v[*ci].args;
 		}
 		uint64_t next = *ci < c->n && c->v[*ci].start < hi ? c->v[*ci].start : hi;
+		if (!end)
+			flags |= XF_OPEN_END;
 		if (!end || end > next)
 			end = next;
 		if (start > at && push_func(o, cap, at, start, NULL, XF_GAP, -1) < 0)
@@ -461,7 +463,20 @@ const char *xobj_func_name(const struct xobj *o, uint32_t f, char *buf, size_t l
 /* Code no symbol or FDE describes (a stripped program built without unwind
  * tables: busybox-static's 600 KB of applets) is one gap; the targets of its
  * direct calls are function starts, so it is cut there. Smaller functions
- * make reachability finer and the value analysis fast. */
+ * make reachability finer and the value analysis fast. A start whose end no
+ * source gives runs on to the next start, and is cut the same way: in a
+ * stripped Free Pascal program the entry point is the only start, and its
+ * "function" was the whole text, its syscall stubs (number in rdi) inside it
+ * and never seen as wrappers. */
+static bool cuttable(const struct xfunc *f)
+{
+	return f->flags & (XF_GAP | XF_OPEN_END);
+}
+
+/* Only the calls inside the region: code that is reached by being next to
+ * what is (musl's __dls2b and __dls3, which ld.so finds by name in its own
+ * symbol table, after __dls2 in one gap) stays with it; cutting at jumps from
+ * elsewhere too lost them. */
 static int gap_calls(const struct xobj *o, const struct xdec *dec, const struct xfunc *g,
 		     uint64_t **v, size_t *n, size_t *cap)
 {
@@ -494,7 +509,7 @@ int xobj_split_gaps(struct xobj *o, const struct xdec *dec)
 	size_t n = 0, cap = 0;
 	int rc = 0;
 	for (size_t f = 0; rc == 0 && f < o->n_funcs; f++)
-		if (o->funcs[f].flags & XF_GAP)
+		if (cuttable(&o->funcs[f]))
 			rc = gap_calls(o, dec, &o->funcs[f], &cuts, &n, &cap);
 	if (rc == 0) /* a multi-call binary's applet mains start functions too */
 		rc = xapplet_mains(o, &cuts, &n, &cap);
@@ -511,13 +526,20 @@ int xobj_split_gaps(struct xobj *o, const struct xdec *dec)
 		uint64_t at = old[f].start;
 		while (k < n && cuts[k] <= old[f].start)
 			k++;
-		for (; rc == 0 && (old[f].flags & XF_GAP) && k < n && cuts[k] < old[f].end; k++)
+		bool first = true; /* an open-ended start keeps its name and kind */
+		for (; rc == 0 && cuttable(&old[f]) && k < n && cuts[k] < old[f].end; k++)
 			if (cuts[k] > at) {
-				rc = push_func(o, &fcap, at, cuts[k], NULL, XF_GAP, -1);
+				rc = first && !(old[f].flags & XF_GAP)
+					     ? push_func(o, &fcap, at, cuts[k], old[f].name, old[f].flags,
+							 old[f].args)
+					     : push_func(o, &fcap, at, cuts[k], NULL, XF_GAP, -1);
 				at = cuts[k];
+				first = false;
 			}
-		if (rc == 0)
+		if (rc == 0 && (first || (old[f].flags & XF_GAP)))
 			rc = push_func(o, &fcap, at, old[f].end, old[f].name, old[f].flags, old[f].args);
+		else if (rc == 0)
+			rc = push_func(o, &fcap, at, old[f].end, NULL, XF_GAP, -1);
 	}
 	free(old);
 	free(cuts);

@@ -35,6 +35,11 @@ struct pair {
 	uint32_t a, b;
 };
 
+struct named {
+	const char *name;
+	uint64_t value;
+};
+
 struct xgraph {
 	size_t nf, nc, nn;    /* functions, chunks, all nodes (+ ROOT_INIT, ROOT_ENTRY) */
 	struct xrange *chunk;
@@ -56,6 +61,8 @@ struct gctx {
 	uint32_t *imp_item; /* per import: its item, once made (XT_NONE before) */
 	struct pair *tab;   /* a chosen applet's table: its pointers, held back */
 	size_t n_tab, cap_tab;
+	struct named *named; /* exported functions, sorted by name */
+	size_t n_named;
 	int err;
 };
 
@@ -315,6 +322,8 @@ static void refer(struct gctx *c, uint32_t from, uint64_t a, uint64_t site)
 						      .text = what}));
 }
 
+static void symbol_string(struct gctx *c, uint32_t node, uint64_t at);
+
 static void function_edges(struct gctx *c, uint32_t f)
 {
 	struct xobj *o = c->o;
@@ -326,8 +335,10 @@ static void function_edges(struct gctx *c, uint32_t f)
 		else
 			edge(c, f, k->target);
 	}
-	for (uint32_t i = 0; i < fn->n_refs; i++)
+	for (uint32_t i = 0; i < fn->n_refs; i++) {
 		refer(c, f, o->refs[fn->first_ref + i], fn->start);
+		symbol_string(c, f, o->refs[fn->first_ref + i]);
+	}
 	if (o->fown)
 		for (size_t i = 0; i < o->fown[f].n; i++)
 			item(c, f, o->fown[f].v[i]);
@@ -377,6 +388,60 @@ static void library_string(struct gctx *c, uint32_t node, const struct xrange *k
 	snprintf(note, sizeof note, "lib:%s", s);
 	item(c, node, xobj_item(c->o, &(struct xitem){.kind = XI_NOTE, .func = XT_NONE,
 						      .text = note}));
+}
+
+static bool exported(const struct xobj *o, const struct xsym *y);
+
+static int cmp_named(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+/* The object's exported functions by name, for symbol_string. */
+static int index_named(struct gctx *c)
+{
+	const struct xobj *o = c->o;
+	c->named = malloc((o->elf.n_dynsyms + 1) * sizeof *c->named);
+	if (!c->named)
+		return -ENOMEM;
+	for (size_t i = 0; i < o->elf.n_dynsyms; i++) {
+		const struct xsym *y = &o->elf.dynsyms[i];
+		if (exported(o, y) && y->type != STT_OBJECT && xobj_func_at(o, y->value) != XT_NONE)
+			c->named[c->n_named++] = (struct named){y->name, y->value};
+	}
+	if (c->n_named)
+		qsort(c->named, c->n_named, sizeof *c->named, cmp_named);
+	return 0;
+}
+
+/* A string at AT, which function NODE's code names, that is the name of one
+ * of the object's own exported functions: the code may look the function up
+ * by name (dlsym on itself; musl's ld.so finds its stages __dls2b and __dls3
+ * so, and __dls2b sets up the thread pointer: set_tid_address), so the
+ * function is reachable from it. From the code, not from the data: a table
+ * of names reached through unbounded data (glibc's NSS function names) names
+ * functions of other objects. */
+static void symbol_string(struct gctx *c, uint32_t node, uint64_t at)
+{
+	size_t room = 128;
+	const char *s = NULL;
+	while (c->n_named && room >= 8 && !(s = (const char *)xelf_at(&c->o->elf, at, room)))
+		room /= 2;
+	if (!s || !memchr(s, 0, room) || !*s)
+		return;
+	size_t lo = 0, hi = c->n_named;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = strcmp(c->named[mid].name, s);
+		if (!d) {
+			edge(c, node, node_at(c, c->named[mid].value));
+			return;
+		}
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 }
 
 /* Go: a method's ifn and tfn, text offsets side by side (runtime.method). */
@@ -707,6 +772,8 @@ static int build_graph(struct gctx *c)
 	struct xgraph *g = c->g;
 	g->nf = c->o->n_funcs;
 	int rc = make_chunks(c);
+	if (rc == 0)
+		rc = index_named(c);
 	if (rc < 0)
 		return rc;
 	g->nn = g->nf + g->nc + 2;
@@ -1006,6 +1073,7 @@ int xobj_summarize(struct xobj *o, struct xsummary *s, struct xgraph **keep)
 	free(c.data);
 	free(c.imp_item);
 	free(c.tab);
+	free(c.named);
 	if (rc == 0 && keep)
 		*keep = g;
 	else

@@ -201,6 +201,9 @@ enum {
 				 the numbers indirect calls pass (flow.c) */
 	XF_DATA = 1u << 8,    /* an object symbol in code (OpenSSL's precomputed
 				 tables): never decoded */
+	XF_OPEN_END = 1u << 9, /* a start no source gives the end of (an entry point
+				  without symbol size or FDE): it runs to the next
+				  start, and is cut like a gap */
 };
 
 #define XT_IMPORT 0x80000000u /* a call target that is an import, not a function */
@@ -302,6 +305,10 @@ struct xobj {
 				  (a jump from a .cold part, a label's address
 				  taken), sorted: where a block starts unknown */
 	size_t n_entries, cap_entries;
+	uint64_t *bounds;      /* entries that code names (a call or jump target, an
+				  address lea takes), sorted: instruction starts,
+				  whatever linear decoding met before them */
+	size_t n_bounds, cap_bounds;
 	bool has_eh;           /* .gcc_except_table: landing pads nothing jumps to */
 	struct ximport *imports; /* sorted by name */
 	size_t n_imports;
@@ -371,6 +378,9 @@ int xobj_scan(struct xobj *o, const struct xdec *dec);
 
 /* ADDR is entered from outside the function that holds it. */
 bool xobj_entered(const struct xobj *o, uint64_t addr);
+/* The first address after AFTER that code names as an instruction start
+ * (o->bounds), UINT64_MAX when there is none. */
+uint64_t xobj_next_bound(const struct xobj *o, uint64_t after);
 /* A global variable at ADDR that nothing writes or takes the address of:
  * its SIZE-byte initial value from the file. False otherwise. */
 bool xobj_global(const struct xobj *o, uint64_t addr, unsigned size, uint64_t *value);

@@ -62,6 +62,7 @@ void xobj_reset(struct xobj *o)
 	free(o->refs);
 	free(o->touched);
 	free(o->entries);
+	free(o->bounds);
 	xgo_free(&o->go);
 	o->fown = NULL;
 	o->items = NULL;
@@ -72,6 +73,8 @@ void xobj_reset(struct xobj *o)
 	o->n_touched = o->cap_touched = 0;
 	o->entries = NULL;
 	o->n_entries = o->cap_entries = 0;
+	o->bounds = NULL;
+	o->n_bounds = o->cap_bounds = 0;
 	o->n_items = o->cap_items = o->n_funcs = o->n_calls = o->cap_calls = 0;
 	o->n_refs = o->cap_refs = 0;
 	o->is_go = false;

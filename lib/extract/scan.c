@@ -28,7 +28,7 @@
 struct scan {
 	struct xobj *o;
 	uint32_t f;
-	size_t cap_calls, cap_refs, cap_touched, cap_entries;
+	size_t cap_calls, cap_refs, cap_touched, cap_entries, cap_bounds;
 };
 
 static int add_call(struct scan *s, uint64_t site, uint32_t target, uint8_t kind)
@@ -67,6 +67,23 @@ static int entry(struct xobj *o, size_t *cap, uint64_t addr)
 	return 0;
 }
 
+/* ... named by code itself: an instruction starts there. (Not a word in
+ * data, which may be any number: taken for a start it could cut a real
+ * instruction out of the analysis.) Free Pascal pads between functions with
+ * zeros, which decode as `add %al,(%rax)`; the last one eats the next
+ * function's first byte, and its code was decoded from the wrong place. */
+static int code_entry(struct xobj *o, size_t *cap, size_t *cap_b, uint64_t addr)
+{
+	size_t n = o->n_entries;
+	int rc = entry(o, cap, addr);
+	if (rc < 0 || o->n_entries == n)
+		return rc;
+	if (SK_GROW(o->bounds, *cap_b, o->n_bounds) < 0)
+		return -ENOMEM;
+	o->bounds[o->n_bounds++] = addr;
+	return 0;
+}
+
 static int add_ref(struct scan *s, uint64_t addr)
 {
 	struct xobj *o = s->o;
@@ -97,7 +114,7 @@ static int branch(struct scan *s, const struct xinsn *x)
 	if (x->rel) {
 		if (x->op != XO_CALL && x->target >= fn->start && x->target < fn->end)
 			return 0;
-		if (entry(s->o, &s->cap_entries, x->target) < 0)
+		if (code_entry(s->o, &s->cap_entries, &s->cap_bounds, x->target) < 0)
 			return -ENOMEM;
 		return add_call(s, x->addr, xobj_func_at(s->o, x->target), kind);
 	}
@@ -124,7 +141,10 @@ static int refs_of(struct scan *s, const struct xinsn *x)
 		else if (fixed && op->kind == XK_IMM && op->val > 0 &&
 			 (x->op == XO_MOV || x->op == XO_PUSH || x->op == XO_LEA))
 			a = (uint64_t)op->val;
-		if (a && (add_ref(s, a) < 0 || entry(s->o, &s->cap_entries, a) < 0))
+		if (a && (add_ref(s, a) < 0 ||
+			  (op->kind == XK_MEM && op->reg == XR_RIP
+				   ? code_entry(s->o, &s->cap_entries, &s->cap_bounds, a)
+				   : entry(s->o, &s->cap_entries, a)) < 0))
 			return -ENOMEM;
 		/* anything but a plain read may change the global or let others */
 		if (a && (op->kind == XK_IMM || op->write || x->op == XO_LEA) &&
@@ -232,6 +252,8 @@ int xobj_scan(struct xobj *o, const struct xdec *dec)
 		qsort(o->touched, o->n_touched, sizeof *o->touched, cmp_u64);
 	if (rc == 0 && o->n_entries)
 		qsort(o->entries, o->n_entries, sizeof *o->entries, cmp_u64);
+	if (rc == 0 && o->n_bounds)
+		qsort(o->bounds, o->n_bounds, sizeof *o->bounds, cmp_u64);
 	o->has_eh = xelf_section(&o->elf, ".gcc_except_table") != NULL;
 	return rc;
 }
@@ -249,6 +271,19 @@ bool xobj_entered(const struct xobj *o, uint64_t addr)
 			hi = mid;
 	}
 	return false;
+}
+
+uint64_t xobj_next_bound(const struct xobj *o, uint64_t after)
+{
+	size_t lo = 0, hi = o->n_bounds;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->bounds[mid] <= after)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < o->n_bounds ? o->bounds[lo] : UINT64_MAX;
 }
 
 bool xobj_global(const struct xobj *o, uint64_t addr, unsigned size, uint64_t *value)

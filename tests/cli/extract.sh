@@ -268,11 +268,40 @@ if command -v cc >/dev/null; then
 		expect_msg "... and its libraries are the image's" 0 \
 			"^  root/opt/app/lib2/libsk_inner.so: inner -> getpgid" "$SCMPKIT" extract --rootfs root --strict \
 			-f names --explain getpgid root/usr/bin/prog
+		# a function the program finds by name in itself (dlsym of its own
+		# export, as musl's ld.so finds __dls2b and __dls3): reached from the
+		# code that names the string
+		printf '%s\n' '#include <dlfcn.h>' '#include <unistd.h>' \
+			'int sk_by_name(void) { return (int)getpgid(0); }' \
+			'int main(void) { int (*f)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, "sk_by_name"); return f ? f() < 0 : 1; }' >byname.c
+		if cc -O2 -rdynamic -o byname byname.c; then
+			expect_msg "a function found by its name (dlsym on itself) is reachable" 0 \
+				"^getpgid$" "$SCMPKIT" extract -f names byname
+		else
+			t_report fail "cc builds the dlsym program"
+		fi
 	else
 		t_report fail "cc builds the \$ORIGIN programs"
 	fi
 else
 	t_report ok "# SKIP no cc: the \$ORIGIN cases need a compiler"
+fi
+
+# syscall stubs after the entry point, in a stripped program without unwind
+# tables (Free Pascal's shape): each call target starts a function, so the
+# stubs are wrappers and their callers' numbers count; they were lost before,
+# without a warning
+if command -v cc >/dev/null && command -v strip >/dev/null &&
+	cc -O2 -fno-toplevel-reorder -static -nostdlib -no-pie -fno-asynchronous-unwind-tables \
+		-o stub "$SK_SOURCE_ROOT/tests/data/extract/stub_after_entry.c" && strip stub; then
+	if "$SCMPKIT" extract --strict -f names stub >stub.names 2>stub.err &&
+		grep -qx getppid stub.names && grep -qx exit_group stub.names; then
+		t_report ok "stubs after the entry of a stripped program: resolved (getppid, exit_group)"
+	else
+		t_report fail "stubs after the entry of a stripped program" stub.err
+	fi
+else
+	t_report ok "# SKIP cc cannot build the static stub program"
 fi
 
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
