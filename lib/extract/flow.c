@@ -153,18 +153,20 @@ static int decode(struct fctx *c)
 	c->n_ins = 0;
 	if (!code || (fn->flags & XF_DATA))
 		return 0;
-	/* after a ret or jmp, zero bytes are padding (Free Pascal's between
-	 * functions): decoded as `add %al,(%rax)`, the last would eat the next
-	 * function's first byte. (Reachability, in scan.c, still takes them
-	 * for code that may fall through: some of Free Pascal's functions are
-	 * reached no other way the analysis sees.) */
+	/* after a ret or jmp, a run of zero bytes is padding (Free Pascal's
+	 * between functions): decoded as `add %al,(%rax)`, the last would eat
+	 * the next function's first byte. Two at least: a lone 00 may begin a
+	 * real byte add (00 c3: add %al,%bl). (Reachability, in scan.c, still
+	 * takes them for code that may fall through: some of Free Pascal's
+	 * functions are reached no other way the analysis sees.) */
 	bool ended = false;
 	for (uint64_t a = fn->start; a < fn->end;) {
 		if (SK_GROW(c->ins, c->cap_ins, c->n_ins) < 0)
 			return -ENOMEM;
 		struct xinsn *x = &c->ins[c->n_ins];
-		if (ended && !code[a - fn->start]) {
-			a++;
+		if (ended && a + 1 < fn->end && !code[a - fn->start] && !code[a + 1 - fn->start]) {
+			while (a < fn->end && !code[a - fn->start])
+				a++;
 			continue;
 		}
 		if (xdec_one(c->dec, code + (a - fn->start), fn->end - a, a, x) < 0) {

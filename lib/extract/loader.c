@@ -337,7 +337,8 @@ char *xfs_program_origin(const struct xfs *fs, const char *path, bool in_root)
 {
 	char real[PATH_MAX], root[PATH_MAX];
 	const char *tail = NULL;
-	_sk_cleanup_close_ int fd = in_root ? open_in(fs, path, O_PATH) : open(path, O_PATH | O_CLOEXEC);
+	_sk_cleanup_close_ int fd = in_root ? open_in(fs, path, O_PATH)
+					    : open(path, O_PATH | O_CLOEXEC);
 	if (fd >= 0 && fd_path(fd, real) == 0)
 		tail = !in_root ? real : fd_path(fs->root, root) == 0 ? under(real, root) : NULL;
 	return xfs_dirname(tail ? tail : path);
