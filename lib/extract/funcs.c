@@ -468,15 +468,17 @@ const char *xobj_func_name(const struct xobj *o, uint32_t f, char *buf, size_t l
  * stripped Free Pascal program the entry point is the only start, and its
  * "function" was the whole text, its syscall stubs (number in rdi) inside it
  * and never seen as wrappers. */
-static bool cuttable(const struct xfunc *f)
+bool xobj_cuttable(const struct xfunc *f)
 {
 	return f->flags & (XF_GAP | XF_OPEN_END);
 }
 
-/* Only the calls inside the region: code that is reached by being next to
- * what is (musl's __dls2b and __dls3, which ld.so finds by name in its own
- * symbol table, after __dls2 in one gap) stays with it; cutting at jumps from
- * elsewhere too lost them. */
+static bool cuttable(const struct xfunc *f)
+{
+	return xobj_cuttable(f);
+}
+
+/* The calls inside the region (those from elsewhere: xobj_split_branched). */
 static int gap_calls(const struct xobj *o, const struct xdec *dec, const struct xfunc *g,
 		     uint64_t **v, size_t *n, size_t *cap)
 {
@@ -503,23 +505,15 @@ static int cmp_addr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int xobj_split_gaps(struct xobj *o, const struct xdec *dec)
+/* Cut the cuttable functions at the N addresses CUTS (sorted here). */
+static int split_at(struct xobj *o, uint64_t *cuts, size_t n)
 {
-	uint64_t *cuts = NULL;
-	size_t n = 0, cap = 0;
-	int rc = 0;
-	for (size_t f = 0; rc == 0 && f < o->n_funcs; f++)
-		if (cuttable(&o->funcs[f]))
-			rc = gap_calls(o, dec, &o->funcs[f], &cuts, &n, &cap);
-	if (rc == 0) /* a multi-call binary's applet mains start functions too */
-		rc = xapplet_mains(o, &cuts, &n, &cap);
-	if (rc < 0 || !n) {
-		free(cuts);
-		return rc;
-	}
+	if (!n)
+		return 0;
 	qsort(cuts, n, sizeof *cuts, cmp_addr);
 	struct xfunc *old = o->funcs;
 	size_t n_old = o->n_funcs, fcap = 0, k = 0;
+	int rc = 0;
 	o->funcs = NULL;
 	o->n_funcs = 0;
 	for (size_t f = 0; rc == 0 && f < n_old; f++) {
@@ -542,6 +536,39 @@ int xobj_split_gaps(struct xobj *o, const struct xdec *dec)
 			rc = push_func(o, &fcap, at, old[f].end, NULL, XF_GAP, -1);
 	}
 	free(old);
+	return rc;
+}
+
+int xobj_split_gaps(struct xobj *o, const struct xdec *dec)
+{
+	uint64_t *cuts = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	for (size_t f = 0; rc == 0 && f < o->n_funcs; f++)
+		if (cuttable(&o->funcs[f]))
+			rc = gap_calls(o, dec, &o->funcs[f], &cuts, &n, &cap);
+	if (rc == 0) /* a multi-call binary's applet mains start functions too */
+		rc = xapplet_mains(o, &cuts, &n, &cap);
+	if (rc == 0)
+		rc = split_at(o, cuts, n);
 	free(cuts);
 	return rc;
+}
+
+/* Calls and jumps from other functions into the middle of a cuttable one
+ * start functions too (musl's __syscall_cp tail-jumps to __syscall_cp_c, in
+ * a gap of its libc.so): scan.c found them (o->branch_in); cut there, and
+ * the caller scans again. 1 when it cut, 0 when there was nothing to cut. */
+int xobj_split_branched(struct xobj *o)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < o->n_branch_in; i++) {
+		uint32_t f = xobj_func_at(o, o->branch_in[i]);
+		if (f != XT_NONE && cuttable(&o->funcs[f]) && o->funcs[f].start != o->branch_in[i])
+			o->branch_in[n++] = o->branch_in[i];
+	}
+	if (!n)
+		return 0;
+	int rc = split_at(o, o->branch_in, n);
+	return rc < 0 ? rc : 1;
 }

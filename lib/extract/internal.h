@@ -309,6 +309,9 @@ struct xobj {
 				  address lea takes), sorted: instruction starts,
 				  whatever linear decoding met before them */
 	size_t n_bounds, cap_bounds;
+	uint64_t *branch_in;   /* direct call and jump targets from another function,
+				  not at a function's start (xobj_split_branched) */
+	size_t n_branch_in, cap_branch_in;
 	bool has_eh;           /* .gcc_except_table: landing pads nothing jumps to */
 	struct ximport *imports; /* sorted by name */
 	size_t n_imports;
@@ -339,8 +342,13 @@ void xobj_reset(struct xobj *o);
 void xobj_free(struct xobj *o);
 
 int xobj_funcs(struct xobj *o);
+/* F's bounds are not given by any source: a gap, or a start without end. */
+bool xobj_cuttable(const struct xfunc *f);
 /* Cut code no source describes at the targets of its direct calls. */
 int xobj_split_gaps(struct xobj *o, const struct xdec *dec);
+/* After a scan: cut it also where calls and jumps from other functions land
+ * (o->branch_in). 1 when it cut (scan again), 0 when not, -ENOMEM. */
+int xobj_split_branched(struct xobj *o);
 /* What runs when the object loads or unloads: DT_INIT/FINI, the constructor
  * and destructor arrays, IFUNC resolvers (addresses in code, malloc'ed). The
  * entry point is apart: it runs only for the program and the interpreter. */
@@ -375,6 +383,8 @@ int xapplet_mains(const struct xobj *o, uint64_t **v, size_t *n, size_t *cap);
 /* Decode every function once: direct calls and tail calls (to functions and
  * imports), references to addresses, syscall instructions. */
 int xobj_scan(struct xobj *o, const struct xdec *dec);
+/* Forget what a scan found (to scan again with other function bounds). */
+void xobj_scan_clear(struct xobj *o);
 
 /* ADDR is entered from outside the function that holds it. */
 bool xobj_entered(const struct xobj *o, uint64_t addr);

@@ -34,11 +34,16 @@
 #include "util/grow.h"
 #include "util/strbuf.h"
 
+struct dirs {
+	char **v;
+	size_t n, cap;
+};
+
 struct xfs {
 	int root;          /* the root directory, -1 for the host */
 	char *rootdir;     /* as given, for messages */
-	char **dirs;       /* from ld.so.conf, then the defaults */
-	size_t n_dirs, cap_dirs;
+	struct dirs glibc; /* from ld.so.conf, then the defaults */
+	struct dirs musl;  /* musl's ld.so: /etc/ld-musl-x86_64.path, else its defaults */
 };
 
 static const char *const default_dirs[] = {
@@ -80,21 +85,48 @@ static int read_in(const struct xfs *fs, const char *path, enum sk_input_kind ki
 	return sk_read_input(proc, kind, data, len);
 }
 
-static int add_dir(struct xfs *fs, const char *dir, size_t len)
+static int add_to(struct dirs *d, const char *dir, size_t len)
 {
 	while (len > 1 && dir[len - 1] == '/')
 		len--;
 	if (!len || dir[0] != '/')
 		return 0;
-	for (size_t i = 0; i < fs->n_dirs; i++)
-		if (strlen(fs->dirs[i]) == len && !memcmp(fs->dirs[i], dir, len))
+	for (size_t i = 0; i < d->n; i++)
+		if (strlen(d->v[i]) == len && !memcmp(d->v[i], dir, len))
 			return 0;
-	if (SK_GROW(fs->dirs, fs->cap_dirs, fs->n_dirs) < 0)
+	if (SK_GROW(d->v, d->cap, d->n) < 0)
 		return -ENOMEM;
-	if (!(fs->dirs[fs->n_dirs] = strndup(dir, len)))
+	if (!(d->v[d->n] = strndup(dir, len)))
 		return -ENOMEM;
-	fs->n_dirs++;
+	d->n++;
 	return 0;
+}
+
+static int add_dir(struct xfs *fs, const char *dir, size_t len)
+{
+	return add_to(&fs->glibc, dir, len);
+}
+
+/* musl's ld.so reads /etc/ld-musl-ARCH.path (directories split by newlines
+ * or colons) instead of ld.so.conf, and without it searches /lib,
+ * /usr/local/lib and /usr/lib. */
+static int read_musl_path(struct xfs *fs)
+{
+	static const char *const fallback[] = {"/lib", "/usr/local/lib", "/usr/lib"};
+	char *text = NULL;
+	size_t len = 0;
+	struct stat st;
+	int rc = 0;
+	if (read_in(fs, "/etc/ld-musl-x86_64.path", SK_INPUT_OTHER, &text, &len, &st) == 0) {
+		for (char *save, *d = strtok_r(text, ":\n", &save); rc == 0 && d;
+		     d = strtok_r(NULL, ":\n", &save))
+			rc = add_to(&fs->musl, d, strcspn(d, " \t\r"));
+		free(text);
+		return rc;
+	}
+	for (size_t i = 0; rc == 0 && i < sizeof fallback / sizeof fallback[0]; i++)
+		rc = add_to(&fs->musl, fallback[i], strlen(fallback[i]));
+	return rc;
 }
 
 static int read_conf(struct xfs *fs, const char *path, int depth);
@@ -200,6 +232,8 @@ struct xfs *xfs_open(const char *rootfs, struct sk_diags *d)
 	int rc = read_conf(fs, "/etc/ld.so.conf", 0);
 	for (size_t i = 0; rc == 0 && i < sizeof default_dirs / sizeof default_dirs[0]; i++)
 		rc = add_dir(fs, default_dirs[i], strlen(default_dirs[i]));
+	if (rc == 0)
+		rc = read_musl_path(fs);
 	if (rc < 0) {
 		xfs_close(fs);
 		return NULL;
@@ -213,9 +247,12 @@ void xfs_close(struct xfs *fs)
 		return;
 	if (fs->root >= 0)
 		close(fs->root);
-	for (size_t i = 0; i < fs->n_dirs; i++)
-		free(fs->dirs[i]);
-	free(fs->dirs);
+	for (size_t i = 0; i < fs->glibc.n; i++)
+		free(fs->glibc.v[i]);
+	for (size_t i = 0; i < fs->musl.n; i++)
+		free(fs->musl.v[i]);
+	free(fs->glibc.v);
+	free(fs->musl.v);
 	free(fs->rootdir);
 	free(fs);
 }
@@ -395,6 +432,28 @@ static int try_list(const struct xfs *fs, const char *list, const char *origin, 
 	return -ENOENT;
 }
 
+/* The program is run by musl's ld.so (/lib/ld-musl-x86_64.so.1: Alpine). */
+static bool musl_program(const struct xobj *program)
+{
+	const char *i = program->elf.interp, *base = i ? strrchr(i, '/') : NULL;
+	return base && !strncmp(base + 1, "ld-musl-", 8);
+}
+
+/* A name musl's ld.so answers with itself, its libc holding them all:
+ * libc.so, libc.musl-x86_64.so.1, libm.so.6, libpthread.so.0, librt, libdl,
+ * libutil, libxnet (musl's ldso/dynlink.c, "reserved"). */
+static bool musl_builtin(const char *name)
+{
+	static const char *const reserved[] = {"c.", "pthread.", "rt.", "m.", "dl.", "util.",
+					       "xnet."};
+	if (strncmp(name, "lib", 3))
+		return false;
+	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+		if (!strncmp(name + 3, reserved[i], strlen(reserved[i])))
+			return true;
+	return false;
+}
+
 int xfs_find(const struct xfs *fs, const char *name, const struct xobj *loader,
 	     const char *loader_origin, const struct xobj *program, const char *program_origin,
 	     struct xobj *o, char **found, char **shown, struct stat *st, struct sk_diags *d)
@@ -406,6 +465,12 @@ int xfs_find(const struct xfs *fs, const char *name, const struct xobj *loader,
 		return xfs_load(fs, name, o, shown, st, d);
 	}
 	const struct xelf *le = loader ? &loader->elf : NULL;
+	bool musl = program && musl_program(program);
+	if (musl && musl_builtin(name)) { /* musl's ld.so is its libc: itself */
+		if (!(*found = strdup(program->elf.interp)))
+			return -ENOMEM;
+		return xfs_load(fs, program->elf.interp, o, shown, st, d);
+	}
 	int rc = -ENOENT;
 	/* each list's $ORIGIN is its own object's directory */
 	if (le && !le->runpath)
@@ -414,8 +479,9 @@ int xfs_find(const struct xfs *fs, const char *name, const struct xobj *loader,
 		rc = try_list(fs, program->elf.rpath, program_origin, name, o, found, shown, st);
 	if (rc == -ENOENT && le)
 		rc = try_list(fs, le->runpath, loader_origin, name, o, found, shown, st);
-	for (size_t i = 0; rc == -ENOENT && i < fs->n_dirs; i++)
-		rc = try_list(fs, fs->dirs[i], "", name, o, found, shown, st);
+	const struct dirs *sys = musl ? &fs->musl : &fs->glibc;
+	for (size_t i = 0; rc == -ENOENT && i < sys->n; i++)
+		rc = try_list(fs, sys->v[i], "", name, o, found, shown, st);
 	char *shown_name = rc == -ENOENT ? sk_escape(name) : NULL;
 	if (rc == -ENOENT)
 		sk_diags_add(d, SK_SEV_ERROR, loader ? loader->elf.path : name, 0, 0,

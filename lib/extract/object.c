@@ -35,16 +35,49 @@ int xobj_set_label(struct xobj *o)
 	return xobj_index(o);
 }
 
-int xobj_analyse(struct xobj *o, const struct xdec *dec)
+/* BRANCHED: also cut code no source bounds where calls and jumps from other
+ * functions land (once, not to a fixpoint), and scan again. */
+static int analyse_once(struct xobj *o, const struct xdec *dec, bool branched)
 {
 	int rc = xobj_funcs(o);
 	if (rc == 0)
 		rc = xobj_split_gaps(o, dec);
 	if (rc == 0)
 		rc = xobj_scan(o, dec);
+	if (rc == 0 && branched && (rc = xobj_split_branched(o)) == 1) {
+		xobj_scan_clear(o);
+		rc = xobj_scan(o, dec);
+	}
 	if (rc == 0) {
 		xobj_noreturn(o);
 		rc = xobj_flow(o, dec);
+	}
+	return rc;
+}
+
+static bool unresolved_in_gap(const struct xobj *o)
+{
+	for (size_t i = 0; i < o->n_items; i++)
+		if (o->items[i].kind == XI_UNRESOLVED && o->items[i].func < o->n_funcs &&
+		    xobj_cuttable(&o->funcs[o->items[i].func]))
+			return true;
+	return false;
+}
+
+/* A site left unresolved in code no source bounds may be a wrapper's that
+ * nothing but a call or tail jump from elsewhere starts (musl's
+ * __syscall_cp_c, which its libc.so's __syscall_cp jumps to): then analyse
+ * again with those cuts too. Only then: the second scan costs (nginx's
+ * libraries would pay half as much again for nothing), and every cut may
+ * lose what only lying next to reached code reached. */
+int xobj_analyse(struct xobj *o, const struct xdec *dec)
+{
+	int rc = analyse_once(o, dec, false);
+	if (rc == 0 && o->n_branch_in && unresolved_in_gap(o)) {
+		xobj_reset(o);
+		for (size_t i = 0; i < o->n_imports; i++)
+			o->imports[i].first_user = XT_NONE;
+		rc = analyse_once(o, dec, true);
 	}
 	return rc;
 }
@@ -63,6 +96,7 @@ void xobj_reset(struct xobj *o)
 	free(o->touched);
 	free(o->entries);
 	free(o->bounds);
+	free(o->branch_in);
 	xgo_free(&o->go);
 	o->fown = NULL;
 	o->items = NULL;
@@ -75,6 +109,8 @@ void xobj_reset(struct xobj *o)
 	o->n_entries = o->cap_entries = 0;
 	o->bounds = NULL;
 	o->n_bounds = o->cap_bounds = 0;
+	o->branch_in = NULL;
+	o->n_branch_in = o->cap_branch_in = 0;
 	o->n_items = o->cap_items = o->n_funcs = o->n_calls = o->cap_calls = 0;
 	o->n_refs = o->cap_refs = 0;
 	o->is_go = false;

@@ -114,8 +114,15 @@ static int branch(struct scan *s, const struct xinsn *x)
 	if (x->rel) {
 		if (x->op != XO_CALL && x->target >= fn->start && x->target < fn->end)
 			return 0;
-		if (code_entry(s->o, &s->cap_entries, &s->cap_bounds, x->target) < 0)
+		struct xobj *o = s->o;
+		size_t n = o->n_entries;
+		if (code_entry(o, &s->cap_entries, &s->cap_bounds, x->target) < 0)
 			return -ENOMEM;
+		if (o->n_entries > n) { /* not a start: maybe one no source gave */
+			if (SK_GROW(o->branch_in, o->cap_branch_in, o->n_branch_in) < 0)
+				return -ENOMEM;
+			o->branch_in[o->n_branch_in++] = x->target;
+		}
 		return add_call(s, x->addr, xobj_func_at(s->o, x->target), kind);
 	}
 	if (x->n && x->o[0].kind == XK_MEM && x->o[0].reg == XR_RIP)
@@ -228,6 +235,23 @@ static int data_pointers(struct scan *s)
 		}
 	}
 	return 0;
+}
+
+void xobj_scan_clear(struct xobj *o)
+{
+	free(o->calls);
+	free(o->refs);
+	free(o->touched);
+	free(o->entries);
+	free(o->bounds);
+	free(o->branch_in);
+	o->calls = NULL;
+	o->refs = o->touched = o->entries = o->bounds = o->branch_in = NULL;
+	o->n_calls = o->cap_calls = o->n_refs = o->cap_refs = o->n_touched = o->cap_touched = 0;
+	o->n_entries = o->cap_entries = o->n_bounds = o->cap_bounds = 0;
+	o->n_branch_in = o->cap_branch_in = 0;
+	for (size_t i = 0; i < o->n_imports; i++)
+		o->imports[i].first_user = XT_NONE;
 }
 
 int xobj_scan(struct xobj *o, const struct xdec *dec)

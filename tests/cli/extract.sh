@@ -287,6 +287,32 @@ else
 	t_report ok "# SKIP no cc: the \$ORIGIN cases need a compiler"
 fi
 
+# a dynamic musl program (Alpine's kind): musl's ld.so is its libc, so
+# DT_NEEDED libc.so is ld.so itself, and other libraries are looked up in
+# /etc/ld-musl-x86_64.path, not ld.so.conf; ld.so finds its own start-up
+# stages by name (__dls2b sets the thread pointer: set_tid_address)
+if command -v musl-gcc >/dev/null && [ -e /lib/ld-musl-x86_64.so.1 ]; then
+	printf '#include <unistd.h>\nint main(void) { return getppid() < 0; }\n' >mdyn.c
+	if musl-gcc -o mdyn mdyn.c && readelf -d mdyn | grep -q 'NEEDED.*libc.so'; then
+		rc=0
+		"$SCMPKIT" extract --strict -o mdyn.json mdyn 2>mdyn.err || rc=$?
+		"$SCMPKIT" extract -f names mdyn >mdyn.names 2>/dev/null
+		if [ $rc = 0 ] && grep -qx getppid mdyn.names && grep -qx set_tid_address mdyn.names &&
+			grep -qx arch_prctl mdyn.names; then
+			t_report ok "a dynamic musl program: ld.so is its libc, every site resolved (--strict)"
+		else
+			t_report fail "a dynamic musl program (rc $rc)" mdyn.err
+		fi
+		expect_msg "... and it runs under its profile with no denial" 0 "denied or logged no call" \
+			"$SCMPKIT" run -p mdyn.json --fail-on-denial -- ./mdyn
+	else
+		t_report fail "musl-gcc builds a dynamic program"
+	fi
+else
+	t_report ok "# SKIP no musl-gcc or musl's ld.so: the dynamic musl case"
+	t_report ok "# SKIP no musl-gcc or musl's ld.so: the dynamic musl case"
+fi
+
 # syscall stubs after the entry point, in a stripped program without unwind
 # tables (Free Pascal's shape): each call target starts a function, so the
 # stubs are wrappers and their callers' numbers count; they were lost before,
