@@ -383,7 +383,8 @@ int xapplet_mains(const struct xobj *o, uint64_t **v, size_t *n, size_t *cap);
 /* Decode every function once: direct calls and tail calls (to functions and
  * imports), references to addresses, syscall instructions. */
 int xobj_scan(struct xobj *o, const struct xdec *dec);
-/* Forget what a scan found (to scan again with other function bounds). */
+/* Forget what a scan found (to scan again with other function bounds); the
+ * imports' first users too. */
 void xobj_scan_clear(struct xobj *o);
 
 /* ADDR is entered from outside the function that holds it. */

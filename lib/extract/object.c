@@ -75,8 +75,6 @@ int xobj_analyse(struct xobj *o, const struct xdec *dec)
 	int rc = analyse_once(o, dec, false);
 	if (rc == 0 && o->n_branch_in && unresolved_in_gap(o)) {
 		xobj_reset(o);
-		for (size_t i = 0; i < o->n_imports; i++)
-			o->imports[i].first_user = XT_NONE;
 		rc = analyse_once(o, dec, true);
 	}
 	return rc;
@@ -91,28 +89,12 @@ void xobj_reset(struct xobj *o)
 	free(o->fown);
 	free(o->items);
 	free(o->funcs);
-	free(o->calls);
-	free(o->refs);
-	free(o->touched);
-	free(o->entries);
-	free(o->bounds);
-	free(o->branch_in);
+	xobj_scan_clear(o);
 	xgo_free(&o->go);
 	o->fown = NULL;
 	o->items = NULL;
 	o->funcs = NULL;
-	o->calls = NULL;
-	o->refs = NULL;
-	o->touched = NULL;
-	o->n_touched = o->cap_touched = 0;
-	o->entries = NULL;
-	o->n_entries = o->cap_entries = 0;
-	o->bounds = NULL;
-	o->n_bounds = o->cap_bounds = 0;
-	o->branch_in = NULL;
-	o->n_branch_in = o->cap_branch_in = 0;
-	o->n_items = o->cap_items = o->n_funcs = o->n_calls = o->cap_calls = 0;
-	o->n_refs = o->cap_refs = 0;
+	o->n_items = o->cap_items = o->n_funcs = 0;
 	o->is_go = false;
 	o->go_table = (struct xrange){0, 0};
 }
