@@ -5,7 +5,8 @@
 #   fuzz_elf:     tiny x86-64 programs built here: static and static-pie (a
 #                 wrapper taking its number in rdi, a table of function
 #                 pointers: relocations, .eh_frame), one with int 0x80, one
-#                 with a signal frame's FDE, the static one's debug file
+#                 with a signal frame's FDE, the static one's debug file, one
+#                 whose syscall stubs follow the entry point, no unwind tables
 #   fuzz_pclntab: Go function tables in the 1.16, 1.18 and 1.20 layouts
 #   fuzz_summary: the cache text of the tiny programs' summaries
 # Run from anywhere: sh tests/fuzz/extract_seeds.sh BUILD_DIR (a built tree).
@@ -65,6 +66,8 @@ cc $flags -static -o "$here/corpus/fuzz_elf/static" "$tmp/a.c"
 cc $flags -static-pie -fpie -o "$here/corpus/fuzz_elf/static-pie" "$tmp/a.c"
 cc $flags -static -s -o "$here/corpus/fuzz_elf/stripped-int80" "$tmp/b.c"
 cc $flags -static -s -o "$here/corpus/fuzz_elf/signal-frame" "$tmp/c.s"
+cc $flags -static -s -no-pie -fno-toplevel-reorder -fno-asynchronous-unwind-tables \
+	-o "$here/corpus/fuzz_elf/stub-after-entry" "$here/../data/extract/stub_after_entry.c"
 # a separate debug file (objcopy --only-keep-debug): code and data as NOBITS,
 # the symbols kept; fuzz_elf feeds every input as its own debug file too
 objcopy --only-keep-debug "$here/corpus/fuzz_elf/static" "$here/corpus/fuzz_elf/static.debug"
