@@ -473,11 +473,6 @@ bool xobj_cuttable(const struct xfunc *f)
 	return f->flags & (XF_GAP | XF_OPEN_END);
 }
 
-static bool cuttable(const struct xfunc *f)
-{
-	return xobj_cuttable(f);
-}
-
 /* The calls inside the region (those from elsewhere: xobj_split_branched). */
 static int gap_calls(const struct xobj *o, const struct xdec *dec, const struct xfunc *g,
 		     uint64_t **v, size_t *n, size_t *cap)
@@ -521,7 +516,7 @@ static int split_at(struct xobj *o, uint64_t *cuts, size_t n)
 		while (k < n && cuts[k] <= old[f].start)
 			k++;
 		bool first = true; /* an open-ended start keeps its name and kind */
-		for (; rc == 0 && cuttable(&old[f]) && k < n && cuts[k] < old[f].end; k++)
+		for (; rc == 0 && xobj_cuttable(&old[f]) && k < n && cuts[k] < old[f].end; k++)
 			if (cuts[k] > at) {
 				rc = first && !(old[f].flags & XF_GAP)
 					     ? push_func(o, &fcap, at, cuts[k], old[f].name, old[f].flags,
@@ -545,7 +540,7 @@ int xobj_split_gaps(struct xobj *o, const struct xdec *dec)
 	size_t n = 0, cap = 0;
 	int rc = 0;
 	for (size_t f = 0; rc == 0 && f < o->n_funcs; f++)
-		if (cuttable(&o->funcs[f]))
+		if (xobj_cuttable(&o->funcs[f]))
 			rc = gap_calls(o, dec, &o->funcs[f], &cuts, &n, &cap);
 	if (rc == 0) /* a multi-call binary's applet mains start functions too */
 		rc = xapplet_mains(o, &cuts, &n, &cap);
@@ -564,7 +559,7 @@ int xobj_split_branched(struct xobj *o)
 	size_t n = 0;
 	for (size_t i = 0; i < o->n_branch_in; i++) {
 		uint32_t f = xobj_func_at(o, o->branch_in[i]);
-		if (f != XT_NONE && cuttable(&o->funcs[f]) && o->funcs[f].start != o->branch_in[i])
+		if (f != XT_NONE && xobj_cuttable(&o->funcs[f]) && o->funcs[f].start != o->branch_in[i])
 			o->branch_in[n++] = o->branch_in[i];
 	}
 	if (!n)

@@ -371,18 +371,24 @@ static bool library_name(const char *s, size_t len)
 /* A string at the chunk's start that names a shared library: what the code
  * that refers to it may dlopen (glibc's libgcc_s.so.1, libnss_%s.so%s). The
  * note is "lib:NAME"; link.c words it, and drops it for a loaded library. */
-static void library_string(struct gctx *c, uint32_t node, const struct xrange *k)
+/* The NUL-terminated string of at most 127 bytes at AT in the file, or NULL
+ * (it may run past a chunk: code that copies it inline names its middle too,
+ * "gconv-modules" is loaded 8 bytes at a time). */
+static const char *string_at(const struct xobj *o, uint64_t at)
 {
-	/* the string may run past the chunk: code that copies it inline names
-	 * its middle too ("gconv-modules" is loaded 8 bytes at a time) */
 	size_t room = 128;
 	const char *s = NULL;
-	while (room >= 8 && !(s = (const char *)xelf_at(&c->o->elf, k->start, room)))
+	while (room >= 8 && !(s = (const char *)xelf_at(&o->elf, at, room)))
 		room /= 2;
-	const char *nul = s ? memchr(s, 0, room) : NULL;
-	if (nul && !strcmp(s, "gconv-modules")) /* iconv's conversion modules */
+	return s && memchr(s, 0, room) ? s : NULL;
+}
+
+static void library_string(struct gctx *c, uint32_t node, const struct xrange *k)
+{
+	const char *s = string_at(c->o, k->start);
+	if (s && !strcmp(s, "gconv-modules")) /* iconv's conversion modules */
 		s = "the gconv modules (iconv, gconv-modules)";
-	else if (!nul || !library_name(s, (size_t)(nul - s)))
+	else if (!s || !library_name(s, strlen(s)))
 		return;
 	char note[160];
 	snprintf(note, sizeof note, "lib:%s", s);
@@ -423,25 +429,12 @@ static int index_named(struct gctx *c)
  * functions of other objects. */
 static void symbol_string(struct gctx *c, uint32_t node, uint64_t at)
 {
-	size_t room = 128;
-	const char *s = NULL;
-	while (c->n_named && room >= 8 && !(s = (const char *)xelf_at(&c->o->elf, at, room)))
-		room /= 2;
-	if (!s || !memchr(s, 0, room) || !*s)
-		return;
-	size_t lo = 0, hi = c->n_named;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int d = strcmp(c->named[mid].name, s);
-		if (!d) {
-			edge(c, node, node_at(c, c->named[mid].value));
-			return;
-		}
-		if (d < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	const char *s = c->n_named ? string_at(c->o, at) : NULL;
+	const struct named *hit = s && *s ? bsearch(&(struct named){s, 0}, c->named, c->n_named,
+						    sizeof *c->named, cmp_named)
+					  : NULL;
+	if (hit)
+		edge(c, node, node_at(c, hit->value));
 }
 
 /* Go: a method's ifn and tfn, text offsets side by side (runtime.method). */
