@@ -271,6 +271,29 @@ int xobj_roots(const struct xobj *o, uint64_t **v, size_t *n)
 	return rc;
 }
 
+int xobj_root_imports(const struct xobj *o, uint32_t **v, size_t *n)
+{
+	size_t cap = 0;
+	*v = NULL;
+	*n = 0;
+	for (int a = 0; a < XARR_COUNT; a++) {
+		uint64_t addr, size;
+		array_range(o, a, &addr, &size);
+		for (uint64_t off = 0; off + 8 <= size && off < (1u << 20); off += 8) {
+			const struct xslot *s = xobj_slot(o, addr + off);
+			if (!s || s->import == XT_NONE)
+				continue;
+			if (SK_GROW(*v, cap, *n) < 0) {
+				free(*v);
+				*v = NULL;
+				return -ENOMEM;
+			}
+			(*v)[(*n)++] = s->import;
+		}
+	}
+	return 0;
+}
+
 static int roots_as_starts(struct xobj *o, struct cands *c)
 {
 	uint64_t *v;

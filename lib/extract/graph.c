@@ -680,6 +680,14 @@ static void root_edges(struct gctx *c)
 	for (size_t i = 0; i < n; i++)
 		edge(c, ROOT_INIT(c->g), node_at(c, v[i]));
 	free(v);
+	uint32_t *imp; /* constructors the loader looks up by name */
+	if (xobj_root_imports(c->o, &imp, &n) < 0) {
+		c->err = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		item(c, ROOT_INIT(c->g), import_item(c, imp[i]));
+	free(imp);
 	edge(c, ROOT_ENTRY(c->g), node_at(c, c->o->elf.entry));
 }
 

@@ -353,6 +353,11 @@ int xobj_split_branched(struct xobj *o);
  * and destructor arrays, IFUNC resolvers (addresses in code, malloc'ed). The
  * entry point is apart: it runs only for the program and the interpreter. */
 int xobj_roots(const struct xobj *o, uint64_t **v, size_t *n);
+/* The imports those arrays name: a constructor the loader looks up by name
+ * (libcap's .init_array holds _libcap_initialize by an R_X86_64_64 on its
+ * own exported symbol), which runs at load wherever the name resolves
+ * (malloc'ed; XT_NONE-free). */
+int xobj_root_imports(const struct xobj *o, uint32_t **v, size_t *n);
 /* The function holding ADDR, or XT_NONE. */
 uint32_t xobj_func_at(const struct xobj *o, uint64_t addr);
 /* The import named NAME, or XT_NONE (every name a relocation uses is one). */

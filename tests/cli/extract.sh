@@ -280,6 +280,20 @@ if command -v cc >/dev/null; then
 		else
 			t_report fail "cc builds the dlsym program"
 		fi
+		# a library's constructor that is also one of its exports: .init_array
+		# holds it by an R_X86_64_64 on its name (libcap's _libcap_initialize),
+		# a name the loader looks up; it runs at load all the same
+		printf '%s\n' '#include <unistd.h>' \
+			'__attribute__((constructor)) void sk_ctor(void) { (void)getpgid(0); }' \
+			'int sk_lib(void) { return 0; }' >ctor.c
+		printf 'int sk_lib(void);\nint main(void) { return sk_lib(); }\n' >cprog.c
+		if cc -shared -fPIC -o app/libsk_ctor.so ctor.c &&
+			cc -o app/cprog cprog.c -Lapp -lsk_ctor -Wl,-rpath,'$ORIGIN'; then
+			expect_msg "a constructor named by its exported symbol runs at load" 0 \
+				"^getpgid$" "$SCMPKIT" extract -f names app/cprog
+		else
+			t_report fail "cc builds the constructor library"
+		fi
 	else
 		t_report fail "cc builds the \$ORIGIN programs"
 	fi
