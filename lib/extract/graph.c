@@ -175,7 +175,8 @@ static int add_start(const struct gctx *c, struct start **v, size_t *n, size_t *
  * weak start is an address only code refers to: often a field inside an
  * object (nginx's ngx_epoll_init copies ngx_epoll_module_ctx.actions), so
  * reaching it reaches the rest of the object, up to the next strong start,
- * and reaching the object reaches all of it. */
+ * and reaching the object reaches all of it; split_objects makes the weak
+ * starts that begin objects of their own strong. */
 static int chunk_starts(struct gctx *c, struct start **v, size_t *n)
 {
 	const struct xobj *o = c->o;
@@ -220,6 +221,114 @@ static int cmp_start(const void *a, const void *b)
 	return x->a < y->a ? -1 : x->a > y->a;
 }
 
+/* What a pointer-sized word of data holds, coarsely: the layout an array's
+ * elements share. */
+enum { W_ZERO, W_IMPORT, W_CODE, W_RO, W_RW, W_OTHER };
+
+static int word_class(const struct gctx *c, uint64_t a)
+{
+	const struct xobj *o = c->o;
+	const struct xslot *s = xobj_slot(o, a);
+	if (s && s->import != XT_NONE)
+		return W_IMPORT;
+	uint64_t w = s ? s->local : raw_word(o, a);
+	if (!w)
+		return W_ZERO;
+	for (size_t i = 0; i < o->elf.n_secs; i++) {
+		const struct xsec *x = &o->elf.secs[i];
+		if ((x->flags & SHF_ALLOC) && w >= x->addr && w < x->addr + x->size)
+			return x->flags & SHF_EXECINSTR ? W_CODE : x->flags & SHF_WRITE ? W_RW : W_RO;
+	}
+	return W_OTHER;
+}
+
+/* Is data periodic across X with a period P of up to 8 words: the P words
+ * at X like the P before them, and those like the P before them where the
+ * run (from FROM) has them (the elements of one array)? Zeros match
+ * anything; some word must match. */
+static bool same_layout(const struct gctx *c, uint64_t from, uint64_t x, uint64_t end)
+{
+	for (uint64_t p = 8; p <= 64 && p <= x - from && p <= end - x; p += 8) {
+		bool same = true, any = false;
+		uint64_t lo = x - from >= 2 * p ? x - p : x; /* the run's own period, where it has one */
+		for (uint64_t b = lo; same && b <= x; b += p)
+			for (uint64_t j = 0; same && j < p; j += 8) {
+				int u = word_class(c, b - p + j), v = word_class(c, b + j);
+				if (u == W_ZERO || v == W_ZERO)
+					continue;
+				same = u == v;
+				any = true;
+			}
+		if (same && any)
+			return true;
+	}
+	return false;
+}
+
+static uint32_t chunk_at(const struct xgraph *g, uint64_t a);
+static int csr(const struct pair *p, size_t n, size_t nn, uint32_t **first, uint32_t **v);
+
+/* Where an object that only code names ends. Two neighbours that only code
+ * names may be one object (a global struct whose fields code names one by
+ * one, an array whose element code takes: ash's EXECCMD, &builtintab[k]) or
+ * two (busybox's httpd status table, then ifupdown's table of address
+ * families): a stripped file does not say which, and taking them for one
+ * made every busybox applet reach every other. Code names an object from
+ * the functions that work on it, and an array's elements share a layout;
+ * so a chunk begins an object of its own when only other functions name it
+ * than those naming the run of chunks before it, and the data is not
+ * periodic across it. A run that nothing but data points to (no code names
+ * it) is reached as a whole object, and the fields code names go on from it
+ * (nginx's ngx_epoll_module_ctx.actions, which only ngx_epoll_init names).
+ * The chunk that begins an object is marked strong: nothing runs on into
+ * it. */
+static int split_objects(struct gctx *c)
+{
+	struct xgraph *g = c->g;
+	const struct xobj *o = c->o;
+	struct pair *p = NULL;
+	size_t n = 0, cap = 0;
+	for (uint32_t f = 0; f < o->n_funcs; f++)
+		for (uint32_t i = 0; i < o->funcs[f].n_refs; i++) {
+			uint32_t k = chunk_at(g, o->refs[o->funcs[f].first_ref + i]);
+			if (k == XT_NONE)
+				continue;
+			if (SK_GROW(p, cap, n) < 0) {
+				free(p);
+				return -ENOMEM;
+			}
+			p[n++] = (struct pair){k, f};
+		}
+	uint32_t *first = NULL, *by = NULL;
+	uint32_t *stamp = calloc(o->n_funcs + 1, sizeof *stamp); /* the run a function named */
+	int rc = stamp ? csr(p, n, g->nc, &first, &by) : -ENOMEM;
+	free(p);
+	uint32_t run = 1;
+	uint64_t from = 0; /* where the run began */
+	bool named = false;
+	for (size_t k = 0; rc == 0 && k < g->nc; k++) {
+		bool common = false;
+		for (uint32_t i = first[k]; i < first[k + 1]; i++)
+			common |= stamp[by[i]] == run;
+		if (g->strong[k] ||
+		    (named && !common && first[k] < first[k + 1] &&
+		     !same_layout(c, from, g->chunk[k].start, c->data[in_data(c, g->chunk[k].start)].end))) {
+			g->strong[k] = 1;
+			run++;
+			from = g->chunk[k].start;
+			named = false;
+		}
+		for (uint32_t i = first[k]; i < first[k + 1]; i++) {
+			stamp[by[i]] = run;
+			named = true;
+		}
+	}
+	free(stamp);
+	free(first);
+	free(by);
+	return rc;
+}
+
 static int make_chunks(struct gctx *c)
 {
 	struct start *v = NULL;
@@ -257,7 +366,7 @@ static int make_chunks(struct gctx *c)
 		g->chunk[g->nc++] = (struct xrange){v[i].a, end};
 	}
 	free(v);
-	return 0;
+	return split_objects(c);
 }
 
 static uint32_t chunk_at(const struct xgraph *g, uint64_t a)

@@ -344,6 +344,33 @@ else
 	t_report ok "# SKIP cc cannot build the static stub program"
 fi
 
+# tables side by side that only code names, in a stripped program: one
+# that only code that never runs names, laid out otherwise, is an object of
+# its own (busybox's applets all reached each other through such neighbours);
+# one array's element that other code names goes on with the array
+if command -v cc >/dev/null && command -v strip >/dev/null &&
+	cc -Os -fPIE -fno-toplevel-reorder -static -nostdlib -no-pie -o adj \
+		"$SK_SOURCE_ROOT/tests/data/extract/adjacent_tables.c" && strip adj; then
+	if "$SCMPKIT" extract --strict -f names adj >adj.names 2>adj.err &&
+		grep -qx getpid adj.names && grep -qx gettid adj.names; then
+		t_report ok "adjacent tables: the reached table's calls count (getpid, gettid)"
+	else
+		t_report fail "adjacent tables: the reached table's calls count" adj.err
+	fi
+	if grep -qx getppid adj.names; then
+		t_report ok "... an array goes on past an element other code names (getppid)"
+	else
+		t_report fail "... an array goes on past an element other code names (getppid)" adj.names
+	fi
+	if ! grep -qx getuid adj.names; then
+		t_report ok "... the next table, which only unreached code names, does not (getuid)"
+	else
+		t_report fail "... the next table, which only unreached code names, does not (getuid)" adj.names
+	fi
+else
+	for i in 1 2 3; do t_report ok "# SKIP cc cannot build the static tables program"; done
+fi
+
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	mkdir -p theirs pub mine gw && chown nobody theirs && chmod 1777 pub
 	chgrp "$(id -gn nobody)" gw && chmod 775 gw
