@@ -527,6 +527,9 @@ int xfs_load(const struct xfs *fs, const char *path, struct xobj *o, char **show
 int xfs_find(const struct xfs *fs, const char *name, const struct xobj *loader,
 	     const char *loader_origin, const struct xobj *program, const char *program_origin,
 	     struct xobj *o, char **found, char **shown, struct stat *st, struct sk_diags *d);
+/* NAME is a library the PROGRAM's ld.so answers with itself (musl's ld.so
+ * is its libc: libc.so, libm, libpthread, ...): loading it loads nothing. */
+bool xfs_interp_answers(const struct xobj *program, const char *name);
 /* PATH, a host path, as the path inside the root it lies under ("/usr/bin/x"
  * for ROOT/usr/bin/x, taken lexically: a link in an image is resolved in the
  * image); NULL when there is no root, PATH is outside it, or no memory. */

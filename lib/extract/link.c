@@ -524,10 +524,11 @@ static void found_unresolved(struct walk *w, uint32_t v, const struct xsum_item 
 	free(how);
 }
 
-/* A library the program loads anyway needs no note. */
+/* A library the program loads anyway needs no note (musl's libc.so, which
+ * its ld.so names and answers with itself, neither). */
 static bool loaded(const struct sk_extract *x, const struct xprog *p, const char *name)
 {
-	return already(x, p, name) != XT_NONE;
+	return already(x, p, name) != XT_NONE || xfs_interp_answers(&x->objs[p->main].obj, name);
 }
 
 static void found_note(struct walk *w, uint32_t v, const char *text)

@@ -454,6 +454,11 @@ static bool musl_builtin(const char *name)
 	return false;
 }
 
+bool xfs_interp_answers(const struct xobj *program, const char *name)
+{
+	return program && musl_program(program) && musl_builtin(name);
+}
+
 int xfs_find(const struct xfs *fs, const char *name, const struct xobj *loader,
 	     const char *loader_origin, const struct xobj *program, const char *program_origin,
 	     struct xobj *o, char **found, char **shown, struct stat *st, struct sk_diags *d)
@@ -466,7 +471,7 @@ int xfs_find(const struct xfs *fs, const char *name, const struct xobj *loader,
 	}
 	const struct xelf *le = loader ? &loader->elf : NULL;
 	bool musl = program && musl_program(program);
-	if (musl && musl_builtin(name)) { /* musl's ld.so is its libc: itself */
+	if (xfs_interp_answers(program, name)) { /* musl's ld.so is its libc: itself */
 		if (!(*found = strdup(program->elf.interp)))
 			return -ENOMEM;
 		return xfs_load(fs, program->elf.interp, o, shown, st, d);
