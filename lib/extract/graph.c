@@ -225,35 +225,73 @@ static int cmp_start(const void *a, const void *b)
  * elements share. */
 enum { W_ZERO, W_IMPORT, W_CODE, W_RO, W_RW, W_OTHER };
 
-static int word_class(const struct gctx *c, uint64_t a)
+struct area {
+	uint64_t start, end;
+	int kind; /* W_CODE, W_RO, W_RW */
+};
+
+struct layout {
+	const struct gctx *c;
+	struct area *v; /* the allocated sections, by address */
+	size_t n;
+};
+
+static int cmp_area(const void *a, const void *b)
 {
-	const struct xobj *o = c->o;
+	const struct area *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int layout_init(struct layout *l, const struct gctx *c)
+{
+	const struct xelf *e = &c->o->elf;
+	*l = (struct layout){.c = c, .v = calloc(e->n_secs + 1, sizeof *l->v)};
+	if (!l->v)
+		return -ENOMEM;
+	for (size_t i = 0; i < e->n_secs; i++) {
+		const struct xsec *x = &e->secs[i];
+		if ((x->flags & SHF_ALLOC) && x->size && !(x->flags & SHF_TLS)) /* .tbss overlaps */
+			l->v[l->n++] = (struct area){x->addr, x->addr + x->size,
+						     x->flags & SHF_EXECINSTR ? W_CODE :
+						     x->flags & SHF_WRITE     ? W_RW :
+										W_RO};
+	}
+	qsort(l->v, l->n, sizeof *l->v, cmp_area);
+	return 0;
+}
+
+static int word_class(const struct layout *l, uint64_t a)
+{
+	const struct xobj *o = l->c->o;
 	const struct xslot *s = xobj_slot(o, a);
 	if (s && s->import != XT_NONE)
 		return W_IMPORT;
 	uint64_t w = s ? s->local : raw_word(o, a);
 	if (!w)
 		return W_ZERO;
-	for (size_t i = 0; i < o->elf.n_secs; i++) {
-		const struct xsec *x = &o->elf.secs[i];
-		if ((x->flags & SHF_ALLOC) && w >= x->addr && w < x->addr + x->size)
-			return x->flags & SHF_EXECINSTR ? W_CODE : x->flags & SHF_WRITE ? W_RW : W_RO;
+	size_t lo = 0, hi = l->n; /* the last area starting at or before w */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l->v[mid].start <= w)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return W_OTHER;
+	return lo && w < l->v[lo - 1].end ? l->v[lo - 1].kind : W_OTHER;
 }
 
 /* Is data periodic across X with a period P of up to 8 words: the P words
  * at X like the P before them, and those like the P before them where the
  * run (from FROM) has them (the elements of one array)? Zeros match
  * anything; some word must match. */
-static bool same_layout(const struct gctx *c, uint64_t from, uint64_t x, uint64_t end)
+static bool same_layout(const struct layout *l, uint64_t from, uint64_t x, uint64_t end)
 {
 	for (uint64_t p = 8; p <= 64 && p <= x - from && p <= end - x; p += 8) {
 		bool same = true, any = false;
 		uint64_t lo = x - from >= 2 * p ? x - p : x; /* the run's own period, where it has one */
 		for (uint64_t b = lo; same && b <= x; b += p)
 			for (uint64_t j = 0; same && j < p; j += 8) {
-				int u = word_class(c, b - p + j), v = word_class(c, b + j);
+				int u = word_class(l, b - p + j), v = word_class(l, b + j);
 				if (u == W_ZERO || v == W_ZERO)
 					continue;
 				same = u == v;
@@ -301,7 +339,10 @@ static int split_objects(struct gctx *c)
 		}
 	uint32_t *first = NULL, *by = NULL;
 	uint32_t *stamp = calloc(o->n_funcs + 1, sizeof *stamp); /* the run a function named */
+	struct layout l = {0};
 	int rc = stamp ? csr(p, n, g->nc, &first, &by) : -ENOMEM;
+	if (rc == 0)
+		rc = layout_init(&l, c);
 	free(p);
 	uint32_t run = 1;
 	uint64_t from = 0; /* where the run began */
@@ -312,7 +353,7 @@ static int split_objects(struct gctx *c)
 			common |= stamp[by[i]] == run;
 		if (g->strong[k] ||
 		    (named && !common && first[k] < first[k + 1] &&
-		     !same_layout(c, from, g->chunk[k].start, c->data[in_data(c, g->chunk[k].start)].end))) {
+		     !same_layout(&l, from, g->chunk[k].start, c->data[in_data(c, g->chunk[k].start)].end))) {
 			g->strong[k] = 1;
 			run++;
 			from = g->chunk[k].start;
@@ -323,6 +364,7 @@ static int split_objects(struct gctx *c)
 			named = true;
 		}
 	}
+	free(l.v);
 	free(stamp);
 	free(first);
 	free(by);
