@@ -496,7 +496,9 @@ bool xobj_cuttable(const struct xfunc *f)
 	return f->flags & (XF_GAP | XF_OPEN_END);
 }
 
-/* The calls inside the region (those from elsewhere: xobj_split_branched). */
+/* The targets of the calls inside the region: function starts, here or in
+ * another cuttable region (a symbol kept in a stripped file splits the code
+ * no source bounds into several; jumps from elsewhere: xobj_split_branched). */
 static int gap_calls(const struct xobj *o, const struct xdec *dec, const struct xfunc *g,
 		     uint64_t **v, size_t *n, size_t *cap)
 {
@@ -508,7 +510,7 @@ static int gap_calls(const struct xobj *o, const struct xdec *dec, const struct 
 			continue;
 		}
 		a += x.len;
-		if (x.op != XO_CALL || !x.rel || x.target <= g->start || x.target >= g->end)
+		if (x.op != XO_CALL || !x.rel || x.target == g->start || !in_code(o, x.target))
 			continue;
 		if (SK_GROW(*v, *cap, *n) < 0)
 			return -ENOMEM;

@@ -378,6 +378,24 @@ else
 	for i in 1 2 3; do t_report ok "# SKIP cc cannot build the static tables program"; done
 fi
 
+# a stripped program that kept one symbol, no unwind tables: the symbol
+# splits the unbounded code in two gaps, and a call from one into the other
+# starts a function there (busybox-static with only its libc's symbols had
+# its code after each such symbol reach on through functions nothing calls)
+if command -v cc >/dev/null && command -v strip >/dev/null &&
+	cc -Os -fno-toplevel-reorder -static -nostdlib -no-pie -fno-asynchronous-unwind-tables \
+		-o partial "$SK_SOURCE_ROOT/tests/data/extract/partial_symbols.c" &&
+	strip --strip-all -K kept partial; then
+	if "$SCMPKIT" extract --strict -f names partial >partial.names 2>partial.err &&
+		grep -qx getpid partial.names && ! grep -qx getuid partial.names; then
+		t_report ok "a call into another gap starts a function there (getpid, not getuid)"
+	else
+		t_report fail "a call into another gap starts a function there (getpid, not getuid)" partial.names
+	fi
+else
+	t_report ok "# SKIP cc cannot build the program with one symbol"
+fi
+
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	mkdir -p theirs pub mine gw && chown nobody theirs && chmod 1777 pub
 	chgrp "$(id -gn nobody)" gw && chmod 775 gw
