@@ -7,7 +7,8 @@
 #                 pointers: relocations, .eh_frame), one with int 0x80, one
 #                 with a signal frame's FDE, the static one's debug file, one
 #                 whose syscall stubs follow the entry point, no unwind tables,
-#                 one with tables side by side that only code names
+#                 one with tables side by side that only code names, one
+#                 stripped but for one symbol
 #   fuzz_pclntab: Go function tables in the 1.16, 1.18 and 1.20 layouts
 #   fuzz_summary: the cache text of the tiny programs' summaries
 # Run from anywhere: sh tests/fuzz/extract_seeds.sh BUILD_DIR (a built tree).
@@ -71,6 +72,9 @@ cc $flags -static -s -no-pie -fno-toplevel-reorder -fno-asynchronous-unwind-tabl
 	-o "$here/corpus/fuzz_elf/stub-after-entry" "$here/../data/extract/stub_after_entry.c"
 cc $flags -static -s -no-pie -fPIE -fno-toplevel-reorder \
 	-o "$here/corpus/fuzz_elf/adjacent-tables" "$here/../data/extract/adjacent_tables.c"
+cc $flags -static -no-pie -fno-toplevel-reorder -fno-asynchronous-unwind-tables \
+	-o "$here/corpus/fuzz_elf/partial-symbols" "$here/../data/extract/partial_symbols.c"
+strip --strip-all -K kept "$here/corpus/fuzz_elf/partial-symbols"
 # a separate debug file (objcopy --only-keep-debug): code and data as NOBITS,
 # the symbols kept; fuzz_elf feeds every input as its own debug file too
 objcopy --only-keep-debug "$here/corpus/fuzz_elf/static" "$here/corpus/fuzz_elf/static.debug"
