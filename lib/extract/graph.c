@@ -314,12 +314,14 @@ static int csr(const struct pair *p, size_t n, size_t nn, uint32_t **first, uint
  * made every busybox applet reach every other. Code names an object from
  * the functions that work on it, and an array's elements share a layout;
  * so a chunk begins an object of its own when only other functions name it
- * than those naming the run of chunks before it, and the data is not
- * periodic across it. A run that nothing but data points to (no code names
- * it) is reached as a whole object, and the fields code names go on from it
- * (nginx's ngx_epoll_module_ctx.actions, which only ngx_epoll_init names).
- * The chunk that begins an object is marked strong: nothing runs on into
- * it. */
+ * than those naming the run of chunks before it (none, for an object only
+ * data points to), and the data is not periodic across it. nginx's
+ * ngx_epoll_module_ctx, which a module points to, goes on into its actions,
+ * which only ngx_epoll_init names: pointers to code on both sides. glibc's
+ * gconv step to_wc, which a pointer reaches, does not go on into svcauthsw
+ * (RPC's table of authenticators, which only _authenticate names): without
+ * libc's symbols, every program reached RPC's sockets through it. The chunk
+ * that begins an object is marked strong: nothing runs on into it. */
 static int split_objects(struct gctx *c)
 {
 	struct xgraph *g = c->g;
@@ -346,23 +348,19 @@ static int split_objects(struct gctx *c)
 	free(p);
 	uint32_t run = 1;
 	uint64_t from = 0; /* where the run began */
-	bool named = false;
 	for (size_t k = 0; rc == 0 && k < g->nc; k++) {
 		bool common = false;
 		for (uint32_t i = first[k]; i < first[k + 1]; i++)
 			common |= stamp[by[i]] == run;
 		if (g->strong[k] ||
-		    (named && !common && first[k] < first[k + 1] &&
+		    (!common && first[k] < first[k + 1] &&
 		     !same_layout(&l, from, g->chunk[k].start, c->data[in_data(c, g->chunk[k].start)].end))) {
 			g->strong[k] = 1;
 			run++;
 			from = g->chunk[k].start;
-			named = false;
 		}
-		for (uint32_t i = first[k]; i < first[k + 1]; i++) {
+		for (uint32_t i = first[k]; i < first[k + 1]; i++)
 			stamp[by[i]] = run;
-			named = true;
-		}
 	}
 	free(l.v);
 	free(stamp);
