@@ -10,7 +10,11 @@
  *     run_c2 names on its own (&table_c[2]); run_c2 never runs, but table_c
  *     is one array, its elements alike, and goes on past what run_c2 names;
  *   - not getuid: table_b's, which follows table_a but only run_b names,
- *     and run_b never runs (a table laid out otherwise begins an object). */
+ *     and run_b never runs (a table laid out otherwise begins an object);
+ *   - sched_yield: step's function, which run_d calls through step_ptr (only
+ *     data points to step);
+ *   - not getgid: table_e's, which follows step but only run_e names (glibc's
+ *     gconv step to_wc, then RPC's svcauthsw, when libc has no symbols). */
 static long sys(long nr)
 {
 	long r;
@@ -23,6 +27,8 @@ static void __attribute__((noinline)) do_gettid(void) { sys(186); }
 static void __attribute__((noinline)) do_getuid(void) { sys(102); }
 static void __attribute__((noinline)) do_nothing(void) { __asm__ volatile(""); }
 static void __attribute__((noinline)) do_getppid(void) { sys(110); }
+static void __attribute__((noinline)) do_sched_yield(void) { sys(24); }
+static void __attribute__((noinline)) do_getgid(void) { sys(104); }
 
 struct named {
 	const char *name;
@@ -32,6 +38,14 @@ struct named {
 void (*table_c[])(void) = {do_nothing, do_nothing, do_getppid};
 struct named table_a[] = {{"pid", do_getpid}, {"tid", do_gettid}};
 void (*table_b[])(void) = {do_getuid, do_getuid};
+
+struct step {
+	long a, b;
+	void (*fn)(void);
+	long c;
+} step = {1, 2, do_sched_yield, 3};
+void (*table_e[])(void) = {do_getgid, do_getgid};
+struct step *step_ptr = &step;
 
 /* the loops' counts, read from memory, so that the compiler cannot call
  * through the tables' constant contents directly */
@@ -65,10 +79,22 @@ void __attribute__((noinline)) run_c2(void)
 	call_via(&table_c[2]);
 }
 
+void __attribute__((noinline)) run_d(void)
+{
+	step_ptr->fn();
+}
+
+void __attribute__((noinline)) run_e(void)
+{
+	for (int i = 0; i < n_b; i++)
+		table_e[i]();
+}
+
 void _start(void)
 {
 	run_a();
 	run_c();
+	run_d();
 	sys(231); /* exit_group */
 	for (;;)
 		;
