@@ -356,7 +356,7 @@ int xobj_roots(const struct xobj *o, uint64_t **v, size_t *n);
 /* The imports those arrays name: a constructor the loader looks up by name
  * (libcap's .init_array holds _libcap_initialize by an R_X86_64_64 on its
  * own exported symbol), which runs at load wherever the name resolves
- * (malloc'ed; XT_NONE-free). */
+ * (malloc'ed, import numbers). */
 int xobj_root_imports(const struct xobj *o, uint32_t **v, size_t *n);
 /* The function holding ADDR, or XT_NONE. */
 uint32_t xobj_func_at(const struct xobj *o, uint64_t addr);
