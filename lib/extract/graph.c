@@ -282,22 +282,27 @@ static int word_class(const struct layout *l, uint64_t a)
 
 /* Is data periodic across X with a period P of up to 8 words: the P words
  * at X like the P before them, and those like the P before them where the
- * run (from FROM) has them (the elements of one array)? Zeros match
- * anything; some word must match. */
+ * run (from FROM) has them (the elements of one array)? A zero matches
+ * anything (a pointer an element leaves NULL), and some word must match;
+ * where only pointers to read-only data match (tables of strings: busybox's
+ * install_dir, "-", then bc's error texts and bc's functions after them),
+ * zeros must match zeros. */
 static bool same_layout(const struct layout *l, uint64_t from, uint64_t x, uint64_t end)
 {
 	for (uint64_t p = 8; p <= 64 && p <= x - from && p <= end - x; p += 8) {
-		bool same = true, any = false;
+		bool same = true, any = false, rich = false, zeros = true;
 		uint64_t lo = x - from >= 2 * p ? x - p : x; /* the run's own period, where it has one */
 		for (uint64_t b = lo; same && b <= x; b += p)
 			for (uint64_t j = 0; same && j < p; j += 8) {
 				int u = word_class(l, b - p + j), v = word_class(l, b + j);
+				zeros &= (u == W_ZERO) == (v == W_ZERO);
 				if (u == W_ZERO || v == W_ZERO)
 					continue;
 				same = u == v;
 				any = true;
+				rich |= u != W_RO;
 			}
-		if (same && any)
+		if (same && any && (rich || zeros))
 			return true;
 	}
 	return false;

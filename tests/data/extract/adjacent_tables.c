@@ -14,7 +14,11 @@
  *   - sched_yield: step's function, which run_d calls through step_ptr (only
  *     data points to step);
  *   - not getgid: table_e's, which follows step but only run_e names (glibc's
- *     gconv step to_wc, then RPC's svcauthsw, when libc has no symbols). */
+ *     gconv step to_wc, then RPC's svcauthsw, when libc has no symbols);
+ *   - not getegid: table_h's, after two tables of strings (names_f, which
+ *     run_f reads, and names_g, which only run_g names, as table_h): the
+ *     strings alike, but not their NULLs (busybox's install_dir, then bc's
+ *     error texts and bc's functions). */
 static long sys(long nr)
 {
 	long r;
@@ -29,6 +33,7 @@ static void __attribute__((noinline)) do_nothing(void) { __asm__ volatile(""); }
 static void __attribute__((noinline)) do_getppid(void) { sys(110); }
 static void __attribute__((noinline)) do_sched_yield(void) { sys(24); }
 static void __attribute__((noinline)) do_getgid(void) { sys(104); }
+static void __attribute__((noinline)) do_getegid(void) { sys(108); }
 
 struct named {
 	const char *name;
@@ -46,6 +51,9 @@ struct step {
 } step = {1, 2, do_sched_yield, 3};
 void (*table_e[])(void) = {do_getgid, do_getgid};
 struct step *step_ptr = &step;
+const char *names_f[] = {"f1", 0, "f2", 0};
+const char *names_g[] = {"g1", "g2", "g3", 0};
+void (*table_h[])(void) = {do_getegid, do_getegid};
 
 /* the loops' counts, read from memory, so that the compiler cannot call
  * through the tables' constant contents directly */
@@ -90,11 +98,27 @@ void __attribute__((noinline)) run_e(void)
 		table_e[i]();
 }
 
+long __attribute__((noinline)) run_f(void)
+{
+	long n = 0;
+	for (int i = 0; i < n_c; i++)
+		n += names_f[i] != 0;
+	return n;
+}
+
+void __attribute__((noinline)) run_g(void)
+{
+	for (int i = 0; i < n_c; i++)
+		if (names_g[i])
+			table_h[i % 2]();
+}
+
 void _start(void)
 {
 	run_a();
 	run_c();
 	run_d();
+	sys(run_f() > 5 ? 1 : 39);
 	sys(231); /* exit_group */
 	for (;;)
 		;
