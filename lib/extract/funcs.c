@@ -246,20 +246,29 @@ static int push_root(const struct xobj *o, uint64_t **v, size_t *n, size_t *cap,
 	return 0;
 }
 
-int xobj_roots(const struct xobj *o, uint64_t **v, size_t *n)
+int xobj_roots(const struct xobj *o, uint64_t **v, size_t *n, uint32_t **imp, size_t *n_imp)
 {
 	const struct xelf *e = &o->elf;
-	size_t cap = 0;
+	size_t cap = 0, cap_imp = 0;
 	*v = NULL;
 	*n = 0;
+	if (imp)
+		*imp = NULL, *n_imp = 0;
 	int rc = push_root(o, v, n, &cap, e->init);
 	if (rc == 0)
 		rc = push_root(o, v, n, &cap, e->fini);
 	for (int a = 0; rc == 0 && a < XARR_COUNT; a++) {
 		uint64_t addr, size;
 		array_range(o, a, &addr, &size);
-		for (uint64_t off = 0; rc == 0 && off + 8 <= size && off < (1u << 20); off += 8)
-			rc = push_root(o, v, n, &cap, loaded_word(o, addr + off));
+		for (uint64_t off = 0; rc == 0 && off + 8 <= size && off < (1u << 20); off += 8) {
+			const struct xslot *s = xobj_slot(o, addr + off);
+			if (!s || s->import == XT_NONE)
+				rc = push_root(o, v, n, &cap, loaded_word(o, addr + off));
+			else if (imp && SK_GROW(*imp, cap_imp, *n_imp) < 0)
+				rc = -ENOMEM;
+			else if (imp)
+				(*imp)[(*n_imp)++] = s->import;
+		}
 	}
 	for (size_t i = 0; rc == 0 && i < o->n_slots; i++) /* IFUNC resolvers run at load */
 		if (o->slots[i].ifunc)
@@ -267,38 +276,19 @@ int xobj_roots(const struct xobj *o, uint64_t **v, size_t *n)
 	if (rc < 0) {
 		free(*v);
 		*v = NULL;
-	}
-	return rc;
-}
-
-int xobj_root_imports(const struct xobj *o, uint32_t **v, size_t *n)
-{
-	size_t cap = 0;
-	*v = NULL;
-	*n = 0;
-	for (int a = 0; a < XARR_COUNT; a++) {
-		uint64_t addr, size;
-		array_range(o, a, &addr, &size);
-		for (uint64_t off = 0; off + 8 <= size && off < (1u << 20); off += 8) {
-			const struct xslot *s = xobj_slot(o, addr + off);
-			if (!s || s->import == XT_NONE)
-				continue;
-			if (SK_GROW(*v, cap, *n) < 0) {
-				free(*v);
-				*v = NULL;
-				return -ENOMEM;
-			}
-			(*v)[(*n)++] = s->import;
+		if (imp) {
+			free(*imp);
+			*imp = NULL;
 		}
 	}
-	return 0;
+	return rc;
 }
 
 static int roots_as_starts(struct xobj *o, struct cands *c)
 {
 	uint64_t *v;
 	size_t n;
-	int rc = xobj_roots(o, &v, &n);
+	int rc = xobj_roots(o, &v, &n, NULL, NULL);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = add(c, v[i], 0, NULL, 0, 0);
 	free(v);

@@ -215,10 +215,11 @@ static int chunk_starts(struct gctx *c, struct start **v, size_t *n)
 	return rc;
 }
 
-static int cmp_start(const void *a, const void *b)
+/* By the address each begins with (struct start, struct area). */
+static int cmp_lead(const void *a, const void *b)
 {
-	const struct start *x = a, *y = b;
-	return x->a < y->a ? -1 : x->a > y->a;
+	const uint64_t *x = a, *y = b;
+	return *x < *y ? -1 : *x > *y;
 }
 
 /* What a pointer-sized word of data holds, coarsely: the layout an array's
@@ -236,12 +237,6 @@ struct layout {
 	size_t n;
 };
 
-static int cmp_area(const void *a, const void *b)
-{
-	const struct area *x = a, *y = b;
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
 static int layout_init(struct layout *l, const struct gctx *c)
 {
 	const struct xelf *e = &c->o->elf;
@@ -256,7 +251,7 @@ static int layout_init(struct layout *l, const struct gctx *c)
 						     x->flags & SHF_WRITE     ? W_RW :
 										W_RO};
 	}
-	qsort(l->v, l->n, sizeof *l->v, cmp_area);
+	qsort(l->v, l->n, sizeof *l->v, cmp_lead);
 	return 0;
 }
 
@@ -386,7 +381,7 @@ static int make_chunks(struct gctx *c)
 		return rc;
 	}
 	if (n)
-		qsort(v, n, sizeof *v, cmp_start);
+		qsort(v, n, sizeof *v, cmp_lead);
 	size_t u = 0; /* unique, strong when any of them is */
 	for (size_t i = 0; i < n; i++) {
 		if (u && v[i].a == v[u - 1].a)
@@ -826,21 +821,17 @@ static void chunk_edges(struct gctx *c, uint32_t k)
 static void root_edges(struct gctx *c)
 {
 	uint64_t *v;
-	size_t n;
-	if (xobj_roots(c->o, &v, &n) < 0) {
+	uint32_t *imp; /* constructors the loader looks up by name */
+	size_t n, n_imp;
+	if (xobj_roots(c->o, &v, &n, &imp, &n_imp) < 0) {
 		c->err = -ENOMEM;
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
 		edge(c, ROOT_INIT(c->g), node_at(c, v[i]));
-	free(v);
-	uint32_t *imp; /* constructors the loader looks up by name */
-	if (xobj_root_imports(c->o, &imp, &n) < 0) {
-		c->err = -ENOMEM;
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n_imp; i++)
 		item(c, ROOT_INIT(c->g), import_item(c, imp[i]));
+	free(v);
 	free(imp);
 	edge(c, ROOT_ENTRY(c->g), node_at(c, c->o->elf.entry));
 }

@@ -351,13 +351,12 @@ int xobj_split_gaps(struct xobj *o, const struct xdec *dec);
 int xobj_split_branched(struct xobj *o);
 /* What runs when the object loads or unloads: DT_INIT/FINI, the constructor
  * and destructor arrays, IFUNC resolvers (addresses in code, malloc'ed). The
- * entry point is apart: it runs only for the program and the interpreter. */
-int xobj_roots(const struct xobj *o, uint64_t **v, size_t *n);
-/* The imports those arrays name: a constructor the loader looks up by name
- * (libcap's .init_array holds _libcap_initialize by an R_X86_64_64 on its
- * own exported symbol), which runs at load wherever the name resolves
- * (malloc'ed, import numbers). */
-int xobj_root_imports(const struct xobj *o, uint32_t **v, size_t *n);
+ * entry point is apart: it runs only for the program and the interpreter.
+ * With IMP, also the imports those arrays name (malloc'ed): a constructor the
+ * loader looks up by name (libcap's .init_array holds _libcap_initialize by
+ * an R_X86_64_64 on its own exported symbol), which runs at load wherever
+ * the name resolves. */
+int xobj_roots(const struct xobj *o, uint64_t **v, size_t *n, uint32_t **imp, size_t *n_imp);
 /* The function holding ADDR, or XT_NONE. */
 uint32_t xobj_func_at(const struct xobj *o, uint64_t addr);
 /* The import named NAME, or XT_NONE (every name a relocation uses is one). */
