@@ -334,6 +334,26 @@ else
 	t_report ok "# SKIP no musl-gcc or musl's ld.so: the dynamic musl case"
 fi
 
+# The names file FILE lists each NAME and no !NAME (it is shown when not).
+names_hold() { # file [!]name...
+	f=$1
+	shift
+	for w in "$@"; do
+		case $w in
+		!*) ! grep -qx -- "${w#!}" "$f" || { cat "$f"; return 1; } ;;
+		*) grep -qx -- "$w" "$f" || { cat "$f"; return 1; } ;;
+		esac
+	done
+}
+
+# extract --strict of PROG succeeds, into PROG.names, and names_hold of it.
+strict_names() { # prog [!]name...
+	p=$1
+	shift
+	"$SCMPKIT" extract --strict -f names "$p" >"$p.names" 2>"$p.err" || { cat "$p.err"; return 1; }
+	names_hold "$p.names" "$@"
+}
+
 # syscall stubs after the entry point, in a stripped program without unwind
 # tables (Free Pascal's shape): each call target starts a function, so the
 # stubs are wrappers and their callers' numbers count; they were lost before,
@@ -341,12 +361,8 @@ fi
 if command -v cc >/dev/null && command -v strip >/dev/null &&
 	cc -O2 -fno-toplevel-reorder -static -nostdlib -no-pie -fno-asynchronous-unwind-tables \
 		-o stub "$SK_SOURCE_ROOT/tests/data/extract/stub_after_entry.c" && strip stub; then
-	if "$SCMPKIT" extract --strict -f names stub >stub.names 2>stub.err &&
-		grep -qx getppid stub.names && grep -qx exit_group stub.names; then
-		t_report ok "stubs after the entry of a stripped program: resolved (getppid, exit_group)"
-	else
-		t_report fail "stubs after the entry of a stripped program" stub.err
-	fi
+	ok "stubs after the entry of a stripped program: resolved (getppid, exit_group)" \
+		strict_names stub getppid exit_group
 else
 	t_report ok "# SKIP cc cannot build the static stub program"
 fi
@@ -358,32 +374,16 @@ fi
 if command -v cc >/dev/null && command -v strip >/dev/null &&
 	cc -Os -fPIE -fno-toplevel-reorder -static -nostdlib -no-pie -o adj \
 		"$SK_SOURCE_ROOT/tests/data/extract/adjacent_tables.c" && strip adj; then
-	if "$SCMPKIT" extract --strict -f names adj >adj.names 2>adj.err &&
-		grep -qx getpid adj.names && grep -qx gettid adj.names; then
-		t_report ok "adjacent tables: the reached table's calls count (getpid, gettid)"
-	else
-		t_report fail "adjacent tables: the reached table's calls count" adj.err
-	fi
-	if grep -qx getppid adj.names; then
-		t_report ok "... an array goes on past an element other code names (getppid)"
-	else
-		t_report fail "... an array goes on past an element other code names (getppid)" adj.names
-	fi
-	if ! grep -qx getuid adj.names; then
-		t_report ok "... the next table, which only unreached code names, does not (getuid)"
-	else
-		t_report fail "... the next table, which only unreached code names, does not (getuid)" adj.names
-	fi
-	if grep -qx sched_yield adj.names && ! grep -qx getgid adj.names; then
-		t_report ok "... an object only data points to ends where the layout breaks (sched_yield, not getgid)"
-	else
-		t_report fail "... an object only data points to ends where the layout breaks (sched_yield, not getgid)" adj.names
-	fi
-	if ! grep -qx getegid adj.names; then
-		t_report ok "... tables of strings alike but for their NULLs are two (getegid)"
-	else
-		t_report fail "... tables of strings alike but for their NULLs are two (getegid)" adj.names
-	fi
+	ok "adjacent tables: the reached table's calls count (getpid, gettid)" \
+		strict_names adj getpid gettid
+	ok "... an array goes on past an element other code names (getppid)" \
+		names_hold adj.names getppid
+	ok "... the next table, which only unreached code names, does not (getuid)" \
+		names_hold adj.names '!getuid'
+	ok "... an object only data points to ends where the layout breaks (sched_yield, not getgid)" \
+		names_hold adj.names sched_yield '!getgid'
+	ok "... tables of strings alike but for their NULLs are two (getegid)" \
+		names_hold adj.names '!getegid'
 else
 	for i in 1 2 3 4 5; do t_report ok "# SKIP cc cannot build the static tables program"; done
 fi
@@ -396,12 +396,8 @@ if command -v cc >/dev/null && command -v strip >/dev/null &&
 	cc -Os -fno-toplevel-reorder -static -nostdlib -no-pie -fno-asynchronous-unwind-tables \
 		-o partial "$SK_SOURCE_ROOT/tests/data/extract/partial_symbols.c" &&
 	strip --strip-all -K kept partial; then
-	if "$SCMPKIT" extract --strict -f names partial >partial.names 2>partial.err &&
-		grep -qx getpid partial.names && ! grep -qx getuid partial.names; then
-		t_report ok "a call into another gap starts a function there (getpid, not getuid)"
-	else
-		t_report fail "a call into another gap starts a function there (getpid, not getuid)" partial.names
-	fi
+	ok "a call into another gap starts a function there (getpid, not getuid)" \
+		strict_names partial getpid '!getuid'
 else
 	t_report ok "# SKIP cc cannot build the program with one symbol"
 fi
