@@ -102,6 +102,13 @@ static int add_to(struct dirs *d, const char *dir, size_t len)
 	return 0;
 }
 
+static void dirs_free(struct dirs *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->v[i]);
+	free(d->v);
+}
+
 static int add_dir(struct xfs *fs, const char *dir, size_t len)
 {
 	return add_to(&fs->glibc, dir, len);
@@ -247,12 +254,8 @@ void xfs_close(struct xfs *fs)
 		return;
 	if (fs->root >= 0)
 		close(fs->root);
-	for (size_t i = 0; i < fs->glibc.n; i++)
-		free(fs->glibc.v[i]);
-	for (size_t i = 0; i < fs->musl.n; i++)
-		free(fs->musl.v[i]);
-	free(fs->glibc.v);
-	free(fs->musl.v);
+	dirs_free(&fs->glibc);
+	dirs_free(&fs->musl);
 	free(fs->rootdir);
 	free(fs);
 }
