@@ -289,7 +289,12 @@ static pid_t with_pid(pid_t pid, int cg)
 		a.flags = CLONE_INTO_CGROUP;
 		a.cgroup = (uint64_t)cg;
 	}
-	long r = syscall(SYS_clone3, &a, sizeof a);
+	/* The reaper frees a pid's number after it unhashes the task (since
+	 * Linux 6.15, outside tasklist_lock): /proc may no longer show the pid
+	 * while clone3 still finds it taken. */
+	long r = -1;
+	for (int i = 0; i < 1000 && (r = syscall(SYS_clone3, &a, sizeof a)) < 0 && errno == EEXIST; i++)
+		usleep(1000);
 	if (r == 0) {
 		pause();
 		_exit(0);
@@ -451,7 +456,14 @@ static void cg_seed(struct test_cg *cg, int reuse, struct fake_set *s)
 		waitpid(s->reused, NULL, 0);
 	}
 	close(cg->fd);
-	cr_expect_eq(rmdir(cg->path), 0, "%s: %s", cg->path, strerror(errno));
+	/* a task reaped may still count in its cgroup until it has switched out
+	 * for the last time: rmdir says EBUSY meanwhile */
+	int r = rmdir(cg->path);
+	for (int i = 0; i < 1000 && r < 0 && errno == EBUSY; i++) {
+		usleep(1000);
+		r = rmdir(cg->path);
+	}
+	cr_expect_eq(r, 0, "%s: %s", cg->path, strerror(errno));
 	sk_diags_free(&d);
 }
 
