@@ -125,12 +125,19 @@ static int branch(struct scan *s, const struct xinsn *x)
 		}
 		return add_call(s, x->addr, xobj_func_at(s->o, x->target), kind);
 	}
-	if (x->n && x->o[0].kind == XK_MEM && x->o[0].reg == XR_RIP)
-		return add_call(s, x->addr, through_slot(s->o, (uint64_t)x->o[0].val), kind);
-	if (x->n && x->o[0].kind == XK_MEM && x->o[0].reg == XR_NONE && x->o[0].index == XR_NONE &&
-	    !s->o->elf.dyn) /* non-PIE: call *ABS (a GOT slot at a fixed address) */
-		return add_call(s, x->addr, through_slot(s->o, (uint64_t)x->o[0].val), kind);
-	return 0;
+	bool rip = x->n && x->o[0].kind == XK_MEM && x->o[0].reg == XR_RIP;
+	bool abs = x->n && x->o[0].kind == XK_MEM && x->o[0].reg == XR_NONE &&
+		   x->o[0].index == XR_NONE && !s->o->elf.dyn; /* non-PIE: call *ABS */
+	if (!rip && !abs)
+		return 0;
+	uint64_t slot = (uint64_t)x->o[0].val;
+	uint32_t t = through_slot(s->o, slot);
+	if (t != XT_NONE)
+		return add_call(s, x->addr, t, kind);
+	/* a pointer no relocation fills (a fixed-address program's function
+	 * pointer variable, Free Pascal's memory manager hooks): what it holds
+	 * is reached through the object that holds it */
+	return add_ref(s, slot);
 }
 
 /* Addresses in operands. In a PIE or library only rip-relative ones are
