@@ -549,6 +549,103 @@ static int split_at(struct xobj *o, uint64_t *cuts, size_t n)
 	return rc;
 }
 
+/* Where the code START reaches without a call ends, inside [START, END):
+ * fall-through, jumps, both ways of a conditional jump (a call is taken to
+ * return). END when it reaches END, or when a jump through a register or a
+ * table (a switch's) may go anywhere, or bytes that are no instruction. */
+static uint64_t flow_end(const struct xobj *o, const struct xdec *dec, uint64_t start, uint64_t end)
+{
+	const uint8_t *code = xelf_at(&o->elf, start, end - start);
+	size_t len = end - start;
+	uint8_t *seen = code ? calloc(len / 8 + 1, 1) : NULL;
+	uint64_t *work = seen ? malloc(sizeof *work * 64) : NULL;
+	size_t n = 0, cap = 64;
+	uint64_t last = start;
+	if (!work)
+		goto all;
+	work[n++] = start;
+	while (n) {
+		uint64_t a = work[--n];
+		for (;;) {
+			size_t off = a - start;
+			if (a >= end || (seen[off / 8] & (1u << off % 8)))
+				break;
+			seen[off / 8] |= (uint8_t)(1u << off % 8);
+			struct xinsn x;
+			if (xdec_one(dec, code + off, end - a, a, &x) < 0)
+				goto all;
+			a += x.len;
+			last = a > last ? a : last;
+			bool slot = x.n && x.o[0].kind == XK_MEM &&
+				    (x.o[0].reg == XR_RIP ||
+				     (x.o[0].reg == XR_NONE && x.o[0].index == XR_NONE));
+			if (x.op == XO_JMP && !x.rel && !slot)
+				goto all; /* a jump table, or a computed jump */
+			if ((x.op == XO_JMP || x.op == XO_JCC) && x.rel && x.target >= start &&
+			    x.target < end) {
+				if (n == cap) {
+					uint64_t *w = realloc(work, sizeof *w * (cap *= 2));
+					if (!w)
+						goto all;
+					work = w;
+				}
+				work[n++] = x.target;
+			}
+			if (x.op == XO_JMP || x.op == XO_RET || x.op == XO_STOP)
+				break;
+		}
+	}
+	free(seen);
+	free(work);
+	return last;
+all:
+	free(seen);
+	free(work);
+	return end;
+}
+
+/* Where the code after the padding at A begins: zeros (Free Pascal's: as
+ * code, `add %al,(%rax)`, and the last one eats the next function's first
+ * byte), int3 and nops. Decoded from the padding, the next function's
+ * instructions would be misread, and a misread ret would cut it short. */
+static uint64_t past_padding(const struct xobj *o, const struct xdec *dec, uint64_t a, uint64_t end)
+{
+	const uint8_t *code = xelf_at(&o->elf, a, end - a);
+	struct xinsn x;
+	for (const uint8_t *p = code; p && a < end;) {
+		if (*p == 0x00 || *p == 0x90 || *p == 0xcc) {
+			p++, a++;
+			continue;
+		}
+		if (xdec_one(dec, p, end - a, a, &x) < 0 || x.op != XO_NOP)
+			break;
+		p += x.len, a += x.len;
+	}
+	return a;
+}
+
+/* The code after what a cut region's start reaches is not its: a function
+ * that ends in a tail jump is followed by one nothing calls (a tail jump's
+ * target, or one only data points to), whose calls, counted as the first
+ * one's, made every applet that ran into such a run reach them (busybox's
+ * fputs_stdout ran on into xprint_and_close_file: cat's bb_copyfd_eof, and
+ * through it realpath, for ls). Cut there too, until the region's end;
+ * the rest is a function of its own, reached when code jumps into it or
+ * points at it (the scan's edges), never by running into it. */
+static int gap_ends(const struct xobj *o, const struct xdec *dec, const struct xfunc *g,
+		    uint64_t **v, size_t *n, size_t *cap)
+{
+	for (uint64_t at = g->start, r; at < g->end; at = r) {
+		r = flow_end(o, dec, past_padding(o, dec, at, g->end), g->end);
+		if (r <= at || r >= g->end)
+			break;
+		if (SK_GROW(*v, *cap, *n) < 0)
+			return -ENOMEM;
+		(*v)[(*n)++] = r;
+	}
+	return 0;
+}
+
 int xobj_split_gaps(struct xobj *o, const struct xdec *dec)
 {
 	uint64_t *cuts = NULL;
@@ -559,6 +656,12 @@ int xobj_split_gaps(struct xobj *o, const struct xdec *dec)
 			rc = gap_calls(o, dec, &o->funcs[f], &cuts, &n, &cap);
 	if (rc == 0) /* a multi-call binary's applet mains start functions too */
 		rc = xapplet_mains(o, &cuts, &n, &cap);
+	if (rc == 0)
+		rc = split_at(o, cuts, n);
+	n = 0;
+	for (size_t f = 0; rc == 0 && f < o->n_funcs; f++)
+		if (xobj_cuttable(&o->funcs[f]))
+			rc = gap_ends(o, dec, &o->funcs[f], &cuts, &n, &cap);
 	if (rc == 0)
 		rc = split_at(o, cuts, n);
 	free(cuts);

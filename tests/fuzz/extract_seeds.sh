@@ -8,8 +8,9 @@
 #                 with a signal frame's FDE, the static one's debug file, one
 #                 whose syscall stubs follow the entry point, no unwind tables,
 #                 one with tables side by side that only code names, one
-#                 stripped but for one symbol, one that calls through a
-#                 function pointer variable
+#                 stripped but for one symbol, one whose function ends in a
+#                 tail jump before one nothing calls, one that calls through
+#                 a function pointer variable
 #   fuzz_pclntab: Go function tables in the 1.16, 1.18 and 1.20 layouts
 #   fuzz_summary: the cache text of the tiny programs' summaries
 # Run from anywhere: sh tests/fuzz/extract_seeds.sh BUILD_DIR (a built tree).
@@ -76,6 +77,8 @@ cc $flags -static -s -no-pie -fPIE -fno-toplevel-reorder \
 cc $flags -static -no-pie -fno-toplevel-reorder -fno-asynchronous-unwind-tables \
 	-o "$here/corpus/fuzz_elf/partial-symbols" "$here/../data/extract/partial_symbols.c"
 strip --strip-all -K kept "$here/corpus/fuzz_elf/partial-symbols"
+cc $flags -static -s -no-pie -fno-toplevel-reorder -fno-asynchronous-unwind-tables \
+	-o "$here/corpus/fuzz_elf/tail-jump" "$here/../data/extract/tail_jump.c"
 cc $flags -static -no-pie -o "$here/corpus/fuzz_elf/pointer-variable" \
 	"$here/../data/extract/pointer_variable.c"
 # a separate debug file (objcopy --only-keep-debug): code and data as NOBITS,
