@@ -83,10 +83,10 @@ static int code_ranges(struct xobj *o)
 
 /* ---- slots and imports ---------------------------------------------------- */
 
-static int cmp_slot(const void *a, const void *b)
+int xcmp_lead(const void *a, const void *b)
 {
-	const struct xslot *x = a, *y = b;
-	return x->where < y->where ? -1 : x->where > y->where;
+	const uint64_t *x = a, *y = b;
+	return *x < *y ? -1 : *x > *y;
 }
 
 static int cmp_import(const void *a, const void *b)
@@ -138,7 +138,7 @@ static int index_relocs(struct xobj *o)
 			continue;
 		o->slots[o->n_slots++] = s;
 	}
-	qsort(o->slots, o->n_slots, sizeof *o->slots, cmp_slot);
+	qsort(o->slots, o->n_slots, sizeof *o->slots, xcmp_lead);
 	return 0;
 }
 
@@ -402,17 +402,11 @@ static int build_range(struct xobj *o, const struct cands *c, size_t *ci, uint64
 	return at < hi ? push_func(o, cap, at, hi, NULL, XF_GAP, -1) : 0;
 }
 
-static int cmp_range(const void *a, const void *b)
-{
-	const struct xrange *x = a, *y = b;
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
 int xobj_index(struct xobj *o)
 {
 	int rc = code_ranges(o);
 	if (rc == 0 && o->n_code) {
-		qsort(o->code, o->n_code, sizeof *o->code, cmp_range);
+		qsort(o->code, o->n_code, sizeof *o->code, xcmp_lead);
 		for (size_t i = 1; i < o->n_code; i++) /* overlapping sections: trust neither */
 			if (o->code[i].start < o->code[i - 1].end)
 				o->code[i].start = o->code[i - 1].end;
@@ -509,18 +503,12 @@ static int gap_calls(const struct xobj *o, const struct xdec *dec, const struct 
 	return 0;
 }
 
-static int cmp_addr(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Cut the cuttable functions at the N addresses CUTS (sorted here). */
 static int split_at(struct xobj *o, uint64_t *cuts, size_t n)
 {
 	if (!n)
 		return 0;
-	qsort(cuts, n, sizeof *cuts, cmp_addr);
+	qsort(cuts, n, sizeof *cuts, xcmp_lead);
 	struct xfunc *old = o->funcs;
 	size_t n_old = o->n_funcs, fcap = 0, k = 0;
 	int rc = 0;

@@ -215,13 +215,6 @@ static int chunk_starts(struct gctx *c, struct start **v, size_t *n)
 	return rc;
 }
 
-/* By the address each begins with (struct start, struct area). */
-static int cmp_lead(const void *a, const void *b)
-{
-	const uint64_t *x = a, *y = b;
-	return *x < *y ? -1 : *x > *y;
-}
-
 /* What a pointer-sized word of data holds, coarsely: the layout an array's
  * elements share. */
 enum { W_ZERO, W_IMPORT, W_CODE, W_RO, W_RW, W_OTHER };
@@ -251,7 +244,7 @@ static int layout_init(struct layout *l, const struct gctx *c)
 						     x->flags & SHF_WRITE     ? W_RW :
 										W_RO};
 	}
-	qsort(l->v, l->n, sizeof *l->v, cmp_lead);
+	qsort(l->v, l->n, sizeof *l->v, xcmp_lead);
 	return 0;
 }
 
@@ -381,7 +374,7 @@ static int make_chunks(struct gctx *c)
 		return rc;
 	}
 	if (n)
-		qsort(v, n, sizeof *v, cmp_lead);
+		qsort(v, n, sizeof *v, xcmp_lead);
 	size_t u = 0; /* unique, strong when any of them is */
 	for (size_t i = 0; i < n; i++) {
 		if (u && v[i].a == v[u - 1].a)

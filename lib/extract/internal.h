@@ -359,6 +359,9 @@ int xobj_split_branched(struct xobj *o);
 int xobj_roots(const struct xobj *o, uint64_t **v, size_t *n, uint32_t **imp, size_t *n_imp);
 /* The function holding ADDR, or XT_NONE. */
 uint32_t xobj_func_at(const struct xobj *o, uint64_t addr);
+/* qsort's order for addresses and for the structs that begin with one
+ * (xslot, xrange, graph.c's starts and areas): by that first uint64_t. */
+int xcmp_lead(const void *a, const void *b);
 /* The import named NAME, or XT_NONE (every name a relocation uses is one). */
 uint32_t xobj_import(const struct xobj *o, const char *name);
 /* The slot relocated at ADDR, or NULL. */

@@ -213,12 +213,6 @@ static int scan_func(struct scan *s, const struct xdec *dec)
 	return 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Pointers in data name addresses too: relocated slots, and in a fixed-address
  * program every aligned word (it may be a pointer). */
 static int data_pointers(struct scan *s)
@@ -280,11 +274,11 @@ int xobj_scan(struct xobj *o, const struct xdec *dec)
 		}
 	int rc = data_pointers(&s);
 	if (rc == 0 && o->n_touched)
-		qsort(o->touched, o->n_touched, sizeof *o->touched, cmp_u64);
+		qsort(o->touched, o->n_touched, sizeof *o->touched, xcmp_lead);
 	if (rc == 0 && o->n_entries)
-		qsort(o->entries, o->n_entries, sizeof *o->entries, cmp_u64);
+		qsort(o->entries, o->n_entries, sizeof *o->entries, xcmp_lead);
 	if (rc == 0 && o->n_bounds)
-		qsort(o->bounds, o->n_bounds, sizeof *o->bounds, cmp_u64);
+		qsort(o->bounds, o->n_bounds, sizeof *o->bounds, xcmp_lead);
 	o->has_eh = xelf_section(&o->elf, ".gcc_except_table") != NULL;
 	return rc;
 }
