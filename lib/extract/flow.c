@@ -146,6 +146,13 @@ static void unresolved(struct fctx *c, uint64_t site, const char *what)
 
 /* ---- decoding and blocks ------------------------------------------------ */
 
+/* A function of more instructions or blocks than any compiler's (a hostile
+ * file: 2 MB of `ret`s is one function of code no source bounds) would cost
+ * its instructions and its blocks' states (1.8 KB each): gigabytes. It is
+ * not analysed (too_large). */
+#define XFLOW_MAX_INS (1 << 18)
+#define XFLOW_MAX_BLOCKS (1 << 16)
+
 static int decode(struct fctx *c)
 {
 	const struct xfunc *fn = &c->o->funcs[c->f];
@@ -180,7 +187,8 @@ static int decode(struct fctx *c)
 			continue;
 		}
 		a += x->len;
-		c->n_ins++;
+		if (++c->n_ins > XFLOW_MAX_INS)
+			return 1;
 	}
 	return 0;
 }
@@ -842,6 +850,33 @@ static void emit_blocks(struct fctx *c)
 	}
 }
 
+/* A function too large to analyse: its syscall instructions and its calls
+ * to wrappers are unresolved sites, said, never dropped. */
+static int too_large(struct fctx *c)
+{
+	const struct xfunc *fn = &c->o->funcs[c->f];
+	_Static_assert(XFLOW_MAX_INS == 262144 && XFLOW_MAX_BLOCKS == 65536, "said below");
+	static const char what[] = "in a function larger than the value analysis takes "
+				   "(262144 instructions or 65536 blocks)";
+	const uint8_t *code = xelf_at(&c->o->elf, fn->start, fn->end - fn->start);
+	struct xinsn x;
+	for (uint64_t a = fn->start; code && a < fn->end;) {
+		if (xdec_one(c->dec, code + (a - fn->start), fn->end - a, a, &x) < 0) {
+			a++;
+			continue;
+		}
+		if (x.op == XO_SYSCALL || x.op == XO_INT80)
+			unresolved(c, a, what);
+		a += x.len;
+	}
+	for (uint32_t i = 0; i < fn->n_calls; i++) {
+		const struct xcall *k = &c->o->calls[fn->first_call + i];
+		if (k->kind != XC_REF && needs_of(c->o, k->target))
+			unresolved(c, k->site, what);
+	}
+	return c->err;
+}
+
 static int analyse(struct fctx *c)
 {
 	struct xobj *o = c->o;
@@ -861,10 +896,14 @@ static int analyse(struct fctx *c)
 	 * the global __xidcmd), which the caller's own site gives. */
 	c->exempt |= (fn->flags & XF_SETXID) != 0;
 	int rc = decode(c);
+	if (rc == 1)
+		return too_large(c);
 	if (rc == 0 && c->n_ins)
 		rc = find_blocks(c);
 	if (rc < 0 || !c->n_ins)
 		return rc;
+	if (c->n_bl > XFLOW_MAX_BLOCKS)
+		return too_large(c);
 	c->escapes = escapes(c);
 	link_blocks(c);
 	rc = run_blocks(c);

@@ -537,75 +537,85 @@ static int split_at(struct xobj *o, uint64_t *cuts, size_t n)
 	return rc;
 }
 
-/* Where the code START reaches without a call ends, inside [START, END):
- * fall-through, jumps, both ways of a conditional jump (a call is taken to
- * return). END when it reaches END, or when a jump through a register or a
- * table (a switch's) may go anywhere, or bytes that are no instruction. */
-static uint64_t flow_end(const struct xobj *o, const struct xdec *dec, uint64_t start, uint64_t end)
+/* A cut region being walked: which of its bytes an instruction reached has
+ * started (one bit each, for the whole region, so that walking it from start
+ * to start costs its size once: a hostile region of one-byte functions made
+ * a bitmap per start quadratic), and the jump targets still to walk. */
+struct walk {
+	const struct xdec *dec;
+	uint64_t base, end;
+	const uint8_t *code;
+	uint8_t *seen;
+	uint64_t *work;
+	size_t cap;
+};
+
+static bool walk_push(struct walk *w, size_t *n, uint64_t a)
 {
-	const uint8_t *code = xelf_at(&o->elf, start, end - start);
-	size_t len = end - start;
-	uint8_t *seen = code ? calloc(len / 8 + 1, 1) : NULL;
-	uint64_t *work = seen ? malloc(sizeof *work * 64) : NULL;
-	size_t n = 0, cap = 64;
+	if (*n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		uint64_t *v = realloc(w->work, sizeof *v * cap);
+		if (!v)
+			return false;
+		w->work = v;
+		w->cap = cap;
+	}
+	w->work[(*n)++] = a;
+	return true;
+}
+
+/* Where the code START reaches without a call ends, inside [START, end):
+ * fall-through, jumps, both ways of a conditional jump (a call is taken to
+ * return). The region's end when it reaches it, or when a jump through a
+ * register or a table (a switch's) may go anywhere, or bytes that are no
+ * instruction. (What earlier starts reached lies before START: its bits are
+ * never asked for again.) */
+static uint64_t flow_end(struct walk *w, uint64_t start)
+{
+	size_t n = 0;
 	uint64_t last = start;
-	if (!work)
-		goto all;
-	work[n++] = start;
+	if (!w->code || !w->seen || !walk_push(w, &n, start))
+		return w->end;
 	while (n) {
-		uint64_t a = work[--n];
+		uint64_t a = w->work[--n];
 		for (;;) {
-			size_t off = a - start;
-			if (a >= end || (seen[off / 8] & (1u << off % 8)))
+			size_t off = a - w->base;
+			if (a >= w->end || (w->seen[off / 8] & (1u << off % 8)))
 				break;
-			seen[off / 8] |= (uint8_t)(1u << off % 8);
+			w->seen[off / 8] |= (uint8_t)(1u << off % 8);
 			struct xinsn x;
-			if (xdec_one(dec, code + off, end - a, a, &x) < 0)
-				goto all;
+			if (xdec_one(w->dec, w->code + off, w->end - a, a, &x) < 0)
+				return w->end;
 			a += x.len;
 			last = a > last ? a : last;
 			bool slot = x.n && x.o[0].kind == XK_MEM &&
 				    (x.o[0].reg == XR_RIP ||
 				     (x.o[0].reg == XR_NONE && x.o[0].index == XR_NONE));
 			if (x.op == XO_JMP && !x.rel && !slot)
-				goto all; /* a jump table, or a computed jump */
+				return w->end; /* a jump table, or a computed jump */
 			if ((x.op == XO_JMP || x.op == XO_JCC) && x.rel && x.target >= start &&
-			    x.target < end) {
-				if (n == cap) {
-					uint64_t *w = realloc(work, sizeof *w * (cap *= 2));
-					if (!w)
-						goto all;
-					work = w;
-				}
-				work[n++] = x.target;
-			}
+			    x.target < w->end && !walk_push(w, &n, x.target))
+				return w->end;
 			if (x.op == XO_JMP || x.op == XO_RET || x.op == XO_STOP)
 				break;
 		}
 	}
-	free(seen);
-	free(work);
 	return last;
-all:
-	free(seen);
-	free(work);
-	return end;
 }
 
 /* Where the code after the padding at A begins: zeros (Free Pascal's: as
  * code, `add %al,(%rax)`, and the last one eats the next function's first
  * byte), int3 and nops. Decoded from the padding, the next function's
  * instructions would be misread, and a misread ret would cut it short. */
-static uint64_t past_padding(const struct xobj *o, const struct xdec *dec, uint64_t a, uint64_t end)
+static uint64_t past_padding(const struct walk *w, uint64_t a)
 {
-	const uint8_t *code = xelf_at(&o->elf, a, end - a);
 	struct xinsn x;
-	for (const uint8_t *p = code; p && a < end;) {
+	for (const uint8_t *p = w->code ? w->code + (a - w->base) : NULL; p && a < w->end;) {
 		if (*p == 0x00 || *p == 0x90 || *p == 0xcc) {
 			p++, a++;
 			continue;
 		}
-		if (xdec_one(dec, p, end - a, a, &x) < 0 || x.op != XO_NOP)
+		if (xdec_one(w->dec, p, w->end - a, a, &x) < 0 || x.op != XO_NOP)
 			break;
 		p += x.len, a += x.len;
 	}
@@ -623,15 +633,31 @@ static uint64_t past_padding(const struct xobj *o, const struct xdec *dec, uint6
 static int gap_ends(const struct xobj *o, const struct xdec *dec, const struct xfunc *g,
 		    uint64_t **v, size_t *n, size_t *cap)
 {
-	for (uint64_t at = g->start, r; at < g->end; at = r) {
-		r = flow_end(o, dec, past_padding(o, dec, at, g->end), g->end);
+	struct walk w = {.dec = dec, .base = g->start, .end = g->end,
+			 .code = xelf_at(&o->elf, g->start, g->end - g->start)};
+	w.seen = w.code ? calloc((g->end - g->start) / 8 + 1, 1) : NULL;
+	/* no compiler's code ends a function every 16 bytes on average: a region
+	 * that would be cut finer (a file of `ret`s: a function per byte, and
+	 * memory per function) is left as the calls cut it */
+	size_t first = *n, most = (g->end - g->start) / 16 + 1;
+	int rc = 0;
+	for (uint64_t at = g->start, r; w.seen && at < g->end; at = r) {
+		r = flow_end(&w, past_padding(&w, at));
 		if (r <= at || r >= g->end)
 			break;
-		if (SK_GROW(*v, *cap, *n) < 0)
-			return -ENOMEM;
+		if (*n - first == most) {
+			*n = first;
+			break;
+		}
+		if (SK_GROW(*v, *cap, *n) < 0) {
+			rc = -ENOMEM;
+			break;
+		}
 		(*v)[(*n)++] = r;
 	}
-	return 0;
+	free(w.seen);
+	free(w.work);
+	return rc;
 }
 
 int xobj_split_gaps(struct xobj *o, const struct xdec *dec)

@@ -427,6 +427,17 @@ else
 	t_report ok "# SKIP cc cannot build the tail-jump program"
 fi
 
+# a hostile region: 2 MB of one-byte functions ends, its site said
+if command -v cc >/dev/null &&
+	cc -nostdlib -static -s -o rets "$SK_SOURCE_ROOT/tests/data/extract/one_byte_functions.s"; then
+	expect_msg "2 MB of one-byte functions: extracted, the site too large to analyse said" 0 \
+		"larger than the value analysis takes .*extract-unresolved" "$SCMPKIT" extract -f names rets
+	expect_msg "... and --strict refuses it" 1 "extract-unresolved" \
+		"$SCMPKIT" extract --strict -f names rets
+else
+	t_report ok "# SKIP cc cannot build the program of one-byte functions"
+fi
+
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	mkdir -p theirs pub mine gw && chown nobody theirs && chmod 1777 pub
 	chgrp "$(id -gn nobody)" gw && chmod 775 gw
