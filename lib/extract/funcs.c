@@ -542,6 +542,7 @@ static int split_at(struct xobj *o, uint64_t *cuts, size_t n)
  * to start costs its size once: a hostile region of one-byte functions made
  * a bitmap per start quadratic), and the jump targets still to walk. */
 struct walk {
+	const struct xobj *o;
 	const struct xdec *dec;
 	uint64_t base, end;
 	const uint8_t *code;
@@ -588,10 +589,7 @@ static uint64_t flow_end(struct walk *w, uint64_t start)
 				return w->end;
 			a += x.len;
 			last = a > last ? a : last;
-			bool slot = x.n && x.o[0].kind == XK_MEM &&
-				    (x.o[0].reg == XR_RIP ||
-				     (x.o[0].reg == XR_NONE && x.o[0].index == XR_NONE));
-			if (x.op == XO_JMP && !x.rel && !slot)
+			if (x.op == XO_JMP && !x.rel && !xinsn_slot(w->o, &x))
 				return w->end; /* a jump table, or a computed jump */
 			if ((x.op == XO_JMP || x.op == XO_JCC) && x.rel && x.target >= start &&
 			    x.target < w->end && !walk_push(w, &n, x.target))
@@ -633,7 +631,7 @@ static uint64_t past_padding(const struct walk *w, uint64_t a)
 static int gap_ends(const struct xobj *o, const struct xdec *dec, const struct xfunc *g,
 		    uint64_t **v, size_t *n, size_t *cap)
 {
-	struct walk w = {.dec = dec, .base = g->start, .end = g->end,
+	struct walk w = {.o = o, .dec = dec, .base = g->start, .end = g->end,
 			 .code = xelf_at(&o->elf, g->start, g->end - g->start)};
 	w.seen = w.code ? calloc((g->end - g->start) / 8 + 1, 1) : NULL;
 	/* no compiler's code ends a function every 16 bytes on average: a region

@@ -357,6 +357,10 @@ int xobj_split_branched(struct xobj *o);
  * an R_X86_64_64 on its own exported symbol), which runs at load wherever
  * the name resolves. */
 int xobj_roots(const struct xobj *o, uint64_t **v, size_t *n, uint32_t **imp, size_t *n_imp);
+/* The memory word a call or jump X goes through when it is a fixed slot: a
+ * rip-relative one, or (in a fixed-address program) an absolute one; 0 for
+ * a direct branch, a register, a table indexed by a register. */
+uint64_t xinsn_slot(const struct xobj *o, const struct xinsn *x);
 /* The function holding ADDR, or XT_NONE. */
 uint32_t xobj_func_at(const struct xobj *o, uint64_t addr);
 /* qsort's order for addresses and for the structs that begin with one

@@ -106,6 +106,15 @@ static uint32_t through_slot(const struct xobj *o, uint64_t addr)
 	return sl->local ? xobj_func_at(o, sl->local) : XT_NONE;
 }
 
+uint64_t xinsn_slot(const struct xobj *o, const struct xinsn *x)
+{
+	if (x->rel || !x->n || x->o[0].kind != XK_MEM)
+		return 0;
+	bool rip = x->o[0].reg == XR_RIP;
+	bool abs = x->o[0].reg == XR_NONE && x->o[0].index == XR_NONE && !o->elf.dyn;
+	return rip || abs ? (uint64_t)x->o[0].val : 0;
+}
+
 /* A branch: a call, a tail call (a jump out of the function), or nothing. */
 static int branch(struct scan *s, const struct xinsn *x)
 {
@@ -125,12 +134,9 @@ static int branch(struct scan *s, const struct xinsn *x)
 		}
 		return add_call(s, x->addr, xobj_func_at(s->o, x->target), kind);
 	}
-	bool rip = x->n && x->o[0].kind == XK_MEM && x->o[0].reg == XR_RIP;
-	bool abs = x->n && x->o[0].kind == XK_MEM && x->o[0].reg == XR_NONE &&
-		   x->o[0].index == XR_NONE && !s->o->elf.dyn; /* non-PIE: call *ABS */
-	if (!rip && !abs)
+	uint64_t slot = xinsn_slot(s->o, x);
+	if (!slot)
 		return 0;
-	uint64_t slot = (uint64_t)x->o[0].val;
 	uint32_t t = through_slot(s->o, slot);
 	if (t != XT_NONE)
 		return add_call(s, x->addr, t, kind);
