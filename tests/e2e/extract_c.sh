@@ -33,17 +33,18 @@ fi
 # nobody, ls runs under the extracted profile and not under the recorded one
 pub=$(mktemp -d)
 chmod 755 "$pub"
+nobody() { # SCMPKIT ARGS... as nobody, its output in $pub/out and $pub/err
+	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$SCMPKIT" "$@" \
+		>"$pub/out" 2>"$pub/err" </dev/null
+}
+as_nobody() { nobody run -p "$1" --fail-on-denial -- busybox ls -l /etc/apt; }
 if [ "$(id -u)" != 0 ] || ! id nobody >/dev/null 2>&1 || ! command -v setpriv >/dev/null; then
 	t_report ok "# SKIP busybox ls as nobody: needs root, a nobody user and setpriv"
 elif ! install -m 644 "$T_TMP/busybox-ls/ext.json" "$pub/ext.json" 2>/dev/null ||
 	! install -m 644 "$T_TMP/busybox-ls/rec.json" "$pub/rec.json" 2>/dev/null ||
-	! setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$SCMPKIT" --version >/dev/null 2>&1; then
+	! nobody --version; then
 	t_report ok "# SKIP busybox ls as nobody: nobody cannot run $SCMPKIT or the profiles are missing"
 else
-	as_nobody() {
-		setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$SCMPKIT" run -p "$1" \
-			--fail-on-denial -- busybox ls -l /etc/apt >"$pub/out" 2>"$pub/err" </dev/null
-	}
 	if as_nobody "$pub/ext.json" && grep -q "denied or logged no call" "$pub/err"; then
 		t_report ok "busybox ls as nobody runs under the extracted profile, no denial"
 	else
