@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <scmpkit/fileio.h>
+
 #include "util/cleanup.h"
 #include "util/owner.h"
 #include "util/strbuf.h"
@@ -82,21 +84,65 @@ int xdebug_find(const struct xfs *fs, const char *const *dirs, size_t n_dirs, bo
 	return 1;
 }
 
+/* PATH (as open_debug takes it) opened for reading, or -1 with *WHY. The
+ * O_PATH fd's checks hold for what is read: it is reopened, not the path. */
+static int open_checked(const struct xfs *fs, bool host, bool in_root, const char *path,
+			struct stat *st, const char **why)
+{
+	_sk_cleanup_close_ int fd = open_debug(fs, host, in_root, path, st);
+	if (fd < 0) {
+		*why = "it is gone, or no longer a regular file of root's or ours";
+		return -1;
+	}
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	int rfd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (rfd < 0)
+		*why = strerror(errno);
+	return rfd;
+}
+
 int xdebug_add(const struct xfs *fs, bool host, bool in_root, struct xelf *e, const char *path,
 	       const char **why)
 {
 	struct stat st;
-	_sk_cleanup_close_ int fd = open_debug(fs, host, in_root, path, &st);
-	if (fd < 0) {
-		*why = "it is gone, or no longer a regular file of root's or ours";
+	_sk_cleanup_close_ int rfd = open_checked(fs, host, in_root, path, &st, why);
+	return rfd < 0 ? 1 : xelf_add_debug_fd(e, rfd, (size_t)st.st_size, why);
+}
+
+/* A static program's libc, as the linker found it on a Debian system: its
+ * code is in the program byte for byte (archive.c). */
+#define LIBC_ARCHIVE "/usr/lib/x86_64-linux-gnu/libc.a"
+
+int xdebug_find_archive(const struct xfs *fs, bool in_root, const struct xelf *e, char **path,
+			struct stat *st)
+{
+	*path = NULL;
+	if (e->has_symtab || e->interp || e->soname || e->n_needed)
+		return 1; /* not a stripped static program */
+	int fd = open_debug(fs, false, in_root, LIBC_ARCHIVE, st);
+	if (fd < 0)
+		return 1;
+	close(fd);
+	*path = strdup(LIBC_ARCHIVE);
+	return *path ? 0 : -ENOMEM;
+}
+
+int xdebug_add_archive(const struct xfs *fs, bool in_root, struct xelf *e, const char *path,
+		       size_t *named, const char **why)
+{
+	struct stat st;
+	char *data = NULL;
+	size_t len = 0;
+	*named = 0;
+	_sk_cleanup_close_ int rfd = open_checked(fs, false, in_root, path, &st, why);
+	if (rfd < 0)
+		return 1;
+	if (sk_read_input_fd(rfd, SK_INPUT_BINARY, &data, &len) < 0) {
+		*why = "it cannot be read";
 		return 1;
 	}
-	char proc[64];
-	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-	_sk_cleanup_close_ int rfd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (rfd < 0) {
-		*why = strerror(errno);
-		return 1;
-	}
-	return xelf_add_debug_fd(e, rfd, (size_t)st.st_size, why);
+	int rc = xelf_add_archive_names(e, data, len, named, why);
+	free(data);
+	return rc;
 }

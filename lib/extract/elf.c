@@ -514,6 +514,7 @@ void xelf_free(struct xelf *e)
 	if (e->dbg_elf)
 		elf_end(e->dbg_elf);
 	free(e->dbg_data);
+	free(e->arch_names);
 	free(e->segs);
 	free(e->secs);
 	free(e->syms);

@@ -28,6 +28,7 @@ void sk_extract_free(struct sk_extract *x)
 		free(l->path);
 		free(l->shown);
 		free(l->debug);
+		free(l->archive);
 	}
 	for (size_t i = 0; i < x->n_progs; i++) {
 		free(x->progs[i].scope);

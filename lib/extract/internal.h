@@ -99,6 +99,7 @@ struct xelf {
 	size_t build_id_len;
 	bool has_symtab;      /* a .symtab of its own (not stripped) */
 	char *dbg_data;       /* a separate debug file read whole (fuzzing), or NULL */
+	char *arch_names;     /* the names archive.c gave functions, or NULL */
 	void *dbg_elf;        /* Elf * of the debug file whose symbols were added:
 				 their names point into it */
 };
@@ -549,6 +550,18 @@ char *xfs_dirname(const char *path);
  * host path. PATH's own directory when it cannot be resolved. */
 char *xfs_program_origin(const struct xfs *fs, const char *path, bool in_root);
 
+/* ---- archive.c: names from the static library a program was linked from -- */
+
+/* E, a stripped static program with unwind tables, gets a symbol for each of
+ * its functions that a function of the ar archive DATA (libc.a) is byte for
+ * byte, relocated fields aside, when the archive is its library: enough of
+ * them match and its calls land where the archive's would. *NAMED gets how
+ * many functions were named. 0; 1 when the archive is not used (*WHY says
+ * why, or is NULL when few functions match: the program's libc is another);
+ * -ENOMEM. */
+int xelf_add_archive_names(struct xelf *e, char *data, size_t len, size_t *named,
+			   const char **why);
+
 /* ---- debuginfo.c ---------------------------------------------------------- */
 
 /* E's separate debug file, when E has no symbols of its own: the first
@@ -562,6 +575,17 @@ int xdebug_find(const struct xfs *fs, const char *const *dirs, size_t n_dirs, bo
 int xdebug_add(const struct xfs *fs, bool host, bool in_root, struct xelf *e, const char *path,
 	       const char **why);
 
+/* A stripped static program's libc.a (in FS, inside the root when IN_ROOT;
+ * root's or ours there), whose functions may name the program's (archive.c):
+ * 0 with *PATH (caller frees) and *ST, 1 when E is no such program or there
+ * is none, -ENOMEM. */
+int xdebug_find_archive(const struct xfs *fs, bool in_root, const struct xelf *e, char **path,
+			struct stat *st);
+/* Read it and name E's functions from it: 0 with *NAMED, 1 with *WHY (NULL:
+ * nothing worth saying) when it is not E's libc or cannot be read, -ENOMEM. */
+int xdebug_add_archive(const struct xfs *fs, bool in_root, struct xelf *e, const char *path,
+		       size_t *named, const char **why);
+
 /* ---- link.c: the objects of the programs and their union -------------------- */
 
 struct lobj {
@@ -574,6 +598,9 @@ struct lobj {
 	char *debug;          /* its separate debug file (debuginfo.c), or NULL */
 	uint64_t debug_size;  /* in the cache key: a summary made with its symbols */
 	bool debug_added;     /* the debug file's symbols were read (or failed to) */
+	char *archive;        /* a stripped static program's libc.a, or NULL */
+	uint64_t archive_id[2]; /* its size and mtime, in the cache key */
+	bool archive_added;   /* its names were matched (or failed to be) */
 	struct xgraph *graph; /* with explain */
 	uint32_t *deps;       /* DT_NEEDED, resolved */
 	size_t n_deps;

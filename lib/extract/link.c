@@ -78,6 +78,17 @@ static uint32_t add_obj(struct sk_extract *x, struct xobj *o, char *path, char *
 		sk_diags_add(x->debug.d, SK_SEV_NOTE, shown, 0, 0, "extract-debuginfo",
 			     "stripped: its symbols come from %s, the debug file of its build-id",
 			     l->debug);
+	} else if (!x->debug.off) { /* no debug file: a static program's libc.a may name */
+		rc = xdebug_find_archive(x->debug.fs, x->debug.in_root, &l->obj.elf, &l->archive,
+					 &dst);
+		if (rc < 0) {
+			xobj_free(&l->obj);
+			free(path);
+			free(shown);
+			return XT_NONE;
+		}
+		l->archive_id[0] = (uint64_t)dst.st_size;
+		l->archive_id[1] = (uint64_t)dst.st_mtim.tv_sec * 1000000000u + (uint64_t)dst.st_mtim.tv_nsec;
 	}
 	return (uint32_t)x->n_objs++;
 }
@@ -302,6 +313,8 @@ static uint64_t summary_key(const struct lobj *l)
 	h = xhash(h, &(uint64_t){ANALYSIS_VERSION}, 8);
 	if (l->debug) /* with its debug file's symbols (the build-id names the file) */
 		h = xhash(h, &l->debug_size, sizeof l->debug_size);
+	if (l->archive) /* with the names its libc.a may give */
+		h = xhash(h, l->archive_id, sizeof l->archive_id);
 	if (xapplet_on(o))
 		h = xhash(h, o->applet.name, strlen(o->applet.name) + 1);
 	for (size_t i = 0; i < o->n_imports; i++)
@@ -340,6 +353,22 @@ static int summarise(struct sk_extract *x, struct lobj *l, struct xcache *cache,
 			l->debug = NULL;
 			want.key = summary_key(l);
 		}
+		if (rc < 0)
+			return rc;
+	}
+	if (l->archive && !l->archive_added) {
+		const char *why;
+		size_t named;
+		l->archive_added = true;
+		rc = xdebug_add_archive(x->debug.fs, x->debug.in_root, &l->obj.elf, l->archive,
+					&named, &why);
+		if (rc == 0)
+			sk_diags_add(x->debug.d, SK_SEV_NOTE, l->shown, 0, 0, "extract-debuginfo",
+				     "stripped: %zu of its functions are named from %s, the static libc "
+				     "whose code it holds", named, l->archive);
+		else if (rc == 1 && why)
+			sk_diags_add(x->debug.d, SK_SEV_NOTE, l->shown, 0, 0, "extract-debuginfo",
+				     "stripped: %s does not name its functions: %s", l->archive, why);
 		if (rc < 0)
 			return rc;
 	}

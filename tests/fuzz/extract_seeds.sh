@@ -13,6 +13,8 @@
 #                 a function pointer variable
 #   fuzz_pclntab: Go function tables in the 1.16, 1.18 and 1.20 layouts
 #   fuzz_summary: the cache text of the tiny programs' summaries
+#   fuzz_archive: an ar archive of relocatable objects built here (function
+#                 symbols, calls and GOT loads to mask), as libc.a is
 # Run from anywhere: sh tests/fuzz/extract_seeds.sh BUILD_DIR (a built tree).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -126,4 +128,11 @@ for s in "$tmp"/cache/scmpkit/extract/*.summary; do
 	i=$((i + 1))
 	cp "$s" "$here/corpus/fuzz_summary/summary$i"
 done
-ls -l "$here"/corpus/fuzz_elf "$here"/corpus/fuzz_pclntab "$here"/corpus/fuzz_summary
+mkdir -p "$here/corpus/fuzz_archive"
+cc -O2 -fpie -c -o "$tmp/a.o" "$tmp/a.c"
+# a name longer than 15 characters: the member is named through "//"
+cc -O2 -fpie -c -o "$tmp/tail_jump_functions.o" "$here/../data/extract/tail_jump.c"
+rm -f "$here/corpus/fuzz_archive/objects.a"
+ar rc "$here/corpus/fuzz_archive/objects.a" "$tmp/a.o" "$tmp/tail_jump_functions.o"
+ls -l "$here"/corpus/fuzz_elf "$here"/corpus/fuzz_pclntab "$here"/corpus/fuzz_summary \
+	"$here"/corpus/fuzz_archive
