@@ -12,7 +12,8 @@
 #   - the corpus average of distinct extracted syscalls (B-Side, Middleware
 #     '24, reports 43 on 557 Debian binaries);
 #   - "w/o dbg": extracted without the stripped files' debug files (the
-#     symbols of /usr/lib/debug/.build-id, e.g. libc6-dbg, when installed);
+#     symbols of /usr/lib/debug/.build-id, e.g. libc6-dbg, when installed)
+#     and without the names libc.a gives a stripped static program;
 #     the files whose debug file was used are listed after the table;
 #   - time: a Go binary of a few MB (target < 0.3 s), the first summary of
 #     libc (ld.so, libc and a small program, no cache: < 3 s), the same from

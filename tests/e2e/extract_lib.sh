@@ -186,13 +186,27 @@ print(json.dumps({"sha": hashlib.sha256(b"scmpkit").hexdigest()[:16], "pid": os.
 }
 
 # The union of RUNS `SCMPKIT record` runs of NAME's workload (a Go program's
-# set varies from run to run), as profile names in DIR/rec.union.
+# set varies from run to run), as profile names in DIR/rec.union. busybox
+# drops its privileges when someone other than root runs it (check_suid:
+# getgid, setgid, setuid), as a container's non-root USER does: its applets
+# get one run more, as nobody (when this is root and there is a nobody),
+# into a directory of nobody's.
 xl_record_union() {
 	: >"$4/rec.union"
 	for xl_r in $(seq "$3"); do
 		xl_run "$1" "$2" record -q -o "$4/rec$xl_r.json" -- >/dev/null 2>&1 </dev/null || true
 		xl_profile_names "$4/rec$xl_r.json" >>"$4/rec.union" 2>/dev/null || true
 	done
+	case $1 in
+	busybox-*)
+		if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null &&
+			xl_n=$(mktemp -d) && chown nobody "$xl_n"; then
+			xl_run "$1" setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+				"$2" record -q -o "$xl_n/rec.json" -- >/dev/null 2>&1 </dev/null || true
+			xl_profile_names "$xl_n/rec.json" >>"$4/rec.union" 2>/dev/null || true
+			rm -rf "$xl_n"
+		fi ;;
+	esac
 	sort -u -o "$4/rec.union" "$4/rec.union"
 }
 
