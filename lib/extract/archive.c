@@ -37,6 +37,12 @@
 /* Matches below this many, or calls that disagree, and the archive is not
  * taken for the program's libc. */
 #define MIN_MATCHES 64
+/* What a hostile archive may cost: relocations visited per member (a body's
+ * relocations are those of its section: a member of many functions and many
+ * relocations would be quadratic), bodies of one size compared with one
+ * function (glibc's largest run of one size is 181 symbols). */
+#define MEMBER_WORK (1u << 24)
+#define SAME_SIZE 1024
 
 /* A function of the archive: its bytes and which of them relocations fill. */
 struct body {
@@ -92,7 +98,7 @@ static int member(struct arch *a, Elf *elf)
 	Elf_Data *syms = symscn ? elf_getdata(symscn, NULL) : NULL;
 	if (!syms || !symsh.sh_entsize)
 		return 0;
-	size_t nsym = symsh.sh_size / symsh.sh_entsize;
+	size_t nsym = symsh.sh_size / symsh.sh_entsize, work = 0;
 	for (size_t i = 1; i < nsym; i++) {
 		GElf_Sym s;
 		if (!gelf_getsym(syms, (int)i, &s) || GELF_ST_TYPE(s.st_info) != STT_FUNC ||
@@ -130,11 +136,15 @@ static int member(struct arch *a, Elf *elf)
 		Elf_Scn *r = NULL;
 		while ((r = elf_nextscn(elf, r))) {
 			GElf_Shdr rsh;
+			if (++work > MEMBER_WORK)
+				return 1;
 			if (!gelf_getshdr(r, &rsh) || rsh.sh_type != SHT_RELA || rsh.sh_info != s.st_shndx)
 				continue;
 			Elf_Data *rd = elf_getdata(r, NULL);
 			Elf_Data *rsyms = rsh.sh_link == elf_ndxscn(symscn) ? syms : NULL;
 			size_t nr = rd && rsh.sh_entsize ? rd->d_size / rsh.sh_entsize : 0;
+			if ((work += nr) > MEMBER_WORK)
+				return 1; /* no compiler's member */
 			for (size_t k = 0; k < nr; k++) {
 				GElf_Rela rel;
 				if (!gelf_getrela(rd, (int)k, &rel) || rel.r_offset < s.st_value ||
@@ -200,7 +210,9 @@ static int read_archive(struct arch *a, char *data, size_t len, const char **why
 			if (elf) {
 				a->elves[a->n_elves++] = elf;
 				int rc = member(a, elf);
-				if (rc < 0)
+				if (rc == 1)
+					*why = "a member has more relocations than any library's";
+				if (rc != 0)
 					return rc;
 			}
 		}
@@ -344,7 +356,10 @@ static int match_all(const struct arch *a, const struct xelf *e, const struct xr
 			else
 				hi = mid;
 		}
-		for (size_t i = lo; code && i < a->n_b && v[i].size == size; i++)
+		size_t last = lo + SAME_SIZE < a->n_b ? lo + SAME_SIZE : a->n_b;
+		if (last < a->n_b && v[last].size == size)
+			continue; /* more bodies of this size than a libc has: unnamed */
+		for (size_t i = lo; code && i < last && v[i].size == size; i++)
 			if (same(&a->b[v[i].body], code)) {
 				twice |= hit != SIZE_MAX; /* two bodies alike: which is it? */
 				hit = v[i].body;
