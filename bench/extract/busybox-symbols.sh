@@ -7,7 +7,8 @@
 # and flags (debian/rules' static flavour), strips it, keeps its symbols in a
 # debug file (objcopy --only-keep-debug, as dh_strip does), and compares, for
 # the ls, httpd and sh applets of the e2e corpus (tests/e2e/extract_lib.sh):
-#   - extracted from the stripped file alone, and with --debug-dir;
+#   - extracted from the stripped file alone (--no-debuginfo), with the
+#     names libc.a gives its glibc (no debug file), and with --debug-dir;
 #   - the union of RUNS `scmpkit record` runs of the same workloads, run by
 #     this busybox; misses (must be 0); and that each workload runs under its
 #     extracted profile with no denial.
@@ -59,7 +60,8 @@ printf 'busybox %s from the source package, static, stripped: %d bytes (Debian'"
 export PATH="$bin:$PATH" # the workloads run `busybox APPLET`: this one
 
 calc() { awk "BEGIN { print $* }"; }
-printf '%-18s %9s %9s %9s %7s %7s %8s\n' program stripped "+ debug" recorded ratio misses denials
+printf '%-18s %9s %9s %9s %9s %7s %7s %8s\n' program stripped "+ libc.a" "+ debug" recorded ratio \
+	misses denials
 for p in busybox-ls busybox-httpd busybox-sh busybox-sh-applets; do
 	d=$T_TMP/$p
 	mkdir -p "$d"
@@ -67,16 +69,21 @@ for p in busybox-ls busybox-httpd busybox-sh busybox-sh-applets; do
 	"$SCMPKIT" extract --no-cache --no-debuginfo -o "$d/stripped.json" $(xl_with "$p") \
 		"$bin/busybox" 2>/dev/null
 	# shellcheck disable=SC2046
+	"$SCMPKIT" extract --no-cache --debug-dir "$T_TMP/none" -o "$d/libc.json" $(xl_with "$p") \
+		"$bin/busybox" 2>/dev/null
+	# shellcheck disable=SC2046
 	"$SCMPKIT" extract --no-cache --debug-dir "$T_TMP/debug" -o "$d/ext.json" $(xl_with "$p") \
 		"$bin/busybox" 2>/dev/null
 	xl_profile_names "$d/stripped.json" >"$d/stripped.names"
+	xl_profile_names "$d/libc.json" >"$d/libc.names"
 	xl_profile_names "$d/ext.json" >"$d/ext.names"
 	xl_record_union "$p" "$SCMPKIT" "$RUNS" "$d"
 	xl_run "$p" "$SCMPKIT" run -p "$d/ext.json" --report-denials -- >/dev/null 2>"$d/run.err" \
 		</dev/null || true
 	ext=$(wc -l <"$d/ext.names")
 	rec=$(wc -l <"$d/rec.union")
-	printf '%-18s %9d %9d %9d %6.2fx %7d %8s\n' "$p" "$(wc -l <"$d/stripped.names")" "$ext" \
+	printf '%-18s %9d %9d %9d %9d %6.2fx %7d %8s\n' "$p" "$(wc -l <"$d/stripped.names")" \
+		"$(wc -l <"$d/libc.names")" "$ext" \
 		"$rec" "$(calc "$ext / $rec")" "$(comm -23 "$d/rec.union" "$d/ext.names" | wc -l)" \
 		"$(grep -q 'denied or logged no call' "$d/run.err" && echo 0 || echo SOME)"
 done
