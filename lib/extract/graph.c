@@ -186,7 +186,8 @@ static int chunk_starts(struct gctx *c, struct start **v, size_t *n)
 	for (size_t i = 0; rc == 0 && i < c->n_data; i++)
 		rc = add_start(c, v, n, &cap, c->data[i].start, true);
 	for (size_t i = 0; rc == 0 && i < o->n_refs; i++)
-		rc = add_start(c, v, n, &cap, o->refs[i], false);
+		if (!o->ref_indexed[i]) /* tab+8(%rax) may name the middle of an object */
+			rc = add_start(c, v, n, &cap, o->refs[i], false);
 	for (size_t i = 0; rc == 0 && i < o->elf.n_syms; i++) {
 		const struct xsym *y = &o->elf.syms[i];
 		rc = add_start(c, v, n, &cap, y->value, true);
@@ -324,7 +325,7 @@ static int split_objects(struct gctx *c)
 	for (uint32_t f = 0; f < o->n_funcs; f++)
 		for (uint32_t i = 0; i < o->funcs[f].n_refs; i++) {
 			uint32_t k = chunk_at(g, o->refs[o->funcs[f].first_ref + i]);
-			if (k == XT_NONE)
+			if (k == XT_NONE || o->ref_indexed[o->funcs[f].first_ref + i])
 				continue;
 			if (SK_GROW(p, cap, n) < 0) {
 				free(p);

@@ -299,6 +299,8 @@ struct xobj {
 	size_t n_calls, cap_calls;
 	uint64_t *refs;
 	size_t n_refs, cap_refs;
+	bool *ref_indexed;     /* per ref: the base of an indexed operand, no start */
+	size_t cap_indexed;
 	uint64_t *touched;     /* addresses code writes, takes (lea) or data points
 				  at: a global not among them keeps its value */
 	size_t n_touched, cap_touched;

@@ -84,13 +84,17 @@ static int code_entry(struct xobj *o, size_t *cap, size_t *cap_b, uint64_t addr)
 	return 0;
 }
 
-static int add_ref(struct scan *s, uint64_t addr)
+/* ADDR is referred to; INDEXED: as the base an index register is added to,
+ * which may be anywhere in an object, not where one starts (graph.c). */
+static int add_ref(struct scan *s, uint64_t addr, bool indexed)
 {
 	struct xobj *o = s->o;
 	if (!addr)
 		return 0;
-	if (SK_GROW(o->refs, s->cap_refs, o->n_refs) < 0)
+	if (SK_GROW(o->refs, s->cap_refs, o->n_refs) < 0 ||
+	    SK_GROW(o->ref_indexed, o->cap_indexed, o->n_refs) < 0)
 		return -ENOMEM;
+	o->ref_indexed[o->n_refs] = indexed;
 	o->refs[o->n_refs++] = addr;
 	return 0;
 }
@@ -115,6 +119,23 @@ uint64_t xinsn_slot(const struct xobj *o, const struct xinsn *x)
 	return rip || abs ? (uint64_t)x->o[0].val : 0;
 }
 
+/* The displacement of OP when it is an address in the program's image and
+ * the operand adds a register to it: in a fixed-address program code built
+ * without -fpie indexes a table at its absolute address (gcc -fno-pie:
+ * `movzbl tab(%rdi),%eax`, `jmp *tab(%rdi)`); 0 otherwise. */
+static uint64_t indexed_address(const struct xobj *o, const struct xopnd *op)
+{
+	if (o->elf.dyn || op->kind != XK_MEM || op->reg == XR_RIP || op->val <= 0 ||
+	    (op->reg == XR_NONE && op->index == XR_NONE))
+		return 0;
+	for (size_t i = 0; i < o->elf.n_segs; i++) {
+		const struct xseg *sg = &o->elf.segs[i];
+		if ((uint64_t)op->val >= sg->vaddr && (uint64_t)op->val - sg->vaddr < sg->memsz)
+			return (uint64_t)op->val;
+	}
+	return 0;
+}
+
 /* A branch: a call, a tail call (a jump out of the function), or nothing. */
 static int branch(struct scan *s, const struct xinsn *x)
 {
@@ -135,15 +156,15 @@ static int branch(struct scan *s, const struct xinsn *x)
 		return add_call(s, x->addr, xobj_func_at(s->o, x->target), kind);
 	}
 	uint64_t slot = xinsn_slot(s->o, x);
-	if (!slot)
-		return 0;
+	if (!slot) /* a table of pointers the jump indexes: what it holds runs */
+		return x->n ? add_ref(s, indexed_address(s->o, &x->o[0]), true) : 0;
 	uint32_t t = through_slot(s->o, slot);
 	if (t != XT_NONE)
 		return add_call(s, x->addr, t, kind);
 	/* a pointer no relocation fills (a fixed-address program's function
 	 * pointer variable, Free Pascal's memory manager hooks): what it holds
 	 * is reached through the object that holds it */
-	return add_ref(s, slot);
+	return add_ref(s, slot, false);
 }
 
 /* Addresses in operands. In a PIE or library only rip-relative ones are
@@ -161,8 +182,12 @@ static int refs_of(struct scan *s, const struct xinsn *x)
 		else if (fixed && op->kind == XK_IMM && op->val > 0 &&
 			 (x->op == XO_MOV || x->op == XO_PUSH || x->op == XO_LEA))
 			a = (uint64_t)op->val;
-		if (a && (add_ref(s, a) < 0 ||
-			  (op->kind == XK_MEM && op->reg == XR_RIP
+		bool indexed = false;
+		if (!a && fixed && op->kind == XK_MEM)
+			indexed = (a = indexed_address(s->o, op)) != 0;
+		if (a && (add_ref(s, a, indexed) < 0 ||
+			  (indexed                                ? 0 :
+			   op->kind == XK_MEM && op->reg == XR_RIP
 				   ? code_entry(s->o, &s->cap_entries, &s->cap_bounds, a)
 				   : entry(s->o, &s->cap_entries, a)) < 0))
 			return -ENOMEM;
@@ -248,11 +273,14 @@ void xobj_scan_clear(struct xobj *o)
 {
 	free(o->calls);
 	free(o->refs);
+	free(o->ref_indexed);
 	free(o->touched);
 	free(o->entries);
 	free(o->bounds);
 	free(o->branch_in);
 	o->calls = NULL;
+	o->ref_indexed = NULL;
+	o->cap_indexed = 0;
 	o->refs = o->touched = o->entries = o->bounds = o->branch_in = NULL;
 	o->n_calls = o->cap_calls = o->n_refs = o->cap_refs = o->n_touched = o->cap_touched = 0;
 	o->n_entries = o->cap_entries = o->n_bounds = o->cap_bounds = 0;

@@ -414,6 +414,17 @@ else
 	t_report ok "# SKIP cc cannot build the pointer-variable program"
 fi
 
+# a table that code indexes as tab(%reg) in a fixed-address program (gcc
+# -fno-pie): the operand names the table, and what it holds runs
+if command -v cc >/dev/null &&
+	cc -O2 -fno-pie -no-pie -static -nostdlib -o indexed \
+		"$SK_SOURCE_ROOT/tests/data/extract/indexed_table.c"; then
+	ok "a table named as tab(%reg) reaches what it holds (getppid, getuid)" \
+		strict_names indexed getpid getppid getuid exit_group
+else
+	t_report ok "# SKIP cc cannot build the indexed-table program"
+fi
+
 # a function that ends in a tail jump, followed by one nothing calls, in a
 # stripped program without unwind tables: what its start reaches ends at
 # the jump (busybox's fputs_stdout ran on into xprint_and_close_file, and ls

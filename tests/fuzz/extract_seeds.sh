@@ -10,7 +10,8 @@
 #                 one with tables side by side that only code names, one
 #                 stripped but for one symbol, one whose function ends in a
 #                 tail jump before one nothing calls, one that calls through
-#                 a function pointer variable
+#                 a function pointer variable, one that indexes a table at
+#                 its absolute address plus a register
 #   fuzz_pclntab: Go function tables in the 1.16, 1.18 and 1.20 layouts
 #   fuzz_summary: the cache text of the tiny programs' summaries
 #   fuzz_archive: an ar archive of relocatable objects built here (function
@@ -85,6 +86,8 @@ cc $flags -static -no-pie -o "$here/corpus/fuzz_elf/pointer-variable" \
 	"$here/../data/extract/pointer_variable.c"
 # a separate debug file (objcopy --only-keep-debug): code and data as NOBITS,
 # the symbols kept; fuzz_elf feeds every input as its own debug file too
+cc -O2 -fno-pie -no-pie -static -nostdlib -o "$here/corpus/fuzz_elf/indexed-table" \
+	"$here/../data/extract/indexed_table.c"
 objcopy --only-keep-debug "$here/corpus/fuzz_elf/static" "$here/corpus/fuzz_elf/static.debug"
 python3 - "$here/corpus/fuzz_pclntab" <<'PY'
 import struct, sys
