@@ -304,6 +304,8 @@ struct xobj {
 	uint64_t *touched;     /* addresses code writes, takes (lea) or data points
 				  at: a global not among them keeps its value */
 	size_t n_touched, cap_touched;
+	struct xrange *data_syms; /* data objects symbols bound, by address */
+	size_t n_data_syms;
 	uint64_t *entries;     /* code addresses reached from outside their function
 				  (a jump from a .cold part, a label's address
 				  taken), sorted: where a block starts unknown */

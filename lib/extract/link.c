@@ -34,7 +34,7 @@
 #include "util/strbuf.h"
 
 /* Bump when the analysis changes what it finds: old cache entries die. */
-#define ANALYSIS_VERSION UINT64_C(29)
+#define ANALYSIS_VERSION UINT64_C(30)
 
 /* Functions ld.so calls by looking their names up at start-up, not through
  * a relocation (glibc 2.34+: elf/dl-call-libc-early-init.c, and

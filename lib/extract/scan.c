@@ -269,8 +269,28 @@ static int data_pointers(struct scan *s)
 	return 0;
 }
 
+/* The data objects symbols bound, by address (xobj_global's objects). */
+static int data_symbols(struct xobj *o)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < o->elf.n_syms; i++) {
+		const struct xsym *y = &o->elf.syms[i];
+		if (y->type != STT_OBJECT || !y->size || !y->defined)
+			continue;
+		if (SK_GROW(o->data_syms, cap, o->n_data_syms) < 0)
+			return -ENOMEM;
+		o->data_syms[o->n_data_syms++] = (struct xrange){y->value, y->value + y->size};
+	}
+	if (o->n_data_syms)
+		qsort(o->data_syms, o->n_data_syms, sizeof *o->data_syms, xcmp_lead);
+	return 0;
+}
+
 void xobj_scan_clear(struct xobj *o)
 {
+	free(o->data_syms);
+	o->data_syms = NULL;
+	o->n_data_syms = 0;
 	free(o->calls);
 	free(o->refs);
 	free(o->ref_indexed);
@@ -307,6 +327,8 @@ int xobj_scan(struct xobj *o, const struct xdec *dec)
 				o->funcs[h].flags |= XF_SETXID;
 		}
 	int rc = data_pointers(&s);
+	if (rc == 0)
+		rc = data_symbols(o);
 	if (rc == 0 && o->n_touched)
 		qsort(o->touched, o->n_touched, sizeof *o->touched, xcmp_lead);
 	if (rc == 0 && o->n_entries)
@@ -359,10 +381,27 @@ bool xobj_global(const struct xobj *o, uint64_t addr, unsigned size, uint64_t *v
 	const uint8_t *b = sec ? xelf_at(&o->elf, addr, size) : NULL;
 	if (!b || xobj_slot(o, addr & ~7ull))
 		return false; /* relocated: its value is not the file's */
-	size_t lo = 0, hi = o->n_touched; /* the first touched address >= addr - 7 */
+	/* where the object holding it starts: a write through an address taken
+	 * anywhere in it may change it (a struct whose address a function takes
+	 * to set a field). A symbol bounds it. Without one, only an address
+	 * taken up to 7 bytes before counts: a heuristic (a stripped Go
+	 * program's syscall.fcntl64Syscall has no bounds, and taking all of the
+	 * section before it for its object would lose its constant). */
+	uint64_t from = addr >= 7 ? addr - 7 : 0;
+	size_t lo = 0, hi = o->n_data_syms; /* the last data symbol starting <= addr */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (o->touched[mid] + 7 < addr)
+		if (o->data_syms[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && addr < o->data_syms[lo - 1].end && o->data_syms[lo - 1].start < from)
+		from = o->data_syms[lo - 1].start;
+	lo = 0, hi = o->n_touched; /* the first touched address >= from */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->touched[mid] < from)
 			lo = mid + 1;
 		else
 			hi = mid;

@@ -425,6 +425,19 @@ else
 	t_report ok "# SKIP cc cannot build the indexed-table program"
 fi
 
+# a syscall number in a struct's field that a function sets through the
+# struct's address: not the file's value (getpid) but unknown, said
+if command -v cc >/dev/null &&
+	cc -O2 -static -nostdlib -o gfield "$SK_SOURCE_ROOT/tests/data/extract/global_field.c"; then
+	expect_msg "a field set through its struct's address: an unresolved site, said" 0 \
+		"_start at 0x[0-9a-f]+: call to sys[^ ]*, which takes a syscall number: the number is not a constant" \
+		"$SCMPKIT" extract -f names gfield
+	"$SCMPKIT" extract -f names gfield >gfield.names 2>/dev/null
+	ok "... and not taken for its value in the file (getpid)" names_hold gfield.names '!getpid'
+else
+	for i in 1 2; do t_report ok "# SKIP cc cannot build the global-field program"; done
+fi
+
 # a function that ends in a tail jump, followed by one nothing calls, in a
 # stripped program without unwind tables: what its start reaches ends at
 # the jump (busybox's fputs_stdout ran on into xprint_and_close_file, and ls
