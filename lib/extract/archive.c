@@ -114,6 +114,8 @@ static int member(struct arch *a, Elf *elf)
 			continue;
 		const uint8_t *code = (const uint8_t *)td->d_buf + s.st_value;
 		size_t alias = first; /* another name of a body of this member */
+		if ((work += a->n_b - first) > MEMBER_WORK)
+			return 1;
 		while (alias < a->n_b && !(a->b[alias].code == code && a->b[alias].size == s.st_size))
 			alias++;
 		if (alias < a->n_b) {
@@ -211,7 +213,7 @@ static int read_archive(struct arch *a, char *data, size_t len, const char **why
 				a->elves[a->n_elves++] = elf;
 				int rc = member(a, elf);
 				if (rc == 1)
-					*why = "a member has more relocations than any library's";
+					*why = "a member has more functions and relocations than any library's";
 				if (rc != 0)
 					return rc;
 			}
