@@ -254,17 +254,12 @@ static void index_names(struct arch *a)
 	}
 }
 
-/* Bodies by size, to find those of a function's size. */
+/* Bodies by size, to find those of a function's size (sorted by xcmp_lead:
+ * the size comes first). */
 struct sized {
 	uint64_t size;
 	size_t body;
 };
-
-static int by_size(const void *x, const void *y)
-{
-	const struct sized *p = x, *q = y;
-	return p->size < q->size ? -1 : p->size > q->size;
-}
 
 static bool same(const struct body *b, const uint8_t *code)
 {
@@ -274,17 +269,11 @@ static bool same(const struct body *b, const uint8_t *code)
 	return true;
 }
 
-/* A program's function and the body it matched. */
+/* A program's function and the body it matched (sorted by xcmp_lead). */
 struct match {
 	uint64_t start;
 	size_t body;
 };
-
-static int cmp_match(const void *x, const void *y)
-{
-	const struct match *p = x, *q = y;
-	return p->start < q->start ? -1 : p->start > q->start;
-}
 
 /* The body matched at ADDR, or SIZE_MAX. */
 static size_t body_at(const struct match *m, size_t n, uint64_t addr)
@@ -345,7 +334,7 @@ static int match_all(const struct arch *a, const struct xelf *e, const struct xr
 	for (size_t i = 0; i < a->n_b; i++)
 		v[i] = (struct sized){a->b[i].size, i};
 	if (a->n_b)
-		qsort(v, a->n_b, sizeof *v, by_size);
+		qsort(v, a->n_b, sizeof *v, xcmp_lead);
 	for (size_t f = 0; f < n_fde; f++) {
 		uint64_t size = fde[f].end - fde[f].start;
 		const uint8_t *code = size ? xelf_at(e, fde[f].start, size) : NULL;
@@ -376,7 +365,7 @@ static int match_all(const struct arch *a, const struct xelf *e, const struct xr
 	}
 	free(v);
 	if (*n)
-		qsort(*m, *n, sizeof **m, cmp_match);
+		qsort(*m, *n, sizeof **m, xcmp_lead);
 	return 0;
 }
 

@@ -11,7 +11,8 @@
 #                 stripped but for one symbol, one whose function ends in a
 #                 tail jump before one nothing calls, one that calls through
 #                 a function pointer variable, one that indexes a table at
-#                 its absolute address plus a register
+#                 its absolute address plus a register, one that sets a
+#                 syscall number in a struct's field through its address
 #   fuzz_pclntab: Go function tables in the 1.16, 1.18 and 1.20 layouts
 #   fuzz_summary: the cache text of the tiny programs' summaries
 #   fuzz_archive: an ar archive of relocatable objects built here (function
@@ -88,6 +89,8 @@ cc $flags -static -no-pie -o "$here/corpus/fuzz_elf/pointer-variable" \
 # the symbols kept; fuzz_elf feeds every input as its own debug file too
 cc -O2 -fno-pie -no-pie -static -nostdlib -o "$here/corpus/fuzz_elf/indexed-table" \
 	"$here/../data/extract/indexed_table.c"
+cc -O2 -static -nostdlib -o "$here/corpus/fuzz_elf/global-field" \
+	"$here/../data/extract/global_field.c"
 objcopy --only-keep-debug "$here/corpus/fuzz_elf/static" "$here/corpus/fuzz_elf/static.debug"
 python3 - "$here/corpus/fuzz_pclntab" <<'PY'
 import struct, sys
